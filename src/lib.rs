@@ -1,0 +1,10 @@
+//! fleetpoll: read-only health polling of Cisco WAAS, ASA and IOS fleets over SSH.
+//!
+//! Data flows one way: inventory + playbook → validated `Plan` → runner → per-device session
+//! → raw outputs → parsers (pure) → health rules (pure) → reports (CSV, JSONL, snapshots).
+
+pub mod parse;
+pub mod session;
+pub mod sim;
+
+pub use session::platform_id::Platform;

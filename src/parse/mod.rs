@@ -1,0 +1,163 @@
+//! Parsers: pure functions from one command's text output to a typed [`Record`].
+//! The registry maps (platform, command) to a parser and to the CSV metric columns it can fill;
+//! playbooks name those columns and the plan checks them before anything connects.
+
+pub mod asa;
+pub mod cerm;
+pub mod ipsec;
+pub mod isakmp;
+pub mod system;
+pub mod text;
+pub mod waas;
+
+use crate::session::platform_id::Platform;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// An output the parser could not read. `line` is 1-based in the text given to the parser
+/// (0 when the problem is the output as a whole, e.g. it is empty).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("line {line}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(line: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// Every typed record a parser can produce. Serialized with a `record` tag so that snapshots
+/// and `fleetpoll parse` output can be read back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum Record {
+    // crypto (IOS, IOS-XE, ASA)
+    IsakmpSa(isakmp::IsakmpSa),
+    IpsecSa(ipsec::IpsecSa),
+    Cerm(cerm::Cerm),
+    // ASA
+    VpnSessiondbSummary(asa::VpnSessiondbSummary),
+    AspDrop(asa::AspDrop),
+    // WAAS
+    Accelerators(waas::Accelerators),
+    MapiAccelerator(waas::MapiAccelerator),
+    MapiStats(waas::MapiStats),
+    EpmStats(waas::EpmStats),
+    OptimizedConnections(waas::OptimizedConnections),
+    License(waas::License),
+    CmsSecureStore(waas::CmsSecureStore),
+    MapiEncryptionVerify(waas::MapiEncryptionVerify),
+    // every platform
+    Version(system::Version),
+    Clock(system::Clock),
+    NtpStatus(system::NtpStatus),
+}
+
+/// One CSV metric column a parser can fill.
+pub struct Metric {
+    /// Column name, snake_case, unique across the whole registry unless two parsers fill the
+    /// same meaning (e.g. `ike_sa_total` from both the IOS and the ASA isakmp parser).
+    pub name: &'static str,
+    /// One line for `fleetpoll check` and the README.
+    pub help: &'static str,
+    /// The value, or `None` when the record does not carry it (the cell stays empty).
+    pub get: fn(&Record) -> Option<String>,
+}
+
+/// A registered parser.
+pub struct ParserSpec {
+    /// Stable id, used in playbooks (`parser:`) and JSONL.
+    pub name: &'static str,
+    /// Canonical command words, lowercase, single-spaced, unabbreviated.
+    pub command: &'static str,
+    /// Whether trailing words are allowed after `command` (`peer 10.0.0.1`, `detail`, ...).
+    pub takes_args: bool,
+    /// Platform families this parser reads (`cisco_xe` is looked up as `cisco_ios`).
+    pub platforms: &'static [Platform],
+    pub parse: fn(&str) -> Result<Record, ParseError>,
+    pub metrics: &'static [Metric],
+}
+
+impl ParserSpec {
+    pub fn metric(&self, name: &str) -> Option<&'static Metric> {
+        self.metrics.iter().find(|m| m.name == name)
+    }
+}
+
+/// All parsers, in a stable order.
+pub fn registry() -> &'static [ParserSpec] {
+    static REG: OnceLock<Vec<ParserSpec>> = OnceLock::new();
+    REG.get_or_init(|| {
+        let mut v = Vec::new();
+        v.extend(isakmp::parsers());
+        v.extend(ipsec::parsers());
+        v.extend(cerm::parsers());
+        v.extend(asa::parsers());
+        v.extend(waas::parsers());
+        v.extend(system::parsers());
+        v
+    })
+}
+
+/// Lowercase, collapse whitespace, drop an output filter (`| include ...`).
+pub fn normalize_command(cmd: &str) -> String {
+    let cmd = cmd.split('|').next().unwrap_or("");
+    cmd.split_whitespace()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The parser for `command` on `platform`: the longest registered command that is the whole
+/// command, or a word-prefix of it when the parser takes arguments.
+pub fn lookup(platform: Platform, command: &str) -> Option<&'static ParserSpec> {
+    let cmd = normalize_command(command);
+    let fam = platform.family();
+    registry()
+        .iter()
+        .filter(|s| s.platforms.contains(&fam))
+        .filter(|s| {
+            cmd == s.command
+                || (s.takes_args
+                    && cmd.starts_with(s.command)
+                    && cmd.as_bytes().get(s.command.len()) == Some(&b' '))
+        })
+        .max_by_key(|s| s.command.len())
+}
+
+/// Find a parser by its registered name.
+pub fn by_name(name: &str) -> Option<&'static ParserSpec> {
+    registry().iter().find(|s| s.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_collapses_and_drops_filters() {
+        assert_eq!(
+            normalize_command("  Show  Crypto IPsec SA | inc pkts"),
+            "show crypto ipsec sa"
+        );
+    }
+
+    #[test]
+    fn parser_names_and_metric_names_are_unique_per_parser() {
+        let mut names = std::collections::HashSet::new();
+        for s in registry() {
+            assert!(names.insert(s.name), "duplicate parser name {}", s.name);
+            let mut m = std::collections::HashSet::new();
+            for metric in s.metrics {
+                assert!(m.insert(metric.name), "{}: duplicate metric {}", s.name, metric.name);
+            }
+            assert_eq!(normalize_command(s.command), s.command, "{} not canonical", s.name);
+        }
+    }
+}

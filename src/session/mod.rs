@@ -1,0 +1,4 @@
+//! Sessions: transport (bytes over SSH) → channel (send a line, read to the prompt) → driver
+//! (login, enable, paging off, commands), with platform knowledge kept as data.
+
+pub mod platform_id;

@@ -1,0 +1,1 @@
+//! The simulated device fleet. PLACEHOLDER: being written.
