@@ -1,0 +1,6 @@
+//! Simulated outputs for the crypto command family. PLACEHOLDER: being written.
+use crate::sim::scenario::RenderCtx;
+
+pub fn render(_ctx: &RenderCtx<'_>, _command: &str) -> Option<String> {
+    None
+}

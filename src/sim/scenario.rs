@@ -1,0 +1,133 @@
+//! The scenarios a simulated device can play: healthy, one documented fault per symptom of
+//! `shared/docs/domain.md`, and session-level failures. Output renderers read the scenario to
+//! decide what each command prints; the SSH server reads it to decide how a session misbehaves.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scenario {
+    /// Everything up: IKE peers MM_ACTIVE/QM_IDLE, IPsec counters both ways, MAPI AO running.
+    Healthy,
+    /// ASA: one peer held in MM_WAIT_MSG6 (pre-shared key mismatch). IOS: one peer MM_NO_STATE.
+    IkePskMismatch,
+    /// One peer held in AG_INIT_EXCH (aggressive mode not completing).
+    IkeAggressiveStuck,
+    /// IOS: a LAN-to-LAN peer in CONF_XAUTH.
+    IkeXauthOnL2l,
+    /// One IPsec SA with `#pkts encaps: 0` while `#pkts decaps` > 0.
+    IpsecOneWay,
+    /// One of the healthy peers has vanished from isakmp and ipsec output (for diffs).
+    PeerDown,
+    /// IOS ISR G2: CERM Tx bandwidth available 0 of 85000 kbps.
+    CermTxLimit,
+    /// IOS ISR G2: CERM tunnels nearly exhausted (e.g. 3 of 225 available).
+    CermTunnelLimit,
+    /// WAAS: MAPI AO Config Enabled, Operational Shutdown (licensing problem).
+    MapiLicenseShutdown,
+    /// WAAS: secured (encrypted) MAPI connections handed off to the generic AO (TGDL flows).
+    MapiEncryptedHandoff,
+    /// WAAS: MAPI active connections near the maximum.
+    MapiOverload,
+    /// WAAS: `accelerator mapi verify encryption-settings` reports FAILED components.
+    EmapiVerifyFailed,
+    /// WAAS: CMS secure store not open.
+    CmsStoreClosed,
+    /// Any platform: NTP not synchronised.
+    NtpUnsynced,
+    /// ASA: `show asp drop` with a large `Expired VPN context` counter.
+    AspExpiredVpnContext,
+    /// Session: the TCP port refuses connections.
+    RefuseConnection,
+    /// Session: the device rejects the credentials.
+    WrongCredentials,
+    /// Session: `enable` rejects the enable secret.
+    WrongEnableSecret,
+    /// Session: the shell opens but no prompt is ever printed.
+    NoPrompt,
+    /// Session: a command prints part of its output and then nothing more.
+    StallMidOutput,
+}
+
+impl Scenario {
+    pub const ALL: &'static [Scenario] = &[
+        Scenario::Healthy,
+        Scenario::IkePskMismatch,
+        Scenario::IkeAggressiveStuck,
+        Scenario::IkeXauthOnL2l,
+        Scenario::IpsecOneWay,
+        Scenario::PeerDown,
+        Scenario::CermTxLimit,
+        Scenario::CermTunnelLimit,
+        Scenario::MapiLicenseShutdown,
+        Scenario::MapiEncryptedHandoff,
+        Scenario::MapiOverload,
+        Scenario::EmapiVerifyFailed,
+        Scenario::CmsStoreClosed,
+        Scenario::NtpUnsynced,
+        Scenario::AspExpiredVpnContext,
+        Scenario::RefuseConnection,
+        Scenario::WrongCredentials,
+        Scenario::WrongEnableSecret,
+        Scenario::NoPrompt,
+        Scenario::StallMidOutput,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Scenario::Healthy => "healthy",
+            Scenario::IkePskMismatch => "ike_psk_mismatch",
+            Scenario::IkeAggressiveStuck => "ike_aggressive_stuck",
+            Scenario::IkeXauthOnL2l => "ike_xauth_on_l2l",
+            Scenario::IpsecOneWay => "ipsec_one_way",
+            Scenario::PeerDown => "peer_down",
+            Scenario::CermTxLimit => "cerm_tx_limit",
+            Scenario::CermTunnelLimit => "cerm_tunnel_limit",
+            Scenario::MapiLicenseShutdown => "mapi_license_shutdown",
+            Scenario::MapiEncryptedHandoff => "mapi_encrypted_handoff",
+            Scenario::MapiOverload => "mapi_overload",
+            Scenario::EmapiVerifyFailed => "emapi_verify_failed",
+            Scenario::CmsStoreClosed => "cms_store_closed",
+            Scenario::NtpUnsynced => "ntp_unsynced",
+            Scenario::AspExpiredVpnContext => "asp_expired_vpn_context",
+            Scenario::RefuseConnection => "refuse_connection",
+            Scenario::WrongCredentials => "wrong_credentials",
+            Scenario::WrongEnableSecret => "wrong_enable_secret",
+            Scenario::NoPrompt => "no_prompt",
+            Scenario::StallMidOutput => "stall_mid_output",
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for Scenario {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let norm = s.replace('-', "_");
+        Scenario::ALL
+            .iter()
+            .copied()
+            .find(|sc| sc.id() == norm)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.id()).collect();
+                format!("unknown scenario `{s}` (expected one of: {})", names.join(", "))
+            })
+    }
+}
+
+/// What a renderer needs to print a device's output: who it is and what state it is in.
+/// `seed` varies peer addresses and counters between devices of one fleet, deterministically.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderCtx<'a> {
+    pub platform: crate::Platform,
+    pub scenario: Scenario,
+    pub hostname: &'a str,
+    pub seed: u64,
+}
