@@ -1,4 +1,7 @@
 //! Sessions: transport (bytes over SSH) → channel (send a line, read to the prompt) → driver
 //! (login, enable, paging off, commands), with platform knowledge kept as data.
 
+pub mod channel;
+pub mod error;
+pub mod platform;
 pub mod platform_id;

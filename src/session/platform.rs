@@ -1,0 +1,184 @@
+//! Platform definitions as data: prompts per mode, enable flow, paging command, pager pattern
+//! and failure indicators, loaded from `platforms/*.yaml` (embedded at build time) and
+//! validated once. Everything the driver knows about a platform comes from here.
+
+use super::platform_id::Platform;
+use regex::Regex;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDef {
+    id: Platform,
+    prompt_user: String,
+    prompt_privileged: String,
+    prompt_config: String,
+    enable_command: String,
+    password_prompt: String,
+    paging_off: String,
+    pager: String,
+    pager_answer: String,
+    failure_indicators: Vec<String>,
+    enable_failure_indicators: Vec<String>,
+    exit_command: String,
+}
+
+/// A validated platform definition with compiled patterns.
+#[derive(Debug)]
+pub struct PlatformDef {
+    pub id: Platform,
+    pub prompt_user: Regex,
+    pub prompt_privileged: Regex,
+    pub prompt_config: Regex,
+    pub enable_command: String,
+    pub password_prompt: Regex,
+    pub paging_off: String,
+    pub pager: Regex,
+    pub pager_answer: String,
+    pub failure_indicators: Vec<String>,
+    pub enable_failure_indicators: Vec<String>,
+    pub exit_command: String,
+}
+
+/// Which CLI mode a prompt shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    User,
+    Privileged,
+    Config,
+}
+
+const SOURCES: &[(&str, &str)] = &[
+    ("platforms/cisco_ios.yaml", include_str!("../../platforms/cisco_ios.yaml")),
+    ("platforms/cisco_asa.yaml", include_str!("../../platforms/cisco_asa.yaml")),
+    ("platforms/cisco_waas.yaml", include_str!("../../platforms/cisco_waas.yaml")),
+];
+
+fn compile(file: &str, field: &str, pattern: &str) -> Result<Regex, String> {
+    Regex::new(pattern).map_err(|e| format!("{file}: field `{field}`: bad regex: {e}"))
+}
+
+fn load(file: &str, text: &str) -> Result<PlatformDef, String> {
+    let raw: RawDef = serde_yaml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+    let def = PlatformDef {
+        id: raw.id,
+        prompt_user: compile(file, "prompt_user", &raw.prompt_user)?,
+        prompt_privileged: compile(file, "prompt_privileged", &raw.prompt_privileged)?,
+        prompt_config: compile(file, "prompt_config", &raw.prompt_config)?,
+        enable_command: raw.enable_command,
+        password_prompt: compile(file, "password_prompt", &raw.password_prompt)?,
+        paging_off: raw.paging_off,
+        pager: compile(file, "pager", &raw.pager)?,
+        pager_answer: raw.pager_answer,
+        failure_indicators: raw.failure_indicators,
+        enable_failure_indicators: raw.enable_failure_indicators,
+        exit_command: raw.exit_command,
+    };
+    for (field, re) in [
+        ("prompt_user", &def.prompt_user),
+        ("prompt_privileged", &def.prompt_privileged),
+        ("prompt_config", &def.prompt_config),
+    ] {
+        if !re.capture_names().any(|n| n == Some("host")) {
+            return Err(format!("{file}: field `{field}` must capture the hostname as (?P<host>...)"));
+        }
+    }
+    Ok(def)
+}
+
+fn all() -> &'static Result<Vec<PlatformDef>, String> {
+    static DEFS: OnceLock<Result<Vec<PlatformDef>, String>> = OnceLock::new();
+    DEFS.get_or_init(|| SOURCES.iter().map(|(f, t)| load(f, t)).collect())
+}
+
+/// Check every embedded definition; called when a plan is built so a bad definition is a
+/// startup error, never a mid-run one.
+pub fn validate_all() -> Result<(), String> {
+    let defs = all().as_ref().map_err(|e| e.clone())?;
+    for p in Platform::ALL {
+        if !defs.iter().any(|d| d.id == p.family()) {
+            return Err(format!("no platform definition for {p}"));
+        }
+    }
+    Ok(())
+}
+
+/// The definition for `platform` (`cisco_xe` gets the IOS one).
+pub fn definition(platform: Platform) -> Result<&'static PlatformDef, String> {
+    let defs = all().as_ref().map_err(|e| e.clone())?;
+    defs.iter()
+        .find(|d| d.id == platform.family())
+        .ok_or_else(|| format!("no platform definition for {platform}"))
+}
+
+impl PlatformDef {
+    /// The mode and hostname shown by `line` if it is a prompt of this platform.
+    pub fn classify_prompt(&self, line: &str) -> Option<(Mode, String)> {
+        for (mode, re) in [
+            (Mode::Privileged, &self.prompt_privileged),
+            (Mode::User, &self.prompt_user),
+            (Mode::Config, &self.prompt_config),
+        ] {
+            if let Some(c) = re.captures(line) {
+                let host = c.name("host").map(|m| m.as_str()).unwrap_or_default();
+                return Some((mode, host.to_string()));
+            }
+        }
+        None
+    }
+
+    /// The failure indicator `output` starts with, if any. Only the first lines are looked at:
+    /// CLI errors come straight after the echo, while later lines are device data that may
+    /// legitimately contain words like `ERROR:`.
+    pub fn failure_in(&self, output: &str) -> Option<&str> {
+        output
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(3)
+            .find_map(|l| {
+                let t = l.trim_start();
+                self.failure_indicators
+                    .iter()
+                    .find(|ind| t.starts_with(ind.as_str()))
+                    .map(|s| s.as_str())
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_definitions_load() {
+        validate_all().unwrap();
+        for p in Platform::ALL {
+            assert_eq!(definition(p).unwrap().id, p.family());
+        }
+    }
+
+    #[test]
+    fn prompts_classify_per_platform() {
+        let ios = definition(Platform::CiscoIos).unwrap();
+        assert_eq!(ios.classify_prompt("Router>"), Some((Mode::User, "Router".into())));
+        assert_eq!(ios.classify_prompt("rtr-01.lab#"), Some((Mode::Privileged, "rtr-01.lab".into())));
+        assert_eq!(ios.classify_prompt("Router(config-if)#").map(|p| p.0), Some(Mode::Config));
+        assert_eq!(ios.classify_prompt("show version"), None);
+        assert_eq!(ios.classify_prompt("#########"), None);
+        let asa = definition(Platform::CiscoAsa).unwrap();
+        assert_eq!(asa.classify_prompt("ciscoasa/admin#"), Some((Mode::Privileged, "ciscoasa/admin".into())));
+        assert!(asa.pager.is_match("<--- More --->"));
+        assert!(ios.pager.is_match(" --More-- "));
+        let waas = definition(Platform::CiscoWaas).unwrap();
+        assert_eq!(waas.classify_prompt("WAE674>"), Some((Mode::User, "WAE674".into())));
+    }
+
+    #[test]
+    fn failure_indicators_only_at_the_top() {
+        let asa = definition(Platform::CiscoAsa).unwrap();
+        assert!(asa.failure_in("        ^\nERROR: % Invalid input detected at '^' marker.\n").is_some());
+        let long = "line1\nline2\nline3\nline4\nERROR: something logged\n";
+        assert!(asa.failure_in(long).is_none());
+    }
+}
