@@ -3,8 +3,11 @@
 //! Data flows one way: inventory + playbook → validated `Plan` → runner → per-device session
 //! → raw outputs → parsers (pure) → health rules (pure) → reports (CSV, JSONL, snapshots).
 
+pub mod error;
+pub mod inventory;
 pub mod parse;
 pub mod session;
 pub mod sim;
+pub mod yamlpos;
 
 pub use session::platform_id::Platform;

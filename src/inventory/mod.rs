@@ -1,0 +1,276 @@
+//! Inventories: `defaults`, `groups` and `devices` in YAML, resolved into one fully-specified
+//! [`Host`] per device with precedence device > groups (first listed wins) > defaults.
+//! Credentials are references (`{env: VAR}`, `{file: PATH}`) resolved here, before any I/O
+//! to a device; every error names the file, line, column and field.
+
+pub mod limit;
+mod settings;
+
+pub use settings::{HostKeyPolicy, Secret, SecretRef, Settings, SshSettings, Timeouts};
+
+use crate::error::{ConfigError, Located};
+use crate::Platform;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InventoryFile {
+    #[serde(default)]
+    defaults: Settings,
+    #[serde(default)]
+    groups: BTreeMap<String, Settings>,
+    #[serde(default)]
+    devices: Vec<Settings>,
+}
+
+/// One device with every setting resolved.
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub platform: Platform,
+    pub groups: Vec<String>,
+    pub site: Option<String>,
+    pub tags: Vec<String>,
+    pub username: String,
+    pub password: Option<Secret>,
+    pub enable_secret: Option<Secret>,
+    pub key_file: Option<PathBuf>,
+    pub timeouts: ResolvedTimeouts,
+    pub host_key_policy: HostKeyPolicy,
+    pub host_key_fingerprint: Option<String>,
+    pub known_hosts: Option<PathBuf>,
+    pub max_output_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvedTimeouts {
+    pub connect: Duration,
+    pub auth: Duration,
+    pub prompt: Duration,
+    pub enable: Duration,
+    pub command: Duration,
+    pub device: Duration,
+}
+
+impl Default for ResolvedTimeouts {
+    fn default() -> Self {
+        ResolvedTimeouts {
+            connect: Duration::from_secs(10),
+            auth: Duration::from_secs(20),
+            prompt: Duration::from_secs(20),
+            enable: Duration::from_secs(15),
+            command: Duration::from_secs(60),
+            device: Duration::from_secs(300),
+        }
+    }
+}
+
+pub const DEFAULT_MAX_OUTPUT: usize = 16 * 1024 * 1024;
+
+/// A loaded inventory: hosts in file order, and warnings (e.g. literal passwords).
+#[derive(Debug)]
+pub struct Inventory {
+    pub path: PathBuf,
+    pub hosts: Vec<Host>,
+    pub warnings: Vec<String>,
+}
+
+/// Read and resolve an inventory file.
+pub fn load(path: &Path) -> Result<Inventory, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::io(path, format!("cannot read inventory: {e}")))?;
+    parse(path, &text)
+}
+
+/// Resolve an inventory from its text; `path` names it in errors and anchors relative paths.
+pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
+    let file: InventoryFile =
+        serde_yaml::from_str(text).map_err(|e| ConfigError::yaml(path, text, &e))?;
+    let loc = Located::new(path, text);
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut warnings = Vec::new();
+    let mut hosts = Vec::with_capacity(file.devices.len());
+    let mut seen = HashSet::new();
+
+    for (gname, g) in &file.groups {
+        g.check(&loc, &format!("groups.{gname}"), false)?;
+    }
+    file.defaults.check(&loc, "defaults", false)?;
+
+    for (i, d) in file.devices.iter().enumerate() {
+        let at = format!("devices[{i}]");
+        d.check(&loc, &at, true)?;
+        let name = d.name.as_deref().unwrap_or_default();
+        if !seen.insert(name.to_string()) {
+            return Err(loc.error(
+                &format!("{at}.name"),
+                format!("duplicate device name `{name}`"),
+            ));
+        }
+        // Precedence: device, then its groups in the order listed, then defaults.
+        let mut layers: Vec<(String, &Settings)> = vec![(at.clone(), d)];
+        for (gi, g) in d.groups.iter().enumerate() {
+            match file.groups.get(g) {
+                Some(s) => layers.push((format!("groups.{g}"), s)),
+                None => {
+                    let known: Vec<&str> = file.groups.keys().map(|k| k.as_str()).collect();
+                    return Err(loc.error(
+                        &format!("{at}.groups[{gi}]"),
+                        format!(
+                            "device `{}` names group `{g}`, which does not exist (groups: {})",
+                            name,
+                            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        ),
+                    ));
+                }
+            }
+        }
+        layers.push(("defaults".into(), &file.defaults));
+        hosts.push(resolve(d, &layers, &loc, base, &mut warnings)?);
+    }
+    Ok(Inventory {
+        path: path.to_path_buf(),
+        hosts,
+        warnings,
+    })
+}
+
+/// The first layer that sets a field, with the path it was set at (for error locations).
+fn pick<'a, T>(
+    layers: &'a [(String, &'a Settings)],
+    field: &str,
+    get: impl Fn(&'a Settings) -> Option<&'a T>,
+) -> Option<(&'a T, String)> {
+    layers
+        .iter()
+        .find_map(|(p, s)| get(s).map(|v| (v, format!("{p}.{field}"))))
+}
+
+fn resolve(
+    d: &Settings,
+    layers: &[(String, &Settings)],
+    loc: &Located,
+    base: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Host, ConfigError> {
+    let name = d.name.clone().unwrap_or_default();
+    let platform = pick(layers, "platform", |s| s.platform.as_ref())
+        .map(|(p, _)| *p)
+        .ok_or_else(|| {
+            loc.error(
+                &layers[0].0,
+                format!("device `{name}` has no platform (set `platform:` on it, a group or defaults)"),
+            )
+        })?;
+    let port = pick(layers, "port", |s| s.port.as_ref()).map(|(p, _)| *p).unwrap_or(22);
+    let username = pick(layers, "username", |s| s.username.as_ref())
+        .map(|(u, _)| u.clone())
+        .ok_or_else(|| {
+            loc.error(
+                &layers[0].0,
+                format!("device `{name}` has no username (set `username:` on it, a group or defaults)"),
+            )
+        })?;
+    let mut secret = |field: &str, get: fn(&Settings) -> Option<&SecretRef>| {
+        match pick(layers, field, get) {
+            None => Ok(None),
+            Some((r, at)) => {
+                if matches!(r, SecretRef::Literal(_)) {
+                    let w = format!(
+                        "{}: {at}: literal {field} in the inventory; prefer {{env: VAR}} or {{file: PATH}}",
+                        loc.path.display()
+                    );
+                    if !warnings.contains(&w) {
+                        warnings.push(w);
+                    }
+                }
+                r.resolve(base).map(Some).map_err(|m| loc.error(&at, m))
+            }
+        }
+    };
+    let password = secret("password", |s| s.password.as_ref())?;
+    let enable_secret = secret("enable_secret", |s| s.enable_secret.as_ref())?;
+    let key_file = match pick(layers, "key_file", |s| s.key_file.as_ref()) {
+        None => None,
+        Some((p, at)) => {
+            let p = expand_path(base, p);
+            std::fs::File::open(&p).map_err(|e| {
+                loc.error(&at, format!("cannot read key file {}: {e}", p.display()))
+            })?;
+            Some(p)
+        }
+    };
+    if password.is_none() && key_file.is_none() {
+        return Err(loc.error(
+            &layers[0].0,
+            format!("device `{name}` has neither a password nor a key_file"),
+        ));
+    }
+    let mut timeouts = ResolvedTimeouts::default();
+    // Timeouts merge field by field, lowest precedence first.
+    for (_, s) in layers.iter().rev() {
+        if let Some(t) = &s.timeouts {
+            t.apply(&mut timeouts);
+        }
+    }
+    let host_key_policy = layers
+        .iter()
+        .find_map(|(_, s)| s.ssh.as_ref().and_then(|x| x.host_key_policy))
+        .unwrap_or_default();
+    let host_key_fingerprint = layers
+        .iter()
+        .find_map(|(_, s)| s.ssh.as_ref().and_then(|x| x.host_key_fingerprint.clone()));
+    if host_key_policy == HostKeyPolicy::Pinned && host_key_fingerprint.is_none() {
+        return Err(loc.error(
+            &layers[0].0,
+            format!("device `{name}`: host_key_policy pinned needs ssh.host_key_fingerprint (SHA256:...)"),
+        ));
+    }
+    let known_hosts = layers
+        .iter()
+        .find_map(|(_, s)| s.ssh.as_ref().and_then(|x| x.known_hosts.as_ref()))
+        .map(|p| expand_path(base, p));
+    let max_output_bytes = pick(layers, "max_output_bytes", |s| s.max_output_bytes.as_ref())
+        .map(|(v, _)| *v as usize)
+        .unwrap_or(DEFAULT_MAX_OUTPUT);
+    Ok(Host {
+        name: name.clone(),
+        host: d.host.clone().unwrap_or_default(),
+        port,
+        platform,
+        groups: d.groups.clone(),
+        site: d.site.clone(),
+        tags: d.tags.clone(),
+        username,
+        password,
+        enable_secret,
+        key_file,
+        timeouts,
+        host_key_policy,
+        host_key_fingerprint,
+        known_hosts,
+        max_output_bytes,
+    })
+}
+
+/// `~/x` → home, relative → relative to the inventory's folder.
+pub fn expand_path(base: &Path, p: &Path) -> PathBuf {
+    if let Ok(rest) = p.strip_prefix("~") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+#[cfg(test)]
+mod tests;

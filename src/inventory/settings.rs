@@ -1,0 +1,301 @@
+//! One inventory entry's settings (a device, a group or the defaults) and the value types
+//! they use: credential references, durations, host-key policy.
+
+use crate::error::{ConfigError, Located};
+use crate::Platform;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Settings of a device, a group or `defaults`. Device-only keys (`name`, `host`, `groups`,
+/// `site`, `tags`) live here too so that one struct can deny unknown keys everywhere.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub name: Option<String>,
+    pub host: Option<String>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+    pub site: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+
+    pub platform: Option<Platform>,
+    pub port: Option<u16>,
+    pub username: Option<String>,
+    pub password: Option<SecretRef>,
+    pub enable_secret: Option<SecretRef>,
+    pub key_file: Option<PathBuf>,
+    pub timeouts: Option<Timeouts>,
+    pub ssh: Option<SshSettings>,
+    pub max_output_bytes: Option<u64>,
+}
+
+impl Settings {
+    pub(crate) fn check(&self, loc: &Located, at: &str, device: bool) -> Result<(), ConfigError> {
+        if device {
+            match &self.name {
+                None => return Err(loc.error(at, "device has no `name`")),
+                Some(n) if n.trim().is_empty() => {
+                    return Err(loc.error(&format!("{at}.name"), "device name is empty"))
+                }
+                Some(n) if n.chars().any(|c| c.is_control() || c == ',') => {
+                    return Err(loc.error(
+                        &format!("{at}.name"),
+                        "device name must not contain commas or control characters",
+                    ))
+                }
+                _ => {}
+            }
+            match &self.host {
+                None => return Err(loc.error(at, "device has no `host`")),
+                Some(h) if h.trim().is_empty() => {
+                    return Err(loc.error(&format!("{at}.host"), "host is empty"))
+                }
+                _ => {}
+            }
+        } else {
+            for (key, set) in [
+                ("name", self.name.is_some()),
+                ("host", self.host.is_some()),
+                ("groups", !self.groups.is_empty()),
+                ("site", self.site.is_some()),
+                ("tags", !self.tags.is_empty()),
+            ] {
+                if set {
+                    return Err(loc.error(
+                        &format!("{at}.{key}"),
+                        format!("`{key}` belongs on a device, not in {at}"),
+                    ));
+                }
+            }
+        }
+        if self.port == Some(0) {
+            return Err(loc.error(&format!("{at}.port"), "port 0 is not a valid SSH port"));
+        }
+        if self.max_output_bytes == Some(0) {
+            return Err(loc.error(&format!("{at}.max_output_bytes"), "must be greater than 0"));
+        }
+        Ok(())
+    }
+}
+
+/// A credential as written in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretRef {
+    Literal(String),
+    Env(String),
+    File(PathBuf),
+}
+
+impl SecretRef {
+    /// Read the secret now (at plan time), so a missing variable fails before any connection.
+    pub fn resolve(&self, base: &Path) -> Result<Secret, String> {
+        match self {
+            SecretRef::Literal(s) => Ok(Secret(s.clone())),
+            SecretRef::Env(var) => match std::env::var(var) {
+                Ok(v) if !v.is_empty() => Ok(Secret(v)),
+                Ok(_) => Err(format!("environment variable {var} is empty")),
+                Err(_) => Err(format!("environment variable {var} is not set")),
+            },
+            SecretRef::File(p) => {
+                let p = super::expand_path(base, p);
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| format!("cannot read secret file {}: {e}", p.display()))?;
+                let v = text.trim_end_matches(['\n', '\r']).to_string();
+                if v.is_empty() {
+                    return Err(format!("secret file {} is empty", p.display()));
+                }
+                Ok(Secret(v))
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SecretRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a reference `{env: VAR}` or `{file: PATH}` (or a literal string)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SecretRef, E> {
+                Ok(SecretRef::Literal(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<SecretRef, A::Error> {
+                let mut out = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    if out.is_some() {
+                        return Err(de::Error::custom("a secret reference takes exactly one of `env` or `file`"));
+                    }
+                    out = Some(match k.as_str() {
+                        "env" => SecretRef::Env(m.next_value()?),
+                        "file" => SecretRef::File(m.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, &["env", "file"])),
+                    });
+                }
+                out.ok_or_else(|| de::Error::custom("empty secret reference: use {env: VAR} or {file: PATH}"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A resolved secret. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The value, for the one place that must send it to a device.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(******)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("******")
+    }
+}
+
+/// Per-stage timeouts; any subset may be given at any level.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub connect: Option<Duration>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub auth: Option<Duration>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub prompt: Option<Duration>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub enable: Option<Duration>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub command: Option<Duration>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub device: Option<Duration>,
+}
+
+impl Timeouts {
+    pub fn apply(&self, t: &mut super::ResolvedTimeouts) {
+        let set = |slot: &mut Duration, v: Option<Duration>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut t.connect, self.connect);
+        set(&mut t.auth, self.auth);
+        set(&mut t.prompt, self.prompt);
+        set(&mut t.enable, self.enable);
+        set(&mut t.command, self.command);
+        set(&mut t.device, self.device);
+    }
+}
+
+/// Parse `500ms`, `10s`, `2m`, `1h`, `1h30m` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        if n.is_finite() && n > 0.0 {
+            return Ok(Duration::from_secs_f64(n));
+        }
+        return Err(format!("duration `{s}` must be positive"));
+    }
+    let mut total = Duration::ZERO;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() {
+                unit.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let v: f64 = num
+            .parse()
+            .map_err(|_| format!("bad duration `{s}` (examples: 500ms, 10s, 2m, 1h)"))?;
+        num.clear();
+        let secs = match unit.as_str() {
+            "ms" => v / 1000.0,
+            "s" => v,
+            "m" => v * 60.0,
+            "h" => v * 3600.0,
+            _ => return Err(format!("bad duration unit `{unit}` in `{s}` (use ms, s, m or h)")),
+        };
+        total += Duration::from_secs_f64(secs);
+        any = true;
+    }
+    if !num.is_empty() || !any || total.is_zero() {
+        return Err(format!("bad duration `{s}` (examples: 500ms, 10s, 2m, 1h)"));
+    }
+    Ok(total)
+}
+
+fn opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        N(f64),
+        S(String),
+    }
+    match Raw::deserialize(d)? {
+        Raw::N(n) => parse_duration(&n.to_string()).map(Some).map_err(de::Error::custom),
+        Raw::S(s) => parse_duration(&s).map(Some).map_err(de::Error::custom),
+    }
+}
+
+/// How the server's host key is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostKeyPolicy {
+    /// Learn unknown keys into fleetpoll's own known_hosts; fail when a known key changes.
+    #[default]
+    AcceptNew,
+    /// The key must already be known (fleetpoll's file or ~/.ssh/known_hosts).
+    Strict,
+    /// The key must match `ssh.host_key_fingerprint`.
+    Pinned,
+    /// Accept anything (warned about on every run).
+    InsecureAcceptAny,
+}
+
+impl HostKeyPolicy {
+    pub fn id(self) -> &'static str {
+        match self {
+            HostKeyPolicy::AcceptNew => "accept-new",
+            HostKeyPolicy::Strict => "strict",
+            HostKeyPolicy::Pinned => "pinned",
+            HostKeyPolicy::InsecureAcceptAny => "insecure-accept-any",
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SshSettings {
+    pub host_key_policy: Option<HostKeyPolicy>,
+    /// `SHA256:base64` as printed by `ssh-keygen -lf`.
+    pub host_key_fingerprint: Option<String>,
+    /// fleetpoll's own known_hosts file (default `~/.local/share/fleetpoll/known_hosts`).
+    pub known_hosts: Option<PathBuf>,
+}
