@@ -1,0 +1,970 @@
+//! The terminal behaviour of one simulated device, with no I/O: bytes typed by the client go
+//! in, a list of [`Action`]s (bytes to send, pauses, close) comes out, and the server adapter
+//! (`server.rs`) executes them in order. Everything a poller has to cope with on a real CLI is
+//! here: login banner, user/privileged prompts, character echo, `enable` with a hidden secret,
+//! per-platform paging commands, the pager and its erase sequence, caret errors, latency, and
+//! the session-level fault scenarios (`NoPrompt`, `StallMidOutput`, `WrongEnableSecret`).
+
+use super::fleet::DeviceSpec;
+use super::render;
+use super::scenario::{RenderCtx, Scenario};
+use crate::parse::normalize_command;
+use crate::Platform;
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// One thing the server adapter must do, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Write these bytes to the channel.
+    Send(Vec<u8>),
+    /// Wait this long before the next action (the device's round-trip latency).
+    Delay(Duration),
+    /// Close the channel (the user typed `exit`/`logout`).
+    Close,
+}
+
+/// Page length of a fresh session (`terminal length 24` on IOS, `pager lines 24` on ASA).
+pub const DEFAULT_PAGE_LENGTH: usize = 24;
+/// The IOS / IOS-XE / WAAS pager string, printed after each page (no newline).
+pub const IOS_MORE: &str = " --More-- ";
+/// The ASA pager string, printed after each page (no newline).
+pub const ASA_MORE: &str = "<--- More --->";
+/// Typeahead beyond this many bytes per line is dropped, like a terminal line buffer.
+const MAX_LINE: usize = 4096;
+
+/// The bytes a device prints to erase its pager string once answered: IOS and WAAS
+/// backspace over it, blank it and backspace again; the ASA returns the carriage, blanks the
+/// string and returns again. Clients see these bytes in the output stream and must strip them.
+pub fn pager_erase(platform: Platform) -> Vec<u8> {
+    match platform.family() {
+        Platform::CiscoAsa => {
+            let mut v = b"\r".to_vec();
+            v.extend(std::iter::repeat_n(b' ', ASA_MORE.len()));
+            v.push(b'\r');
+            v
+        }
+        _ => {
+            let n = IOS_MORE.len();
+            let mut v = Vec::with_capacity(3 * n);
+            v.extend(std::iter::repeat_n(b'\x08', n));
+            v.extend(std::iter::repeat_n(b' ', n));
+            v.extend(std::iter::repeat_n(b'\x08', n));
+            v
+        }
+    }
+}
+
+/// The pager string of a platform.
+pub fn pager_string(platform: Platform) -> &'static str {
+    match platform.family() {
+        Platform::CiscoAsa => ASA_MORE,
+        _ => IOS_MORE,
+    }
+}
+
+/// The prompt a device prints in user (`privileged == false`) or privileged mode.
+/// ASA prompts end in a space after `>`/`#`, like the real appliance; IOS and WAAS do not.
+pub fn prompt(platform: Platform, hostname: &str, privileged: bool) -> String {
+    let c = if privileged { '#' } else { '>' };
+    match platform.family() {
+        Platform::CiscoAsa => format!("{hostname}{c} "),
+        _ => format!("{hostname}{c}"),
+    }
+}
+
+/// The short banner printed when the shell opens, before the first prompt.
+pub fn banner(platform: Platform) -> &'static str {
+    match platform {
+        Platform::CiscoAsa => "Type help or '?' for a list of available commands.\r\n",
+        Platform::CiscoWaas => {
+            "\r\nCisco Wide Area Application Services Software (WAAS)\r\n\
+             Copyright (c) 1999-2014 by Cisco Systems, Inc.\r\n\
+             Cisco Wide Area Application Services Software Release 5.3.5\r\n\r\n"
+        }
+        Platform::CiscoIos | Platform::CiscoXe => {
+            "\r\n\
+             **************************************************************\r\n\
+             * Authorized access only. All activity is logged and audited. *\r\n\
+             **************************************************************\r\n\r\n"
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Shell not started yet: input is ignored.
+    NotStarted,
+    /// Line editing at a prompt.
+    Line,
+    /// `enable` asked for the secret: characters are collected without echo.
+    EnableSecret,
+    /// A page was printed and the pager string is waiting for an answer.
+    More,
+    /// The device prints nothing more, ever (NoPrompt, StallMidOutput).
+    Silent,
+    /// The session is over.
+    Closed,
+}
+
+/// The device model. One per SSH shell channel.
+#[derive(Debug)]
+pub struct Device {
+    platform: Platform,
+    scenario: Scenario,
+    hostname: String,
+    seed: u64,
+    enable_secret: Option<String>,
+    latency: Duration,
+    privileged: bool,
+    state: State,
+    /// The line being typed (or the secret being typed, in `EnableSecret`).
+    line: Vec<u8>,
+    /// The previous input byte was a CR: a following LF belongs to the same Enter.
+    after_cr: bool,
+    /// 0 = paging off.
+    page_length: usize,
+    /// Output lines (each ending in CRLF) still to print behind the pager.
+    pending: VecDeque<Vec<u8>>,
+    /// `StallMidOutput` already played (it stalls the first `show` command only).
+    stalled: bool,
+}
+
+/// Collects actions, merging consecutive sends and skipping zero delays.
+#[derive(Default)]
+struct Out(Vec<Action>);
+
+impl Out {
+    fn send(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        if let Some(Action::Send(last)) = self.0.last_mut() {
+            last.extend_from_slice(bytes);
+        } else {
+            self.0.push(Action::Send(bytes.to_vec()));
+        }
+    }
+    fn delay(&mut self, d: Duration) {
+        if !d.is_zero() {
+            self.0.push(Action::Delay(d));
+        }
+    }
+    fn close(&mut self) {
+        self.0.push(Action::Close);
+    }
+}
+
+/// How the command line was classified by the built-in (non-rendered) commands.
+enum Builtin {
+    Handled,
+    Other,
+    /// Invalid on this platform, caret under word `usize`.
+    Invalid(usize),
+    Incomplete,
+}
+
+impl Device {
+    pub fn new(spec: &DeviceSpec) -> Device {
+        Device {
+            platform: spec.platform,
+            scenario: spec.scenario,
+            hostname: spec.hostname.clone(),
+            seed: spec.seed,
+            enable_secret: spec.enable_secret.clone(),
+            latency: spec.latency,
+            privileged: spec.enable_secret.is_none(),
+            state: State::NotStarted,
+            line: Vec::new(),
+            after_cr: false,
+            page_length: DEFAULT_PAGE_LENGTH,
+            pending: VecDeque::new(),
+            stalled: false,
+        }
+    }
+
+    /// Whether the session is in privileged mode.
+    pub fn is_privileged(&self) -> bool {
+        self.privileged
+    }
+
+    /// Lines per screen, 0 when paging is off.
+    pub fn page_length(&self) -> usize {
+        self.page_length
+    }
+
+    /// Whether the device has closed the session.
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    fn prompt(&self) -> String {
+        prompt(self.platform, &self.hostname, self.privileged)
+    }
+
+    fn is_asa(&self) -> bool {
+        self.platform.family() == Platform::CiscoAsa
+    }
+
+    /// The shell opened: banner, then (after the latency) the first prompt.
+    pub fn start(&mut self) -> Vec<Action> {
+        let mut out = Out::default();
+        if self.state != State::NotStarted {
+            return out.0;
+        }
+        out.send(banner(self.platform).as_bytes());
+        if self.scenario == Scenario::NoPrompt {
+            self.state = State::Silent;
+            return out.0;
+        }
+        out.delay(self.latency);
+        out.send(self.prompt().as_bytes());
+        self.state = State::Line;
+        out.0
+    }
+
+    /// Bytes typed by the client. CR, LF and CRLF are each one Enter, also when the LF of a
+    /// CRLF arrives in a later call.
+    pub fn input(&mut self, bytes: &[u8]) -> Vec<Action> {
+        let mut out = Out::default();
+        for &b in bytes {
+            let after_cr = std::mem::replace(&mut self.after_cr, b == b'\r');
+            if b == b'\n' && after_cr {
+                continue;
+            }
+            match self.state {
+                State::NotStarted | State::Silent | State::Closed => {}
+                State::Line => self.line_byte(b, &mut out),
+                State::EnableSecret => self.secret_byte(b, &mut out),
+                State::More => self.more_byte(b, &mut out),
+            }
+        }
+        out.0
+    }
+
+    fn line_byte(&mut self, b: u8, out: &mut Out) {
+        match b {
+            b'\r' | b'\n' => {
+                out.send(b"\r\n");
+                let line = String::from_utf8_lossy(&std::mem::take(&mut self.line)).into_owned();
+                self.execute(&line, out);
+            }
+            0x08 | 0x7f if !self.line.is_empty() => {
+                self.line.pop();
+                out.send(b"\x08 \x08");
+            }
+            0x20..=0x7e if self.line.len() < MAX_LINE => {
+                self.line.push(b);
+                out.send(&[b]);
+            }
+            // Tab, ^C, ^Z, escape sequences, non-ASCII: ignored.
+            _ => {}
+        }
+    }
+
+    fn secret_byte(&mut self, b: u8, out: &mut Out) {
+        match b {
+            b'\r' | b'\n' => {
+                out.send(b"\r\n");
+                let typed = std::mem::take(&mut self.line);
+                out.delay(self.latency);
+                let ok = self.scenario != Scenario::WrongEnableSecret
+                    && self
+                        .enable_secret
+                        .as_deref()
+                        .is_none_or(|s| s.as_bytes() == typed.as_slice());
+                if ok {
+                    self.privileged = true;
+                } else if self.is_asa() {
+                    out.send(b"Invalid password\r\n");
+                } else {
+                    out.send(b"% Access denied\r\n\r\n");
+                }
+                self.state = State::Line;
+                out.send(self.prompt().as_bytes());
+            }
+            0x08 | 0x7f => {
+                self.line.pop();
+            }
+            0x20..=0x7e if self.line.len() < MAX_LINE => {
+                self.line.push(b);
+            }
+            _ => {}
+        }
+    }
+
+    fn more_byte(&mut self, b: u8, out: &mut Out) {
+        out.delay(self.latency);
+        out.send(&pager_erase(self.platform));
+        match b {
+            b' ' => self.print_page(out),
+            b'\r' | b'\n' => {
+                if let Some(line) = self.pending.pop_front() {
+                    out.send(&line);
+                }
+                self.after_page(out);
+            }
+            // `q` and, like IOS, any other key: abandon the rest of the output.
+            _ => {
+                self.pending.clear();
+                self.finish_output(out);
+            }
+        }
+    }
+
+    /// Print one screen of pending output, then the pager or the prompt.
+    fn print_page(&mut self, out: &mut Out) {
+        // The pager line takes the last row of the screen.
+        let rows = if self.page_length == 0 {
+            usize::MAX
+        } else {
+            self.page_length.saturating_sub(1).max(1)
+        };
+        for _ in 0..rows {
+            match self.pending.pop_front() {
+                Some(line) => out.send(&line),
+                None => break,
+            }
+        }
+        self.after_page(out);
+    }
+
+    fn after_page(&mut self, out: &mut Out) {
+        if self.pending.is_empty() {
+            self.finish_output(out);
+        } else {
+            out.send(pager_string(self.platform).as_bytes());
+            self.state = State::More;
+        }
+    }
+
+    fn finish_output(&mut self, out: &mut Out) {
+        self.state = State::Line;
+        out.send(self.prompt().as_bytes());
+    }
+
+    /// One Enter at the prompt with `line` typed.
+    fn execute(&mut self, line: &str, out: &mut Out) {
+        out.delay(self.latency);
+        let words = words_with_offsets(line);
+        if words.is_empty() {
+            out.send(self.prompt().as_bytes());
+            return;
+        }
+        match self.builtin(&words, out) {
+            Builtin::Handled => return,
+            Builtin::Invalid(w) => {
+                self.invalid_input(line, &words, w, out);
+                return;
+            }
+            Builtin::Incomplete => {
+                self.incomplete(out);
+                return;
+            }
+            Builtin::Other => {}
+        }
+        let command = normalize_command(line);
+        let ctx = RenderCtx {
+            platform: self.platform,
+            scenario: self.scenario,
+            hostname: &self.hostname,
+            seed: self.seed,
+        };
+        match render::render(&ctx, &command) {
+            Some(text) => self.print_output(&command, &text, out),
+            None => match locate_error(self.platform, &command) {
+                CommandError::Incomplete => self.incomplete(out),
+                CommandError::InvalidAt(w) => self.invalid_input(line, &words, w, out),
+            },
+        }
+    }
+
+    fn print_output(&mut self, command: &str, text: &str, out: &mut Out) {
+        let lines = crlf_lines(text);
+        if self.scenario == Scenario::StallMidOutput
+            && !self.stalled
+            && command.starts_with("show ")
+        {
+            self.stalled = true;
+            let half = lines.len().div_ceil(2).max(1).min(lines.len());
+            for l in lines.iter().take(half) {
+                out.send(l);
+            }
+            self.state = State::Silent;
+            return;
+        }
+        self.pending = lines.into();
+        self.print_page(out);
+    }
+
+    fn incomplete(&mut self, out: &mut Out) {
+        if self.is_asa() {
+            out.send(b"ERROR: % Incomplete command\r\n");
+        } else {
+            out.send(b"% Incomplete command.\r\n\r\n");
+        }
+        out.send(self.prompt().as_bytes());
+    }
+
+    fn invalid_input(&mut self, line: &str, words: &[(usize, &str)], w: usize, out: &mut Out) {
+        let offset = words
+            .get(w)
+            .or(words.last())
+            .map_or(line.len(), |(o, _)| *o);
+        let col = self.prompt().len() + offset;
+        let mut msg = " ".repeat(col);
+        msg.push_str("^\r\n");
+        if self.is_asa() {
+            msg.push_str("ERROR: % Invalid input detected at '^' marker.\r\n");
+        } else {
+            msg.push_str("% Invalid input detected at '^' marker.\r\n\r\n");
+        }
+        out.send(msg.as_bytes());
+        out.send(self.prompt().as_bytes());
+    }
+
+    /// Session commands the device answers itself (not through the renderers).
+    fn builtin(&mut self, words: &[(usize, &str)], out: &mut Out) -> Builtin {
+        let lw: Vec<String> = words.iter().map(|(_, w)| w.to_ascii_lowercase()).collect();
+        let lw: Vec<&str> = lw.iter().map(String::as_str).collect();
+        let asa = self.is_asa();
+        match lw.as_slice() {
+            ["enable"] => {
+                if self.privileged || self.enable_secret.is_none() {
+                    self.privileged = true;
+                    out.send(self.prompt().as_bytes());
+                } else {
+                    out.send(b"Password: ");
+                    self.state = State::EnableSecret;
+                }
+                Builtin::Handled
+            }
+            ["disable"] => {
+                self.privileged = false;
+                out.send(self.prompt().as_bytes());
+                Builtin::Handled
+            }
+            ["exit"] | ["logout"] | ["quit"] => {
+                if asa {
+                    out.send(b"\r\nLogoff\r\n\r\n");
+                }
+                out.close();
+                self.state = State::Closed;
+                Builtin::Handled
+            }
+            ["terminal"] => Builtin::Incomplete,
+            ["terminal", "length"] if !asa => Builtin::Incomplete,
+            ["terminal", "length", n] if !asa => match n.parse::<u16>() {
+                Ok(n) if n <= 512 => {
+                    self.page_length = usize::from(n);
+                    out.send(self.prompt().as_bytes());
+                    Builtin::Handled
+                }
+                _ => Builtin::Invalid(2),
+            },
+            ["terminal", "pager"] if asa => Builtin::Incomplete,
+            ["terminal", "pager", "lines"] if asa => Builtin::Incomplete,
+            ["terminal", "pager", n] | ["terminal", "pager", "lines", n] if asa => {
+                match n.parse::<u16>() {
+                    Ok(n) if n <= 512 => {
+                        self.page_length = usize::from(n);
+                        out.send(self.prompt().as_bytes());
+                        Builtin::Handled
+                    }
+                    _ => Builtin::Invalid(lw.len() - 1),
+                }
+            }
+            ["terminal", "width", n] => match n.parse::<u16>() {
+                Ok(_) => {
+                    out.send(self.prompt().as_bytes());
+                    Builtin::Handled
+                }
+                Err(_) => Builtin::Invalid(2),
+            },
+            ["terminal", ..] => Builtin::Invalid(1),
+            // The poller never configures; the simulated devices refuse to.
+            [first, ..] if "configure".starts_with(first) && first.len() >= 4 => {
+                Builtin::Invalid(0)
+            }
+            _ => Builtin::Other,
+        }
+    }
+}
+
+/// The words of a typed line (before any `|` filter) with their byte offsets in the line.
+fn words_with_offsets(line: &str) -> Vec<(usize, &str)> {
+    let head = line.split('|').next().unwrap_or("");
+    let mut v = Vec::new();
+    let mut start = None;
+    for (i, c) in head.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                v.push((s, &head[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        v.push((s, &head[s..]));
+    }
+    v
+}
+
+/// `text` split into lines, each ending in CRLF (a final line without `\n` gets one too).
+fn crlf_lines(text: &str) -> Vec<Vec<u8>> {
+    text.split_inclusive('\n')
+        .map(|l| {
+            let l = l.strip_suffix('\n').unwrap_or(l);
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            let mut v = Vec::with_capacity(l.len() + 2);
+            v.extend_from_slice(l.as_bytes());
+            v.extend_from_slice(b"\r\n");
+            v
+        })
+        .collect()
+}
+
+enum CommandError {
+    Incomplete,
+    InvalidAt(usize),
+}
+
+/// Extra commands the simulated devices know the shape of, beyond the parser registry
+/// (only used to place the caret and to tell "incomplete" from "invalid").
+const EXTRA_COMMANDS: &[&str] = &[
+    "show version",
+    "show clock",
+    "show ntp status",
+    "show ntp associations",
+    "show running-config",
+    "show running-config all sysopt",
+    "show startup-config",
+    "show inventory",
+    "show interfaces",
+    "show ip interface brief",
+    "show interface ip brief",
+    "show license",
+    "show accelerator",
+    "show accelerator mapi",
+    "show statistics accelerator mapi",
+    "show statistics accelerator epm",
+    "show statistics connection optimized mapi",
+    "show cms secure store",
+    "accelerator mapi verify encryption-settings",
+    "show crypto isakmp sa",
+    "show crypto ipsec sa",
+    "show platform cerm-information",
+    "show asp drop",
+    "show vpn-sessiondb summary",
+    "show management-access",
+];
+
+/// Why a non-rendered command is rejected: a strict word-prefix of a known command is
+/// incomplete; otherwise the caret goes under the first word no known command has there.
+fn locate_error(platform: Platform, command: &str) -> CommandError {
+    let words: Vec<&str> = command.split(' ').filter(|w| !w.is_empty()).collect();
+    let fam = platform.family();
+    let known = crate::parse::registry()
+        .iter()
+        .filter(|s| s.platforms.contains(&fam))
+        .map(|s| s.command)
+        .chain(EXTRA_COMMANDS.iter().copied());
+    let mut best = 0usize;
+    let mut incomplete = false;
+    let mut exact = false;
+    for k in known {
+        let kw: Vec<&str> = k.split(' ').collect();
+        let common = kw
+            .iter()
+            .zip(words.iter())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if common == words.len() {
+            exact |= kw.len() == words.len();
+            incomplete |= kw.len() > words.len();
+        }
+        best = best.max(common);
+    }
+    if incomplete && !exact {
+        CommandError::Incomplete
+    } else {
+        CommandError::InvalidAt(best.min(words.len().saturating_sub(1)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(platform: Platform, scenario: Scenario, enable: Option<&str>) -> DeviceSpec {
+        DeviceSpec {
+            name: "d1".into(),
+            platform,
+            hostname: "R1".into(),
+            scenario,
+            username: "u".into(),
+            password: "p".into(),
+            enable_secret: enable.map(str::to_string),
+            latency: Duration::ZERO,
+            seed: 7,
+        }
+    }
+
+    /// Everything sent, concatenated (delays dropped).
+    fn sent(actions: &[Action]) -> String {
+        let mut s = Vec::new();
+        for a in actions {
+            if let Action::Send(b) = a {
+                s.extend_from_slice(b);
+            }
+        }
+        String::from_utf8_lossy(&s).into_owned()
+    }
+
+    fn started(platform: Platform, scenario: Scenario, enable: Option<&str>) -> Device {
+        let mut d = Device::new(&spec(platform, scenario, enable));
+        d.start();
+        d
+    }
+
+    /// Output with enough lines to page, through the device's paging machinery.
+    fn feed_output(d: &mut Device, n: usize) -> String {
+        let text: String = (1..=n).map(|i| format!("line {i}\n")).collect();
+        let mut out = Out::default();
+        d.state = State::Line;
+        d.print_output("show fake", &text, &mut out);
+        sent(&out.0)
+    }
+
+    #[test]
+    fn start_prints_banner_then_delayed_prompt() {
+        let mut s = spec(Platform::CiscoIos, Scenario::Healthy, None);
+        s.latency = Duration::from_millis(50);
+        let mut d = Device::new(&s);
+        let a = d.start();
+        assert!(matches!(&a[0], Action::Send(b) if b.starts_with(b"\r\n****")));
+        assert_eq!(a[1], Action::Delay(Duration::from_millis(50)));
+        assert_eq!(a[2], Action::Send(b"R1#".to_vec()));
+        assert_eq!(a.len(), 3);
+    }
+
+    #[test]
+    fn prompts_per_platform_and_mode() {
+        let d = started(Platform::CiscoIos, Scenario::Healthy, Some("s"));
+        assert_eq!(d.prompt(), "R1>");
+        let d = started(Platform::CiscoWaas, Scenario::Healthy, None);
+        assert_eq!(d.prompt(), "R1#");
+        let d = started(Platform::CiscoAsa, Scenario::Healthy, Some("s"));
+        assert_eq!(d.prompt(), "R1> ");
+        let d = started(Platform::CiscoXe, Scenario::Healthy, None);
+        assert_eq!(d.prompt(), "R1#");
+    }
+
+    #[test]
+    fn echoes_characters_and_backspace() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        assert_eq!(sent(&d.input(b"shw")), "shw");
+        assert_eq!(sent(&d.input(b"\x7f\x08")), "\x08 \x08\x08 \x08");
+        assert_eq!(sent(&d.input(b"\x7f")), "\x08 \x08");
+        assert_eq!(sent(&d.input(b"\x7f")), "", "nothing left to erase");
+        assert_eq!(
+            sent(&d.input(b"\x03\t")),
+            "",
+            "control characters are not echoed"
+        );
+    }
+
+    #[test]
+    fn cr_lf_and_crlf_are_one_enter_each() {
+        for enter in [&b"\r"[..], b"\n", b"\r\n"] {
+            let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+            let mut input = Vec::new();
+            for _ in 0..3 {
+                input.extend_from_slice(enter);
+            }
+            assert_eq!(sent(&d.input(&input)), "\r\nR1#\r\nR1#\r\nR1#", "{enter:?}");
+        }
+        // The LF of a CRLF split across two reads is still the same Enter.
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        assert_eq!(sent(&d.input(b"\r")), "\r\nR1#");
+        assert_eq!(sent(&d.input(b"\n")), "");
+        // LF CR is two Enters.
+        assert_eq!(sent(&d.input(b"\n\r")), "\r\nR1#\r\nR1#");
+    }
+
+    #[test]
+    fn latency_before_each_reply() {
+        let mut s = spec(Platform::CiscoIos, Scenario::Healthy, None);
+        s.latency = Duration::from_millis(5);
+        let mut d = Device::new(&s);
+        d.start();
+        let a = d.input(b"\r");
+        assert_eq!(
+            a,
+            vec![
+                Action::Send(b"\r\n".to_vec()),
+                Action::Delay(Duration::from_millis(5)),
+                Action::Send(b"R1#".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn enable_good_secret() {
+        for p in [Platform::CiscoIos, Platform::CiscoAsa, Platform::CiscoWaas] {
+            let mut d = started(p, Scenario::Healthy, Some("s3cret"));
+            assert!(!d.is_privileged());
+            let out = sent(&d.input(b"enable\n"));
+            assert!(out.ends_with("\r\nPassword: "), "{out:?}");
+            let out = sent(&d.input(b"s3cret\n"));
+            assert!(!out.contains("s3cret"), "secret must not be echoed");
+            assert!(d.is_privileged());
+            assert_eq!(out, format!("\r\n{}", prompt(p, "R1", true)));
+            // disable goes back, enable again asks again.
+            assert_eq!(
+                sent(&d.input(b"disable\r")),
+                format!("disable\r\n{}", prompt(p, "R1", false))
+            );
+            assert!(!d.is_privileged());
+        }
+    }
+
+    #[test]
+    fn enable_bad_secret_per_platform() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, Some("s3cret"));
+        d.input(b"enable\r\n");
+        let out = sent(&d.input(b"nope\r\n"));
+        assert_eq!(out, "\r\n% Access denied\r\n\r\nR1>");
+        assert!(!d.is_privileged());
+
+        let mut d = started(Platform::CiscoAsa, Scenario::Healthy, Some("s3cret"));
+        d.input(b"enable\r");
+        let out = sent(&d.input(b"nope\r"));
+        assert_eq!(out, "\r\nInvalid password\r\nR1> ");
+
+        let mut d = started(Platform::CiscoWaas, Scenario::Healthy, Some("s3cret"));
+        d.input(b"enable\n");
+        assert!(sent(&d.input(b"nope\n")).contains("% Access denied"));
+    }
+
+    #[test]
+    fn wrong_enable_secret_scenario_rejects_the_right_secret() {
+        let mut d = started(
+            Platform::CiscoIos,
+            Scenario::WrongEnableSecret,
+            Some("s3cret"),
+        );
+        d.input(b"enable\n");
+        assert!(sent(&d.input(b"s3cret\n")).contains("% Access denied"));
+        assert!(!d.is_privileged());
+    }
+
+    #[test]
+    fn enable_without_secret_or_when_privileged_is_silent() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        assert_eq!(sent(&d.input(b"enable\n")), "enable\r\nR1#");
+    }
+
+    #[test]
+    fn exit_closes() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        let a = d.input(b"exit\nshow version\n");
+        assert_eq!(a.last(), Some(&Action::Close));
+        assert!(d.is_closed());
+        let mut d = started(Platform::CiscoAsa, Scenario::Healthy, None);
+        let a = d.input(b"logout\r");
+        assert!(sent(&a).contains("Logoff"));
+        assert_eq!(a.last(), Some(&Action::Close));
+    }
+
+    #[test]
+    fn paging_commands_are_platform_specific() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        assert_eq!(
+            sent(&d.input(b"terminal length 0\n")),
+            "terminal length 0\r\nR1#"
+        );
+        assert_eq!(d.page_length(), 0);
+        let out = sent(&d.input(b"terminal pager 0\n"));
+        assert!(out.contains("% Invalid input detected at '^' marker."));
+        // caret under "pager": prompt (3) + "terminal " (9)
+        assert!(
+            out.contains(&format!("\r\n{}^\r\n", " ".repeat(12))),
+            "{out:?}"
+        );
+
+        let mut d = started(Platform::CiscoAsa, Scenario::Healthy, None);
+        let out = sent(&d.input(b"terminal length 0\n"));
+        assert!(
+            out.contains("ERROR: % Invalid input detected at '^' marker."),
+            "{out:?}"
+        );
+        assert_eq!(d.page_length(), DEFAULT_PAGE_LENGTH);
+        assert_eq!(
+            sent(&d.input(b"terminal pager 0\n")),
+            "terminal pager 0\r\nR1# "
+        );
+        assert_eq!(d.page_length(), 0);
+        d.input(b"terminal pager lines 10\n");
+        assert_eq!(d.page_length(), 10);
+        d.input(b"terminal pager lines 0\n");
+        assert_eq!(d.page_length(), 0);
+
+        let mut d = started(Platform::CiscoWaas, Scenario::Healthy, None);
+        d.input(b"terminal length 0\r\n");
+        assert_eq!(d.page_length(), 0);
+        assert!(sent(&d.input(b"terminal length\r\n")).contains("% Incomplete command."));
+    }
+
+    #[test]
+    fn ios_pager_space_enter_and_q() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        d.input(b"terminal length 5\n");
+        let out = feed_output(&mut d, 10);
+        assert_eq!(out, "line 1\r\nline 2\r\nline 3\r\nline 4\r\n --More-- ");
+        let erase = String::from_utf8(pager_erase(Platform::CiscoIos)).unwrap_or_default();
+        assert_eq!(
+            erase,
+            format!("{0}{1}{0}", "\x08".repeat(10), " ".repeat(10))
+        );
+        // Enter: one more line.
+        assert_eq!(
+            sent(&d.input(b"\r")),
+            format!("{erase}line 5\r\n --More-- ")
+        );
+        // Space: next page (4 lines).
+        assert_eq!(
+            sent(&d.input(b" ")),
+            format!("{erase}line 6\r\nline 7\r\nline 8\r\nline 9\r\n --More-- ")
+        );
+        // Space again: the last line, then the prompt.
+        assert_eq!(sent(&d.input(b" ")), format!("{erase}line 10\r\nR1#"));
+
+        // q aborts to the prompt.
+        feed_output(&mut d, 10);
+        assert_eq!(sent(&d.input(b"q")), format!("{erase}R1#"));
+        // and the next Enter is a normal line again
+        assert_eq!(sent(&d.input(b"\n")), "\r\nR1#");
+    }
+
+    #[test]
+    fn asa_pager_with_crlf_answer() {
+        let mut d = started(Platform::CiscoAsa, Scenario::Healthy, None);
+        d.input(b"terminal pager 4\n");
+        let out = feed_output(&mut d, 5);
+        assert_eq!(out, "line 1\r\nline 2\r\nline 3\r\n<--- More --->");
+        let erase = format!("\r{}\r", " ".repeat(14));
+        // CRLF is one Enter, also at the pager: exactly one line.
+        assert_eq!(
+            sent(&d.input(b"\r\n")),
+            format!("{erase}line 4\r\n<--- More --->")
+        );
+        assert_eq!(sent(&d.input(b" ")), format!("{erase}line 5\r\nR1# "));
+    }
+
+    #[test]
+    fn paging_off_prints_everything() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        d.input(b"terminal length 0\n");
+        let out = feed_output(&mut d, 100);
+        assert!(out.ends_with("line 100\r\nR1#"));
+        assert!(!out.contains("More"));
+    }
+
+    #[test]
+    fn invalid_input_caret_per_platform() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        let out = sent(&d.input(b"frobnicate now\n"));
+        assert_eq!(
+            out,
+            format!(
+                "frobnicate now\r\n{}^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1#",
+                " ".repeat(3)
+            )
+        );
+        let mut d = started(Platform::CiscoAsa, Scenario::Healthy, None);
+        let out = sent(&d.input(b"frobnicate\n"));
+        assert_eq!(
+            out,
+            format!(
+                "frobnicate\r\n{}^\r\nERROR: % Invalid input detected at '^' marker.\r\nR1# ",
+                " ".repeat(4)
+            )
+        );
+        // Caret under the first unknown word of a show command.
+        let mut d = started(Platform::CiscoWaas, Scenario::Healthy, None);
+        let out = sent(&d.input(b"show  bogus thing\n"));
+        assert!(
+            out.contains(&format!("\r\n{}^\r\n% Invalid", " ".repeat(3 + 6))),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn incomplete_and_config_commands() {
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        assert!(sent(&d.input(b"show\n")).contains("% Incomplete command."));
+        let out = sent(&d.input(b"configure terminal\n"));
+        assert!(out.contains("% Invalid input detected"), "{out:?}");
+        assert!(out.ends_with("R1#"));
+        let mut d = started(Platform::CiscoAsa, Scenario::Healthy, None);
+        assert!(sent(&d.input(b"show\n")).contains("ERROR: % Incomplete command"));
+    }
+
+    #[test]
+    fn no_prompt_prints_banner_only_and_ignores_input() {
+        let mut d = Device::new(&spec(Platform::CiscoIos, Scenario::NoPrompt, None));
+        let out = sent(&d.start());
+        assert!(out.contains("Authorized access only"));
+        assert!(!out.contains("R1#"));
+        assert!(d.input(b"\r\nshow version\r\n").is_empty());
+    }
+
+    #[test]
+    fn stall_prints_half_of_the_first_show_then_nothing() {
+        let mut d = started(Platform::CiscoIos, Scenario::StallMidOutput, None);
+        d.input(b"terminal length 0\n");
+        let text: String = (1..=10).map(|i| format!("line {i}\n")).collect();
+        let mut out = Out::default();
+        d.print_output("show fake", &text, &mut out);
+        let s = sent(&out.0);
+        assert!(s.ends_with("line 5\r\n"), "{s:?}");
+        assert!(!s.contains("line 6"));
+        assert!(d.input(b"\n").is_empty(), "silent after the stall");
+    }
+
+    #[test]
+    fn render_output_reaches_the_terminal_when_a_renderer_knows_the_command() {
+        // Whatever the renderers print for `show version`, the device prints it with CRLF
+        // and ends with the prompt; when no renderer knows it yet, the caret error appears.
+        let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+        d.input(b"terminal length 0\n");
+        let out = sent(&d.input(b"show version\n"));
+        assert!(out.starts_with("show version\r\n"));
+        assert!(out.ends_with("\r\nR1#"));
+        let ctx = RenderCtx {
+            platform: Platform::CiscoIos,
+            scenario: Scenario::Healthy,
+            hostname: "R1",
+            seed: 7,
+        };
+        if let Some(text) = render::render(&ctx, "show version") {
+            let expect = text.replace("\r\n", "\n").replace('\n', "\r\n");
+            assert!(out.contains(expect.trim_end()));
+            assert!(!out.contains('\n') || !out.replace("\r\n", "").contains('\n'));
+        } else {
+            assert!(out.contains("% Invalid input detected"));
+        }
+    }
+
+    #[test]
+    fn crlf_lines_normalizes() {
+        assert_eq!(
+            crlf_lines("a\nb\r\nc"),
+            vec![b"a\r\n".to_vec(), b"b\r\n".to_vec(), b"c\r\n".to_vec()]
+        );
+        assert!(crlf_lines("").is_empty());
+    }
+}

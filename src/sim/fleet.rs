@@ -1,0 +1,334 @@
+//! Fleets of simulated devices: what each device is ([`DeviceSpec`]), the ready-made demo
+//! fleet and generated fleets of any size, and [`spawn_fleet`], which binds one loopback port
+//! per device and serves it until [`RunningFleet::shutdown`].
+//!
+//! Credentials: every generated device expects [`SIM_USERNAME`] / [`SIM_PASSWORD`] and, when
+//! it has one, the enable secret [`SIM_ENABLE_SECRET`]. A `WrongCredentials` device rejects
+//! every authentication attempt whatever is sent, and its spec also carries a different
+//! password ([`WRONG_PASSWORD`]), so an inventory holding the fleet's usual credentials is
+//! wrong for it in both senses.
+
+use super::scenario::Scenario;
+use super::server;
+use crate::Platform;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Username every simulated device accepts.
+pub const SIM_USERNAME: &str = "fleetpoll";
+/// Password every simulated device accepts (except `WrongCredentials` devices).
+pub const SIM_PASSWORD: &str = "sim-password";
+/// Enable secret of simulated devices that have one.
+pub const SIM_ENABLE_SECRET: &str = "sim-enable";
+/// The password a `WrongCredentials` device's spec carries (it rejects every attempt anyway).
+pub const WRONG_PASSWORD: &str = "not-the-inventory-password";
+/// Latency of the demo fleet's devices.
+pub const DEMO_LATENCY: Duration = Duration::from_millis(20);
+
+/// One simulated device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSpec {
+    /// Inventory name.
+    pub name: String,
+    pub platform: Platform,
+    /// What the prompt shows.
+    pub hostname: String,
+    pub scenario: Scenario,
+    pub username: String,
+    pub password: String,
+    /// `None`: login lands in privileged mode and `enable` asks nothing.
+    pub enable_secret: Option<String>,
+    /// Slept before the first prompt and before the reply to each Enter.
+    pub latency: Duration,
+    /// Varies addresses and counters between devices, deterministically.
+    pub seed: u64,
+}
+
+impl DeviceSpec {
+    /// A healthy device with the fleet's standard credentials and an enable secret.
+    pub fn new(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
+        let password = if scenario == Scenario::WrongCredentials {
+            WRONG_PASSWORD
+        } else {
+            SIM_PASSWORD
+        };
+        DeviceSpec {
+            name: name.to_string(),
+            platform,
+            hostname: name.to_string(),
+            scenario,
+            username: SIM_USERNAME.to_string(),
+            password: password.to_string(),
+            enable_secret: Some(SIM_ENABLE_SECRET.to_string()),
+            latency: Duration::ZERO,
+            seed: seed_for(name),
+        }
+    }
+
+    fn privileged_login(mut self) -> Self {
+        self.enable_secret = None;
+        self
+    }
+
+    fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+}
+
+/// A device being served (or, for `RefuseConnection`, a reserved port nobody listens on).
+#[derive(Debug, Clone)]
+pub struct RunningDevice {
+    pub spec: DeviceSpec,
+    pub addr: SocketAddr,
+}
+
+/// A fleet being served. Dropping it stops the servers too; [`RunningFleet::shutdown`] also
+/// waits until every listener has stopped.
+#[derive(Debug)]
+pub struct RunningFleet {
+    pub devices: Vec<RunningDevice>,
+    shutdown: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+    /// Bound, never listening: connects to these ports are refused, and the ports stay
+    /// reserved so no other listener takes them.
+    refusing: Vec<TcpSocket>,
+}
+
+impl RunningFleet {
+    /// The device with this inventory name.
+    pub fn device(&self, name: &str) -> Option<&RunningDevice> {
+        self.devices.iter().find(|d| d.spec.name == name)
+    }
+
+    /// A token cancelled when the fleet shuts down (e.g. to tie other tasks to it).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Stop accepting, disconnect open sessions, and wait for the listeners to finish.
+    pub async fn shutdown(mut self) {
+        self.shutdown.cancel();
+        for t in std::mem::take(&mut self.tasks) {
+            let _ = t.await;
+        }
+        self.refusing.clear();
+    }
+}
+
+impl Drop for RunningFleet {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// Serve every spec on its own `127.0.0.1:0` port. `RefuseConnection` devices get a port that
+/// is bound but never listens, so connecting to it is refused.
+pub async fn spawn_fleet(specs: Vec<DeviceSpec>) -> std::io::Result<RunningFleet> {
+    let shutdown = CancellationToken::new();
+    let mut fleet = RunningFleet {
+        devices: Vec::with_capacity(specs.len()),
+        shutdown: shutdown.clone(),
+        tasks: Vec::with_capacity(specs.len()),
+        refusing: Vec::new(),
+    };
+    let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    for spec in specs {
+        if spec.scenario == Scenario::RefuseConnection {
+            let socket = TcpSocket::new_v4()?;
+            socket.bind(loopback)?;
+            let addr = socket.local_addr()?;
+            fleet.refusing.push(socket);
+            fleet.devices.push(RunningDevice { spec, addr });
+            continue;
+        }
+        let listener = TcpListener::bind(loopback).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(spec.clone());
+        fleet.tasks.push(tokio::spawn(server::serve(
+            listener,
+            shared,
+            shutdown.child_token(),
+        )));
+        fleet.devices.push(RunningDevice { spec, addr });
+    }
+    Ok(fleet)
+}
+
+/// Deterministic per-name seed (FNV-1a), so a device prints the same counters every run.
+pub fn seed_for(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The demo fleet: twelve devices, most of them showing one documented problem.
+///
+/// | name | platform | scenario |
+/// |---|---|---|
+/// | rtr-hq-01 | cisco_ios | healthy (enable secret) |
+/// | rtr-branch-02 | cisco_ios | healthy (lands privileged) |
+/// | xe-core-01 | cisco_xe | healthy (lands privileged) |
+/// | rtr-branch-03 | cisco_ios | CERM Tx bandwidth limit reached |
+/// | rtr-branch-04 | cisco_ios | one-way IPsec SA (encaps 0, decaps > 0) |
+/// | asa-edge-01 | cisco_asa | healthy |
+/// | asa-dc-01 | cisco_asa | one IKE peer in MM_WAIT_MSG6 (pre-shared key mismatch) |
+/// | wae-branch-01 | cisco_waas | healthy |
+/// | wae-branch-02 | cisco_waas | MAPI AO Config Enabled, Operational Shutdown |
+/// | wae-dc-01 | cisco_waas | secured MAPI connections handed off to the generic AO |
+/// | rtr-lab-09 | cisco_ios | refuses connections |
+/// | asa-branch-03 | cisco_asa | rejects the credentials (see the module docs) |
+pub fn demo_specs() -> Vec<DeviceSpec> {
+    use Platform::*;
+    use Scenario::*;
+    let l = DEMO_LATENCY;
+    vec![
+        DeviceSpec::new("rtr-hq-01", CiscoIos, Healthy).latency(l),
+        DeviceSpec::new("rtr-branch-02", CiscoIos, Healthy)
+            .privileged_login()
+            .latency(l),
+        DeviceSpec::new("xe-core-01", CiscoXe, Healthy)
+            .privileged_login()
+            .latency(l),
+        DeviceSpec::new("rtr-branch-03", CiscoIos, CermTxLimit).latency(l),
+        DeviceSpec::new("rtr-branch-04", CiscoIos, IpsecOneWay).latency(l),
+        DeviceSpec::new("asa-edge-01", CiscoAsa, Healthy).latency(l),
+        DeviceSpec::new("asa-dc-01", CiscoAsa, IkePskMismatch).latency(l),
+        DeviceSpec::new("wae-branch-01", CiscoWaas, Healthy).latency(l),
+        DeviceSpec::new("wae-branch-02", CiscoWaas, MapiLicenseShutdown).latency(l),
+        DeviceSpec::new("wae-dc-01", CiscoWaas, MapiEncryptedHandoff).latency(l),
+        DeviceSpec::new("rtr-lab-09", CiscoIos, RefuseConnection).latency(l),
+        DeviceSpec::new("asa-branch-03", CiscoAsa, WrongCredentials).latency(l),
+    ]
+}
+
+/// Whether `scenario` means something on `platform` (session-level scenarios and NTP apply
+/// everywhere; crypto ones on IOS/XE and ASA; CERM on IOS/XE; MAPI/CMS on WAAS).
+pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
+    use Scenario::*;
+    let fam = platform.family();
+    match scenario {
+        Healthy | NtpUnsynced | RefuseConnection | WrongCredentials | WrongEnableSecret
+        | NoPrompt | StallMidOutput => true,
+        IkePskMismatch | IkeAggressiveStuck | IpsecOneWay | PeerDown => fam != Platform::CiscoWaas,
+        IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
+        AspExpiredVpnContext => fam == Platform::CiscoAsa,
+        MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed
+        | CmsStoreClosed => fam == Platform::CiscoWaas,
+    }
+}
+
+/// `n` generated devices named `<kind>-NNNN` (`rtr`, `asa`, `wae`, `xe`).
+///
+/// Platforms cycle IOS, ASA, WAAS, XE. With `Some(scenario)` every device plays it, and the
+/// platforms cycle only over those it applies to. With `None` (a mix), the k-th device of a
+/// platform is healthy when k is even, and otherwise plays the next of that platform's fault
+/// scenarios in [`Scenario::ALL`] order. Every third device logs in privileged (no enable
+/// secret) unless it plays `WrongEnableSecret`; the rest have [`SIM_ENABLE_SECRET`].
+pub fn fleet_specs(n: usize, scenario: Option<Scenario>, latency: Duration) -> Vec<DeviceSpec> {
+    let all = [
+        Platform::CiscoIos,
+        Platform::CiscoAsa,
+        Platform::CiscoWaas,
+        Platform::CiscoXe,
+    ];
+    let platforms: Vec<Platform> = match scenario {
+        Some(s) => all.into_iter().filter(|p| applies_to(s, *p)).collect(),
+        None => all.to_vec(),
+    };
+    if platforms.is_empty() {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|i| {
+            let np = platforms.len();
+            let platform = platforms[i % np];
+            let k = i / np;
+            let sc = scenario.unwrap_or_else(|| {
+                let faults: Vec<Scenario> = Scenario::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| *s != Scenario::Healthy && applies_to(*s, platform))
+                    .collect();
+                if k.is_multiple_of(2) || faults.is_empty() {
+                    Scenario::Healthy
+                } else {
+                    faults[(k / 2) % faults.len()]
+                }
+            });
+            let kind = match platform {
+                Platform::CiscoIos => "rtr",
+                Platform::CiscoAsa => "asa",
+                Platform::CiscoWaas => "wae",
+                Platform::CiscoXe => "xe",
+            };
+            let name = format!("{kind}-{:04}", i + 1);
+            let mut spec = DeviceSpec::new(&name, platform, sc).latency(latency);
+            if i % 3 == 2 && sc != Scenario::WrongEnableSecret {
+                spec = spec.privileged_login();
+            }
+            spec
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_fleet_covers_the_brief() {
+        let d = demo_specs();
+        assert_eq!(d.len(), 12);
+        let has = |p: Platform, s: Scenario| d.iter().any(|x| x.platform == p && x.scenario == s);
+        assert!(has(Platform::CiscoIos, Scenario::Healthy));
+        assert!(has(Platform::CiscoAsa, Scenario::IkePskMismatch));
+        assert!(has(Platform::CiscoIos, Scenario::CermTxLimit));
+        assert!(has(Platform::CiscoWaas, Scenario::MapiLicenseShutdown));
+        assert!(has(Platform::CiscoWaas, Scenario::MapiEncryptedHandoff));
+        assert!(has(Platform::CiscoWaas, Scenario::Healthy));
+        assert!(has(Platform::CiscoAsa, Scenario::Healthy));
+        assert!(has(Platform::CiscoXe, Scenario::Healthy));
+        let wrong = d.iter().find(|x| x.scenario == Scenario::WrongCredentials);
+        assert!(wrong.is_some_and(|w| w.password != SIM_PASSWORD));
+        assert!(d.iter().any(|x| x.scenario == Scenario::RefuseConnection));
+        let mut names: Vec<&str> = d.iter().map(|x| x.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 12);
+    }
+
+    #[test]
+    fn fleet_specs_mix_is_deterministic_and_applicable() {
+        let a = fleet_specs(200, None, Duration::from_millis(50));
+        assert_eq!(a, fleet_specs(200, None, Duration::from_millis(50)));
+        assert_eq!(a.len(), 200);
+        assert!(a.iter().all(|s| applies_to(s.scenario, s.platform)));
+        assert!(a.iter().all(|s| s.latency == Duration::from_millis(50)));
+        for p in Platform::ALL {
+            assert!(a.iter().any(|s| s.platform == p));
+        }
+        // Every scenario shows up in a large enough mix.
+        for sc in Scenario::ALL {
+            assert!(a.iter().any(|s| s.scenario == *sc), "{sc} missing");
+        }
+        assert_eq!(a[0].name, "rtr-0001");
+        assert_eq!(a[1].name, "asa-0002");
+    }
+
+    #[test]
+    fn fleet_specs_single_scenario_uses_applicable_platforms() {
+        let w = fleet_specs(5, Some(Scenario::MapiOverload), Duration::ZERO);
+        assert!(w.iter().all(|s| s.platform == Platform::CiscoWaas));
+        let h = fleet_specs(8, Some(Scenario::Healthy), Duration::ZERO);
+        assert!(h.iter().all(|s| s.scenario == Scenario::Healthy));
+        assert_eq!(
+            h.iter().filter(|s| s.platform == Platform::CiscoXe).count(),
+            2
+        );
+    }
+}
