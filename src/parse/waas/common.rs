@@ -152,10 +152,18 @@ pub(crate) fn device_lines(input: &str) -> Result<Vec<Line>, ParseError> {
                 ));
             }
         }
-        if is_prompt(t) {
-            continue;
-        }
-        if out.is_empty() && is_echo(t) {
+        if is_prompt(t) || (out.is_empty() && is_echo(t)) {
+            // The seed shows `Core#acc mapi verify encryption-settings [EDGE:]`: a group
+            // heading printed on the echo line; keep it.
+            if let Some(i) = t.rfind('[') {
+                let tail = t.get(i..).unwrap_or("");
+                if tail.ends_with(":]") && i > 0 {
+                    out.push(Line {
+                        no,
+                        text: tail.to_string(),
+                    });
+                }
+            }
             continue;
         }
         out.push(Line { no, text: cleaned });
@@ -244,6 +252,11 @@ mod tests {
         let l = device_lines("show accelerator mapi\nabc: 1\n").unwrap();
         assert_eq!(l.len(), 1);
         assert!(!is_prompt(">>Mapi Accelerator should be Enabled"));
+        let l =
+            device_lines("Core#acc mapi verify encryption-settings [EDGE:]\nVerifying NTP State\n")
+                .unwrap();
+        assert_eq!(l[0].text, "[EDGE:]");
+        assert_eq!(l[0].no, 1);
         assert!(is_prompt("pdi-7541-dc#windows-domain diagnostics"));
         assert!(is_prompt("WAE674>"));
         assert!(!is_prompt("Current Active Connections:   20"));

@@ -2,37 +2,46 @@
 //! guide, `shared/seeds/000_971983dc0a372fd1.txt`, digested in `shared/docs/domain.md`).
 //!
 //! One file per output family: [`accel`] (`show accelerator`, `show accelerator mapi`),
-//! [`stats`] (`show statistics accelerator mapi|epm`). Shared clean-up lives in `common`.
+//! [`stats`] (`show statistics accelerator mapi|epm`), [`conn`] (`show statistics connection
+//! optimized mapi`), [`license`] (`show license`, `show cms secure-store`), [`verify`]
+//! (`accelerator mapi verify encryption-settings`). Shared clean-up lives in `common`.
 
 mod common;
 
 pub mod accel;
+pub mod conn;
+pub mod license;
 pub mod stats;
+pub mod verify;
 
 pub use accel::{
     parse_accelerators, parse_mapi_accelerator, Accelerators, AoRow, ConfigItem, ConfigMode,
     MapiAccelerator, RegistrationState,
 };
 pub use common::{ConfigState, OperState};
+pub use conn::{
+    parse_optimized_connections, AccelFeature, OptimizedConnection, OptimizedConnections,
+};
+pub use license::{
+    parse_cms_secure_store, parse_license, CmsSecureStore, License, LicenseEntry, LicenseStatus,
+};
 pub use stats::{parse_epm_stats, parse_mapi_stats, AoGlobal, EpmStats, MapiStats};
+pub use verify::{
+    parse_mapi_encryption_verify, MapiEncryptionVerify, VerifyComponent, VerifyGroup, VerifyRole,
+    VerifyStatus,
+};
 
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::session::platform_id::Platform;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OptimizedConnections {}
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct License {}
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CmsSecureStore {}
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct MapiEncryptionVerify {}
 
 const WAAS: &[Platform] = &[Platform::CiscoWaas];
 
 fn num(v: Option<u64>) -> Option<String> {
     v.map(|n| n.to_string())
+}
+
+fn flag(b: bool) -> String {
+    if b { "1" } else { "0" }.to_string()
 }
 
 // ---- show accelerator mapi ----
@@ -197,6 +206,142 @@ const EPM_STATS_METRICS: &[Metric] = &[
     },
 ];
 
+// ---- show statistics connection optimized mapi ----
+
+fn rec_optimized_connections(t: &str) -> Result<Record, ParseError> {
+    parse_optimized_connections(t).map(Record::OptimizedConnections)
+}
+
+fn oconn(r: &Record) -> Option<&OptimizedConnections> {
+    match r {
+        Record::OptimizedConnections(c) => Some(c),
+        _ => None,
+    }
+}
+
+const OPTIMIZED_CONNECTIONS_METRICS: &[Metric] = &[
+    Metric {
+        name: "mapi_flows_active",
+        help: "Current Active Optimized Flows (show statistics connection optimized mapi)",
+        get: |r| oconn(r).and_then(|c| num(c.active_optimized)),
+    },
+    Metric {
+        name: "mapi_flows_reserved",
+        help: "Current Reserved Flows: MAPI connection resources set aside (4.1.5+)",
+        get: |r| oconn(r).and_then(|c| num(c.reserved)),
+    },
+    Metric {
+        name: "mapi_flows_mapi",
+        help: "Listed connections accelerated by the MAPI AO (Accel has M, e.g. TMDL)",
+        get: |r| oconn(r).map(|c| c.mapi_count().to_string()),
+    },
+    Metric {
+        name: "mapi_flows_tgdl",
+        help: "Listed connections pushed down to the generic AO (Accel has G, e.g. TGDL)",
+        get: |r| oconn(r).map(|c| c.generic_count().to_string()),
+    },
+];
+
+// ---- show license ----
+
+fn rec_license(t: &str) -> Result<Record, ParseError> {
+    parse_license(t).map(Record::License)
+}
+
+fn lic(r: &Record) -> Option<&License> {
+    match r {
+        Record::License(l) => Some(l),
+        _ => None,
+    }
+}
+
+const LICENSE_METRICS: &[Metric] = &[
+    Metric {
+        name: "license_enterprise",
+        help: "1 when the Enterprise license is listed and active (MAPI AO needs it), else 0",
+        get: |r| lic(r).map(|l| flag(l.is_active("Enterprise"))),
+    },
+    Metric {
+        name: "license_active",
+        help: "Active licenses, space-separated",
+        get: |r| {
+            lic(r).map(|l| {
+                l.licenses
+                    .iter()
+                    .filter(|e| e.status == LicenseStatus::Active)
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        },
+    },
+];
+
+// ---- show cms secure-store ----
+
+fn rec_cms(t: &str) -> Result<Record, ParseError> {
+    parse_cms_secure_store(t).map(Record::CmsSecureStore)
+}
+
+fn cms(r: &Record) -> Option<&CmsSecureStore> {
+    match r {
+        Record::CmsSecureStore(c) => Some(c),
+        _ => None,
+    }
+}
+
+const CMS_METRICS: &[Metric] = &[
+    Metric {
+        name: "cms_store_open",
+        help: "1 when the CMS secure store is open (required on every core WAE for eMAPI), else 0",
+        get: |r| cms(r).and_then(|c| c.open.map(flag)),
+    },
+    Metric {
+        name: "cms_store_initialized",
+        help: "1 when the CMS secure store is initialized, else 0",
+        get: |r| cms(r).and_then(|c| c.initialized.map(flag)),
+    },
+];
+
+// ---- accelerator mapi verify encryption-settings ----
+
+fn rec_verify(t: &str) -> Result<Record, ParseError> {
+    parse_mapi_encryption_verify(t).map(Record::MapiEncryptionVerify)
+}
+
+fn ver(r: &Record) -> Option<&MapiEncryptionVerify> {
+    match r {
+        Record::MapiEncryptionVerify(v) => Some(v),
+        _ => None,
+    }
+}
+
+const VERIFY_METRICS: &[Metric] = &[
+    Metric {
+        name: "emapi_verify_failed",
+        help: "Components reported `Status: FAILED` by the eMAPI verify command",
+        get: |r| ver(r).map(|v| v.failed().to_string()),
+    },
+    Metric {
+        name: "emapi_edge_ok",
+        help: "1 when the [EDGE] summary says the device can accelerate encrypted MAPI, else 0",
+        get: |r| {
+            ver(r)
+                .and_then(|v| v.group(VerifyRole::Edge))
+                .and_then(|g| g.summary_ok().map(flag))
+        },
+    },
+    Metric {
+        name: "emapi_core_ok",
+        help: "1 when the [CORE] summary says the device can accelerate encrypted MAPI, else 0",
+        get: |r| {
+            ver(r)
+                .and_then(|v| v.group(VerifyRole::Core))
+                .and_then(|g| g.summary_ok().map(flag))
+        },
+    },
+];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
         ParserSpec {
@@ -230,6 +375,47 @@ pub fn parsers() -> Vec<ParserSpec> {
             platforms: WAAS,
             parse: rec_epm_stats,
             metrics: EPM_STATS_METRICS,
+        },
+        ParserSpec {
+            name: "waas_statistics_connection_optimized_mapi",
+            command: "show statistics connection optimized mapi",
+            takes_args: false,
+            platforms: WAAS,
+            parse: rec_optimized_connections,
+            metrics: OPTIMIZED_CONNECTIONS_METRICS,
+        },
+        ParserSpec {
+            name: "waas_license",
+            command: "show license",
+            takes_args: false,
+            platforms: WAAS,
+            parse: rec_license,
+            metrics: LICENSE_METRICS,
+        },
+        // The seed writes `show cms secure store`; the WAE CLI spells it `secure-store`.
+        ParserSpec {
+            name: "waas_cms_secure_store",
+            command: "show cms secure store",
+            takes_args: false,
+            platforms: WAAS,
+            parse: rec_cms,
+            metrics: CMS_METRICS,
+        },
+        ParserSpec {
+            name: "waas_cms_secure_store_hyphen",
+            command: "show cms secure-store",
+            takes_args: false,
+            platforms: WAAS,
+            parse: rec_cms,
+            metrics: CMS_METRICS,
+        },
+        ParserSpec {
+            name: "waas_mapi_verify_encryption_settings",
+            command: "accelerator mapi verify encryption-settings",
+            takes_args: false,
+            platforms: WAAS,
+            parse: rec_verify,
+            metrics: VERIFY_METRICS,
         },
     ]
 }
