@@ -6,8 +6,11 @@
 pub mod error;
 pub mod inventory;
 pub mod parse;
+pub mod plan;
+pub mod playbook;
 pub mod session;
 pub mod sim;
+pub mod util;
 pub mod yamlpos;
 
 pub use session::platform_id::Platform;

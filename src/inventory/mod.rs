@@ -6,6 +6,7 @@
 pub mod limit;
 mod settings;
 
+pub use settings::parse_duration as settings_parse_duration;
 pub use settings::{HostKeyPolicy, Secret, SecretRef, Settings, SshSettings, Timeouts};
 
 use crate::error::{ConfigError, Located};

@@ -5,3 +5,4 @@ pub mod channel;
 pub mod error;
 pub mod platform;
 pub mod platform_id;
+pub mod transport;

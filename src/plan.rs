@@ -1,0 +1,75 @@
+//! The validated, typed plan: the only thing async code ever sees. Building it checks the
+//! inventory, the playbook, `--limit` and the platform definitions, so every mistake that can
+//! be found without a network is found here, before the first connection.
+
+use crate::error::ConfigError;
+use crate::inventory::{self, limit::Limit, Host};
+use crate::playbook::{self, Playbook};
+use std::path::Path;
+
+#[derive(Debug)]
+pub struct Plan {
+    pub hosts: Vec<Host>,
+    pub playbook: Playbook,
+    /// Metric columns of the CSV, in order.
+    pub columns: Vec<&'static str>,
+    pub warnings: Vec<String>,
+    pub inventory_path: std::path::PathBuf,
+}
+
+/// Build a plan from files. `limit` filters devices (`--limit`).
+pub fn build(inventory: &Path, playbook: &Path, limit: Option<&str>) -> Result<Plan, ConfigError> {
+    crate::session::platform::validate_all().map_err(ConfigError::msg)?;
+    let limit = limit.map(Limit::parse).transpose()?;
+    let inv = inventory::load(inventory)?;
+    let pb = playbook::load(playbook)?;
+    from_parts(inv, pb, limit.as_ref())
+}
+
+pub fn from_parts(
+    inv: inventory::Inventory,
+    pb: Playbook,
+    limit: Option<&Limit>,
+) -> Result<Plan, ConfigError> {
+    let mut warnings = inv.warnings;
+    let hosts: Vec<Host> = match limit {
+        None => inv.hosts,
+        Some(l) => {
+            for t in l.unmatched(&inv.hosts) {
+                warnings.push(format!("--limit term `{t}` selects no device"));
+            }
+            let all = inv.hosts;
+            let sel: Vec<Host> = all.iter().filter(|h| l.matches(h)).cloned().collect();
+            if sel.is_empty() && !all.is_empty() {
+                return Err(ConfigError::msg(format!(
+                    "--limit selects none of the {} devices in {}",
+                    all.len(),
+                    inv.path.display()
+                )));
+            }
+            sel
+        }
+    };
+    if hosts.is_empty() {
+        return Err(ConfigError::io(&inv.path, "the inventory lists no devices"));
+    }
+    let mut missing: Vec<String> = Vec::new();
+    for h in &hosts {
+        if pb.commands_for(h.platform).is_empty() && !missing.contains(&h.platform.to_string()) {
+            missing.push(h.platform.to_string());
+        }
+    }
+    for p in missing {
+        warnings.push(format!(
+            "playbook {} has no commands for {p}: those devices are only logged in to",
+            pb.path.display()
+        ));
+    }
+    Ok(Plan {
+        columns: pb.columns(),
+        hosts,
+        playbook: pb,
+        warnings,
+        inventory_path: inv.path,
+    })
+}

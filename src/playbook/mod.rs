@@ -1,0 +1,276 @@
+//! Playbooks: per platform, the ordered show commands to run, the parser that reads each one
+//! and the CSV metric columns it contributes. The read-only guard lives here: a playbook that
+//! could change a device is rejected before anything connects.
+
+use crate::error::{ConfigError, Located};
+use crate::parse::{self, Metric, ParserSpec};
+use crate::Platform;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaybookFile {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    platforms: BTreeMap<Platform, PlatformEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlatformEntry {
+    commands: Vec<CommandEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandEntry {
+    command: String,
+    /// A registered parser name; default: the parser registered for this command.
+    parser: Option<String>,
+    /// Metric columns to fill; default: every metric the parser offers.
+    metrics: Option<Vec<String>>,
+    timeout: Option<String>,
+}
+
+/// One validated command of a playbook.
+#[derive(Clone)]
+pub struct PlannedCommand {
+    pub command: String,
+    pub parser: Option<&'static ParserSpec>,
+    pub metrics: Vec<&'static Metric>,
+    pub timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for PlannedCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlannedCommand")
+            .field("command", &self.command)
+            .field("parser", &self.parser.map(|p| p.name))
+            .field("metrics", &self.metrics.iter().map(|m| m.name).collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+#[derive(Debug)]
+pub struct Playbook {
+    pub path: PathBuf,
+    pub name: String,
+    pub description: Option<String>,
+    pub commands: BTreeMap<Platform, Vec<PlannedCommand>>,
+    /// SHA-256 of the file, so snapshots can tell which playbook made them.
+    pub sha256: String,
+}
+
+impl Playbook {
+    /// Commands for a platform; `cisco_xe` falls back to `cisco_ios` when not given.
+    pub fn commands_for(&self, p: Platform) -> &[PlannedCommand] {
+        self.commands
+            .get(&p)
+            .or_else(|| self.commands.get(&p.family()))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Metric columns in a stable order: platforms in id order, commands in playbook order,
+    /// each name once.
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut cols: Vec<&'static str> = Vec::new();
+        for cmds in self.commands.values() {
+            for c in cmds {
+                for m in &c.metrics {
+                    if !cols.contains(&m.name) {
+                        cols.push(m.name);
+                    }
+                }
+            }
+        }
+        cols
+    }
+}
+
+/// Non-show commands known to be read-only.
+const READ_ONLY_EXTRA: &[&str] = &["accelerator mapi verify encryption-settings"];
+/// Output filters that only select lines (no `redirect`, `append` or `tee`: they write files).
+const SAFE_FILTERS: &[&str] = &["include", "exclude", "begin", "section", "count", "grep", "i", "inc", "ex", "exc", "b", "be", "beg", "s", "sec"];
+
+/// Refuse anything that is not a read-only show command.
+pub fn check_read_only(command: &str) -> Result<(), String> {
+    if command.chars().any(|c| c.is_control()) {
+        return Err("contains a control character or newline; one command per entry".into());
+    }
+    let mut parts = command.split('|');
+    let main = parse::normalize_command(parts.next().unwrap_or(""));
+    if main.is_empty() {
+        return Err("is empty".into());
+    }
+    let first = main.split(' ').next().unwrap_or("");
+    let is_show = first.len() >= 2 && "show".starts_with(first);
+    if !is_show && !READ_ONLY_EXTRA.contains(&main.as_str()) {
+        return Err(format!(
+            "`{}` is not a read-only command: fleetpoll sends only `show …` and {} (never configure, clear, debug, reload, write, copy, delete or `no …`)",
+            command.trim(),
+            READ_ONLY_EXTRA.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    for filter in parts {
+        let word = filter.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        if !SAFE_FILTERS.contains(&word.as_str()) {
+            return Err(format!(
+                "output filter `| {}` is not allowed (only include, exclude, begin, section, count, grep: `redirect`, `append` and `tee` write files on the device)",
+                filter.trim()
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn load(path: &Path) -> Result<Playbook, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::io(path, format!("cannot read playbook: {e}")))?;
+    parse_text(path, &text)
+}
+
+pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
+    let file: PlaybookFile =
+        serde_yaml::from_str(text).map_err(|e| ConfigError::yaml(path, text, &e))?;
+    let loc = Located::new(path, text);
+    if file.platforms.is_empty() {
+        return Err(loc.error("platforms", "no platforms: list at least one platform's commands"));
+    }
+    let mut commands = BTreeMap::new();
+    for (platform, entry) in &file.platforms {
+        let mut planned = Vec::new();
+        for (i, c) in entry.commands.iter().enumerate() {
+            let at = format!("platforms.{platform}.commands[{i}]");
+            check_read_only(&c.command).map_err(|m| loc.error(&format!("{at}.command"), m))?;
+            let parser = match &c.parser {
+                Some(name) => {
+                    let spec = parse::by_name(name).ok_or_else(|| {
+                        loc.error(
+                            &format!("{at}.parser"),
+                            format!(
+                                "unknown parser `{name}` (known: {})",
+                                parse::registry().iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                    })?;
+                    if !spec.platforms.contains(&platform.family()) {
+                        return Err(loc.error(
+                            &format!("{at}.parser"),
+                            format!("parser `{name}` does not read {platform} output"),
+                        ));
+                    }
+                    Some(spec)
+                }
+                None => parse::lookup(*platform, &c.command),
+            };
+            let metrics = match (&c.metrics, parser) {
+                (None, Some(p)) => p.metrics.iter().collect(),
+                (None, None) => Vec::new(),
+                (Some(names), None) if !names.is_empty() => {
+                    return Err(loc.error(
+                        &format!("{at}.metrics"),
+                        format!("no parser reads `{}` on {platform}, so it has no metrics", c.command),
+                    ))
+                }
+                (Some(_), None) => Vec::new(),
+                (Some(names), Some(p)) => {
+                    let mut v = Vec::new();
+                    for (mi, n) in names.iter().enumerate() {
+                        let m = p.metric(n).ok_or_else(|| {
+                            loc.error(
+                                &format!("{at}.metrics[{mi}]"),
+                                format!(
+                                    "parser `{}` has no metric `{n}` (it has: {})",
+                                    p.name,
+                                    p.metrics.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+                                ),
+                            )
+                        })?;
+                        v.push(m);
+                    }
+                    v
+                }
+            };
+            let timeout = c
+                .timeout
+                .as_deref()
+                .map(crate::inventory::settings_parse_duration)
+                .transpose()
+                .map_err(|m| loc.error(&format!("{at}.timeout"), m))?;
+            planned.push(PlannedCommand {
+                command: c.command.trim().to_string(),
+                parser,
+                metrics,
+                timeout,
+            });
+        }
+        commands.insert(*platform, planned);
+    }
+    Ok(Playbook {
+        path: path.to_path_buf(),
+        name: file.name,
+        description: file.description,
+        commands,
+        sha256: crate::util::sha256_hex(text.as_bytes()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_guard() {
+        for ok in [
+            "show crypto isakmp sa",
+            "sh ver",
+            "show run | include sysopt",
+            "accelerator mapi verify encryption-settings",
+            "SHOW VERSION",
+        ] {
+            assert!(check_read_only(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "configure terminal",
+            "clear crypto sa",
+            "debug crypto isakmp",
+            "reload",
+            "write memory",
+            "copy run start",
+            "delete flash:x",
+            "no crypto map X",
+            "show version\nreload",
+            "show run | redirect tftp://x/y",
+            "show run | append disk0:/x",
+            "show run | tee flash:x",
+            "s",
+            "",
+            "ntpdate 1.2.3.4",
+        ] {
+            assert!(check_read_only(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn non_read_only_command_is_located() {
+        let y = "name: t\nplatforms:\n  cisco_ios:\n    commands:\n      - command: show version\n      - command: clear crypto sa\n";
+        let e = parse_text(Path::new("pb.yaml"), y).unwrap_err();
+        assert_eq!(e.line, Some(6));
+        assert_eq!(e.field.as_deref(), Some("platforms.cisco_ios.commands[1].command"));
+        assert!(e.message.contains("not a read-only command"));
+    }
+
+    #[test]
+    fn unknown_platform_and_fields_are_rejected() {
+        let e = parse_text(Path::new("pb.yaml"), "name: t\nplatforms:\n  junos:\n    commands: []\n").unwrap_err();
+        assert!(e.to_string().contains("junos"), "{e}");
+        let e = parse_text(Path::new("pb.yaml"), "name: t\nplatforms:\n  cisco_ios:\n    comands: []\n").unwrap_err();
+        assert!(e.to_string().contains("comands"), "{e}");
+    }
+}

@@ -1,0 +1,298 @@
+//! Native SSH transport (russh): TCP connect, host-key policy, password / keyboard-interactive
+//! / public-key authentication, then a wide pty and a shell, returned as a byte stream.
+
+use crate::inventory::{Host, HostKeyPolicy};
+use crate::session::error::{SessionError, Stage};
+use russh::client;
+use russh::keys::{HashAlg, PrivateKeyWithHashAlg, PublicKey};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpStream;
+
+/// Columns of the pty: wide enough that no show output wraps (ASA would otherwise need
+/// `terminal width`, which is a configuration command).
+pub const PTY_COLUMNS: u32 = 511;
+
+/// Serializes known_hosts reads and writes across concurrent devices.
+static KNOWN_HOSTS_LOCK: Mutex<()> = Mutex::new(());
+
+pub type ShellStream = russh::ChannelStream<client::Msg>;
+
+/// An open SSH connection; dropping it closes the connection.
+pub struct SshConnection {
+    handle: client::Handle<KeyCheck>,
+}
+
+impl SshConnection {
+    pub async fn close(self) {
+        let _ = self
+            .handle
+            .disconnect(russh::Disconnect::ByApplication, "", "en")
+            .await;
+    }
+}
+
+struct KeyCheck {
+    host: String,
+    port: u16,
+    policy: HostKeyPolicy,
+    pinned: Option<String>,
+    known_hosts: PathBuf,
+    rejection: Arc<Mutex<Option<String>>>,
+}
+
+/// fleetpoll's own known_hosts file.
+pub fn default_known_hosts() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("fleetpoll").join("known_hosts")
+}
+
+pub fn fingerprint(key: &PublicKey) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+impl KeyCheck {
+    fn reject(&self, why: String) -> bool {
+        if let Ok(mut r) = self.rejection.lock() {
+            *r = Some(why);
+        }
+        false
+    }
+
+    fn check(&self, key: &PublicKey) -> bool {
+        let fp = fingerprint(key);
+        match self.policy {
+            HostKeyPolicy::InsecureAcceptAny => true,
+            HostKeyPolicy::Pinned => match &self.pinned {
+                Some(p) if p.trim() == fp => true,
+                Some(p) => self.reject(format!(
+                    "host key fingerprint {fp} does not match the pinned {}",
+                    p.trim()
+                )),
+                None => self.reject("no pinned fingerprint configured".into()),
+            },
+            HostKeyPolicy::AcceptNew | HostKeyPolicy::Strict => {
+                let _guard = KNOWN_HOSTS_LOCK.lock();
+                let mut files = vec![self.known_hosts.clone()];
+                if self.policy == HostKeyPolicy::Strict {
+                    if let Some(h) = std::env::var_os("HOME") {
+                        files.push(PathBuf::from(h).join(".ssh/known_hosts"));
+                    }
+                }
+                for f in &files {
+                    if !f.exists() {
+                        continue;
+                    }
+                    match russh::keys::check_known_hosts_path(&self.host, self.port, key, f) {
+                        Ok(true) => return true,
+                        Ok(false) => {}
+                        Err(russh::keys::Error::KeyChanged { line }) => {
+                            let old = russh::keys::known_hosts::known_host_keys_path(&self.host, self.port, f)
+                                .ok()
+                                .and_then(|v| {
+                                    v.into_iter()
+                                        .find(|(l, k)| *l == line && k.algorithm() == key.algorithm())
+                                })
+                                .map(|(_, k)| fingerprint(&k))
+                                .unwrap_or_else(|| "unknown".into());
+                            return self.reject(format!(
+                                "HOST KEY CHANGED for {}:{}: known {old} ({} line {line}), offered {fp}; not logging in",
+                                self.host,
+                                self.port,
+                                f.display()
+                            ));
+                        }
+                        Err(e) => {
+                            return self.reject(format!("cannot read {}: {e}", f.display()))
+                        }
+                    }
+                }
+                if self.policy == HostKeyPolicy::Strict {
+                    return self.reject(format!(
+                        "host key {fp} for {}:{} is not in known_hosts (policy strict)",
+                        self.host, self.port
+                    ));
+                }
+                if let Some(dir) = self.known_hosts.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+                match russh::keys::known_hosts::learn_known_hosts_path(&self.host, self.port, key, &self.known_hosts) {
+                    Ok(()) => {
+                        tracing::info!(host = %self.host, port = self.port, fingerprint = %fp, "learned new host key");
+                        true
+                    }
+                    Err(e) => self.reject(format!(
+                        "cannot record host key in {}: {e}",
+                        self.known_hosts.display()
+                    )),
+                }
+            }
+        }
+    }
+}
+
+impl client::Handler for KeyCheck {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        match key {
+            russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } => Ok(self.check(key)),
+            russh::keys::PublicKeyOrCertificate::Certificate(c) => {
+                let key = PublicKey::from(c.public_key().clone());
+                Ok(self.check(&key))
+            }
+        }
+    }
+}
+
+async fn with_timeout<T>(
+    d: Duration,
+    stage: Stage,
+    fut: impl std::future::Future<Output = Result<T, SessionError>>,
+) -> Result<T, SessionError> {
+    match tokio::time::timeout(d, fut).await {
+        Ok(r) => r,
+        Err(_) => Err(SessionError::Timeout {
+            stage,
+            waited: d,
+            tail: String::new(),
+        }),
+    }
+}
+
+/// Connect, authenticate and open a shell. Stages: `connect` (TCP), `auth` (SSH handshake and
+/// authentication), `shell` (channel, pty, shell).
+pub async fn open(
+    host: &Host,
+    stage: &mut Stage,
+) -> Result<(SshConnection, ShellStream), SessionError> {
+    *stage = Stage::Connect;
+    let t = host.timeouts;
+    let addr = (host.host.as_str(), host.port);
+    let tcp = with_timeout(t.connect, Stage::Connect, async {
+        TcpStream::connect(addr)
+            .await
+            .map_err(|e| SessionError::Connect(format!("{}:{}: {e}", host.host, host.port)))
+    })
+    .await?;
+    let _ = tcp.set_nodelay(true);
+
+    *stage = Stage::Auth;
+    let rejection = Arc::new(Mutex::new(None));
+    let handler = KeyCheck {
+        host: host.host.clone(),
+        port: host.port,
+        policy: host.host_key_policy,
+        pinned: host.host_key_fingerprint.clone(),
+        known_hosts: host.known_hosts.clone().unwrap_or_else(default_known_hosts),
+        rejection: rejection.clone(),
+    };
+    let config = Arc::new(client::Config {
+        inactivity_timeout: None,
+        nodelay: true,
+        ..Default::default()
+    });
+    let mut handle = with_timeout(t.auth, Stage::Auth, async {
+        client::connect_stream(config, tcp, handler).await.map_err(|e| {
+            if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
+                SessionError::HostKeyRejected(why)
+            } else {
+                SessionError::Protocol(format!("SSH handshake failed: {e}"))
+            }
+        })
+    })
+    .await?;
+
+    with_timeout(t.auth, Stage::Auth, authenticate(&mut handle, host)).await?;
+
+    *stage = Stage::Shell;
+    let stream = with_timeout(t.prompt, Stage::Shell, async {
+        let ch = handle
+            .channel_open_session()
+            .await
+            .map_err(|e| SessionError::Protocol(format!("cannot open a session channel: {e}")))?;
+        ch.request_pty(false, "vt100", PTY_COLUMNS, 0, 0, 0, &[])
+            .await
+            .map_err(|e| SessionError::Protocol(format!("pty request failed: {e}")))?;
+        ch.request_shell(false)
+            .await
+            .map_err(|e| SessionError::Protocol(format!("shell request failed: {e}")))?;
+        Ok(ch.into_stream())
+    })
+    .await?;
+    Ok((SshConnection { handle }, stream))
+}
+
+async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &Host) -> Result<(), SessionError> {
+    let proto = |e: russh::Error| SessionError::Protocol(format!("during authentication: {e}"));
+    let mut tried = Vec::new();
+    if let Some(path) = &host.key_file {
+        tried.push("publickey");
+        let key = russh::keys::load_secret_key(path, None).map_err(|e| {
+            SessionError::AuthRejected(format!("cannot load key file {}: {e}", path.display()))
+        })?;
+        let hash = handle.best_supported_rsa_hash().await.map_err(proto)?.flatten();
+        let res = handle
+            .authenticate_publickey(&host.username, PrivateKeyWithHashAlg::new(Arc::new(key), hash))
+            .await
+            .map_err(proto)?;
+        if res.success() {
+            return Ok(());
+        }
+    }
+    if let Some(pw) = &host.password {
+        tried.push("password");
+        let res = handle
+            .authenticate_password(&host.username, pw.expose())
+            .await
+            .map_err(proto)?;
+        let kbd_allowed = match &res {
+            client::AuthResult::Success => return Ok(()),
+            client::AuthResult::Failure { remaining_methods, .. } => remaining_methods
+                .iter()
+                .any(|m| *m == russh::MethodKind::KeyboardInteractive),
+        };
+        if kbd_allowed {
+            tried.push("keyboard-interactive");
+            let mut reply = handle
+                .authenticate_keyboard_interactive_start(&host.username, None)
+                .await
+                .map_err(proto)?;
+            // Devices ask for the password (echo off), sometimes for the username (echo on).
+            for _ in 0..5 {
+                match reply {
+                    client::KeyboardInteractiveAuthResponse::Success => return Ok(()),
+                    client::KeyboardInteractiveAuthResponse::Failure { .. } => break,
+                    client::KeyboardInteractiveAuthResponse::InfoRequest { prompts, .. } => {
+                        let answers = prompts
+                            .iter()
+                            .map(|p| {
+                                if p.echo {
+                                    host.username.clone()
+                                } else {
+                                    pw.expose().to_string()
+                                }
+                            })
+                            .collect();
+                        reply = handle
+                            .authenticate_keyboard_interactive_respond(answers)
+                            .await
+                            .map_err(proto)?;
+                    }
+                }
+            }
+        }
+    }
+    Err(SessionError::AuthRejected(format!(
+        "user `{}` rejected (tried {})",
+        host.username,
+        tried.join(", ")
+    )))
+}
