@@ -120,23 +120,33 @@ pub(crate) fn is_echo_or_prompt(line: &str) -> bool {
     {
         return false;
     }
-    let r = rest.to_ascii_lowercase();
-    rest.is_empty() || r.starts_with("sh ") || r.starts_with("show ") || r == "show"
+    rest.is_empty()
+        || starts_with_ci(rest, "sh ")
+        || starts_with_ci(rest, "show ")
+        || rest.eq_ignore_ascii_case("show")
 }
 
 /// The device's own error message, if the line is one (`% Invalid input detected ...`,
 /// `ERROR: % Invalid input ...`, `% Incomplete command.`).
 pub(crate) fn device_error(line: &str) -> Option<&str> {
     let t = line.trim();
-    let lower = t.to_ascii_lowercase();
-    let hit = lower.starts_with("% invalid")
-        || lower.starts_with("% incomplete")
-        || lower.starts_with("% ambiguous")
-        || lower.starts_with("% unknown command")
-        || lower.starts_with("% unrecognized")
-        || lower.starts_with("error:")
-        || lower.starts_with("invalid input");
-    hit.then_some(t)
+    const PREFIXES: &[&str] = &[
+        "% invalid",
+        "% incomplete",
+        "% ambiguous",
+        "% unknown command",
+        "% unrecognized",
+        "error:",
+        "invalid input",
+    ];
+    PREFIXES.iter().any(|p| starts_with_ci(t, p)).then_some(t)
+}
+
+/// ASCII case-insensitive `starts_with`, without allocating.
+pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Loosely address-shaped: hex digits, `.` and `:` only, with at least one digit and one
