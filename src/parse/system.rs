@@ -110,6 +110,8 @@ pub struct Version {
     pub restarted: Option<String>,
     /// `Last reload reason: ...` (IOS).
     pub reload_reason: Option<String>,
+    /// `Last reset from ...` (IOS switches and older routers: `power-on`, `watchdog`, ...).
+    pub last_reset: Option<String>,
     /// `Configuration register is 0x2102` (IOS, ASA).
     pub config_register: Option<String>,
     /// `Compiled ...` (date and builder).
@@ -136,6 +138,7 @@ impl Version {
             uptime_s: None,
             restarted: None,
             reload_reason: None,
+            last_reset: None,
             config_register: None,
             compiled: None,
             device_manager_version: None,
@@ -465,6 +468,7 @@ static SYSTEM_SERIAL: LazyLock<Regex> =
 static IMAGE_FILE: LazyLock<Regex> = LazyLock::new(|| re(r#"^System image file is "([^"]*)""#));
 static RESTARTED_AT: LazyLock<Regex> = LazyLock::new(|| re(r"^System restarted at (.+)$"));
 static RELOAD_REASON: LazyLock<Regex> = LazyLock::new(|| re(r"^Last reload reason:\s*(.*)$"));
+static LAST_RESET: LazyLock<Regex> = LazyLock::new(|| re(r"^Last reset from\s+(.+)$"));
 static CONFREG: LazyLock<Regex> = LazyLock::new(|| re(r"^Configuration register is (\S+)"));
 static COMPILED: LazyLock<Regex> = LazyLock::new(|| re(r"^Compiled (?:on )?(.+)$"));
 
@@ -560,7 +564,14 @@ pub fn parse_version_ios(input: &str) -> Result<Version, ParseError> {
             }
         } else if let Some(c) = RELOAD_REASON.captures(t) {
             if v.reload_reason.is_none() {
-                v.reload_reason = cap(&c, 1).and_then(|s| non_empty(&s));
+                // IOS-XE prints `<NULL>` when it does not know.
+                v.reload_reason = cap(&c, 1)
+                    .and_then(|s| non_empty(&s))
+                    .filter(|s| s != "<NULL>");
+            }
+        } else if let Some(c) = LAST_RESET.captures(t) {
+            if v.last_reset.is_none() {
+                v.last_reset = cap(&c, 1);
             }
         } else if let Some(c) = CONFREG.captures(t) {
             if v.config_register.is_none() {
@@ -695,8 +706,8 @@ pub fn parse_version_waas(input: &str) -> Result<Version, ParseError> {
             }
         }
     }
-    // `oe674-5.0.1.12`: platform code, then the full version.
-    let (platform, full) = match v.image_id.as_deref().and_then(|s| s.split_once('-')) {
+    // `oe674-5.0.1.12`, `oe-vwaas-6.2.3.44`: platform code, then the full version.
+    let (platform, full) = match v.image_id.as_deref().and_then(|s| s.rsplit_once('-')) {
         Some((p, f))
             if !p.is_empty() && !f.is_empty() && f.starts_with(|c: char| c.is_ascii_digit()) =>
         {
@@ -1046,6 +1057,14 @@ pub fn parse_ntp_status_waas(input: &str) -> Result<NtpStatus, ParseError> {
     let mut state_seen = false;
     let mut table_indent: Option<usize> = None;
     let mut pending: Option<(String, String)> = None; // (tally, remote) of a wrapped row
+                                                      // A row that does not read is an error, unless it is the last line (output cut short):
+                                                      // then it is dropped, keeping only what it says about the system peer.
+    let last_no = lines
+        .iter()
+        .rev()
+        .find(|l| !l.text.is_empty())
+        .map_or(0, |l| l.no);
+    let mut cut_system_peer: Option<String> = None;
     for l in &lines {
         let t = l.text.as_str();
         if t.eq_ignore_ascii_case("NTP enabled") {
@@ -1080,26 +1099,28 @@ pub fn parse_ntp_status_waas(input: &str) -> Result<NtpStatus, ParseError> {
             Some(c) if "*+-x#.o".contains(c) => (c.to_string(), &body[c.len_utf8()..]),
             _ => (String::new(), body),
         };
-        let cols: Vec<&str> = rest.split_whitespace().collect();
-        if let Some((pt, remote)) = pending.take() {
+        let mut cols: Vec<&str> = rest.split_whitespace().collect();
+        let (row_tally, held_remote) = match pending.take() {
             // The previous line held only a long remote name; this one holds the other columns.
-            let mut all = vec![remote.as_str()];
-            all.extend(cols.iter().copied());
-            if let Some(p) = peer_row(&pt, &all) {
-                st.peers.push(p);
-                continue;
-            }
-            return Err(ParseError::new(
-                l.no,
-                format!("unrecognised NTP peer row `{}`", shorten(t)),
+            Some((pt, remote)) => (pt, Some(remote)),
+            None => (tally, None),
+        };
+        if let Some(r) = held_remote.as_deref() {
+            cols.insert(0, r);
+        } else if cols.len() == 1 && l.no != last_no {
+            pending = Some((
+                row_tally,
+                cols.first().map_or(String::new(), |s| s.to_string()),
             ));
-        }
-        if cols.len() == 1 {
-            pending = Some((tally, cols.first().map_or(String::new(), |s| s.to_string())));
             continue;
         }
-        match peer_row(&tally, &cols) {
+        match peer_row(&row_tally, &cols) {
             Some(p) => st.peers.push(p),
+            None if l.no == last_no => {
+                if row_tally == "*" || row_tally == "o" {
+                    cut_system_peer = cols.first().map(|s| s.to_string());
+                }
+            }
             None => {
                 return Err(ParseError::new(
                     l.no,
@@ -1118,6 +1139,9 @@ pub fn parse_ntp_status_waas(input: &str) -> Result<NtpStatus, ParseError> {
         st.offset_ms = sys.offset_ms;
         st.poll_interval_s = sys.poll_s;
         st.last_update_s = sys.when_s;
+    } else if let Some(remote) = cut_system_peer {
+        st.synchronized = true;
+        st.reference = Some(remote);
     }
     if !st.enabled {
         st.synchronized = false;
