@@ -64,7 +64,14 @@ fn config(platform: Platform) -> russh::server::Config {
 
 /// Serve one device on `listener` until `shutdown` is cancelled; then open sessions are
 /// disconnected too. Never panics on I/O errors: a failed accept is logged and retried.
+///
+/// A `RefuseConnection` spec closes the listener and returns at once, so connects are refused
+/// (`spawn_fleet` instead keeps such a port bound without listening, so nobody reuses it).
 pub async fn serve(listener: TcpListener, spec: Arc<DeviceSpec>, shutdown: CancellationToken) {
+    if spec.scenario == Scenario::RefuseConnection {
+        drop(listener);
+        return;
+    }
     let config = Arc::new(config(spec.platform));
     loop {
         tokio::select! {
@@ -174,11 +181,12 @@ impl russh::server::Handler for SimHandler {
         &mut self,
         channel: Channel<Msg>,
         reply: ChannelOpenHandle,
-        _session: &mut Session,
+        session: &mut Session,
     ) -> Result<(), Self::Error> {
         reply.accept().await;
         tokio::spawn(run_channel(
             channel,
+            session.handle(),
             self.spec.clone(),
             self.shutdown.clone(),
         ));
@@ -259,8 +267,14 @@ impl Input {
     }
 }
 
-/// One shell channel: wait for the shell request, then play the device.
-async fn run_channel(channel: Channel<Msg>, spec: Arc<DeviceSpec>, shutdown: CancellationToken) {
+/// One shell channel: wait for the shell request, then play the device. When the device
+/// closes (`exit`), the whole SSH connection is dropped, as a router does.
+async fn run_channel(
+    channel: Channel<Msg>,
+    session: russh::server::Handle,
+    spec: Arc<DeviceSpec>,
+    shutdown: CancellationToken,
+) {
     let (rx, tx) = channel.split();
     let mut input = Input {
         rx,
@@ -317,6 +331,13 @@ async fn run_channel(channel: Channel<Msg>, spec: Arc<DeviceSpec>, shutdown: Can
                     let _ = tx.eof().await;
                     let _ = tx.exit_status(0).await;
                     let _ = tx.close().await;
+                    let _ = session
+                        .disconnect(
+                            russh::Disconnect::ByApplication,
+                            "logged out".into(),
+                            "en".into(),
+                        )
+                        .await;
                     return;
                 }
             }
@@ -454,7 +475,7 @@ mod tests {
         }
 
         // ASA: enable with the secret, pager off, an invalid command, latency applied.
-        let (_h2, mut ch2) = shell(f.devices[1].addr).await;
+        let (h2, mut ch2) = shell(f.devices[1].addr).await;
         let mut buf = Vec::new();
         read_until(&mut ch2, &mut buf, b"asa-1> ").await;
         buf.clear();
@@ -481,6 +502,15 @@ mod tests {
                 Ok(Some(_)) => {}
                 Err(_) => panic!("channel not closed after exit"),
             }
+        }
+        // ... and drops the connection.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !h2.is_closed() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "connection not dropped"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
         f.shutdown().await;
     }
@@ -599,6 +629,53 @@ mod tests {
         assert!(ch.data(&b"\n"[..]).await.is_ok());
         let more = tokio::time::timeout(Duration::from_millis(200), ch.wait()).await;
         assert!(more.is_err(), "device printed something: {more:?}");
+        f.shutdown().await;
+    }
+
+    /// The bench's shape: 1,000 devices with 50 ms latency in one process, each polled once
+    /// (`terminal length 0`, then an Enter) with up to 200 sessions at a time.
+    /// Run with `cargo test --release --lib sim::server::tests::thousand -- --ignored`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "slow: 1,000 SSH handshakes"]
+    async fn thousand_devices_with_latency() {
+        let n: usize = std::env::var("SIM_SCALE_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        let specs = crate::sim::fleet_specs(n, Some(Scenario::Healthy), Duration::from_millis(50));
+        let t0 = Instant::now();
+        let f = fleet(specs).await;
+        let spawned = t0.elapsed();
+        let sem = Arc::new(tokio::sync::Semaphore::new(200));
+        let mut tasks = tokio::task::JoinSet::new();
+        for d in &f.devices {
+            let addr = d.addr;
+            let privileged = d.spec.enable_secret.is_none();
+            let prompt = crate::sim::device::prompt(d.spec.platform, &d.spec.hostname, privileged);
+            let sem = sem.clone();
+            tasks.spawn(async move {
+                let _permit = sem.acquire().await;
+                let (h, mut ch) = shell(addr).await;
+                let mut buf = Vec::new();
+                read_until(&mut ch, &mut buf, prompt.as_bytes()).await;
+                let _ = ch.data(&b"\n"[..]).await;
+                buf.clear();
+                read_until(&mut ch, &mut buf, prompt.as_bytes()).await;
+                let _ = h
+                    .disconnect(russh::Disconnect::ByApplication, "", "en")
+                    .await;
+            });
+        }
+        let mut done = 0;
+        while let Some(r) = tasks.join_next().await {
+            assert!(r.is_ok(), "{r:?}");
+            done += 1;
+        }
+        assert_eq!(done, n);
+        eprintln!(
+            "spawned {n} devices in {spawned:?}; polled all in {:?}",
+            t0.elapsed()
+        );
         f.shutdown().await;
     }
 }
