@@ -3,11 +3,14 @@
 //! Data flows one way: inventory + playbook → validated `Plan` → runner → per-device session
 //! → raw outputs → parsers (pure) → health rules (pure) → reports (CSV, JSONL, snapshots).
 
+pub mod cli;
 pub mod error;
 pub mod inventory;
 pub mod parse;
 pub mod plan;
 pub mod playbook;
+pub mod report;
+pub mod runner;
 pub mod session;
 pub mod sim;
 pub mod util;

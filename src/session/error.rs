@@ -75,7 +75,7 @@ impl fmt::Display for ErrorClass {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SessionError {
     #[error("cannot connect: {0}")]
     Connect(String),

@@ -2,6 +2,7 @@
 //! (login, enable, paging off, commands), with platform knowledge kept as data.
 
 pub mod channel;
+pub mod driver;
 pub mod error;
 pub mod platform;
 pub mod platform_id;

@@ -1,0 +1,63 @@
+//! `fleetpoll check`: validate inventory and playbook, print what would run (no connections).
+
+use super::{exit, PlanArgs, Ui};
+use clap::Args;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+}
+
+pub fn run(a: CheckArgs, ui: &Ui) -> i32 {
+    let plan = match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
+    for w in &plan.warnings {
+        ui.note(format!("warning: {w}"));
+    }
+    println!(
+        "inventory {}: {} devices; playbook {} ({}), sha256 {}",
+        plan.inventory_path.display(),
+        plan.hosts.len(),
+        plan.playbook.path.display(),
+        plan.playbook.name,
+        &plan.playbook.sha256[..12.min(plan.playbook.sha256.len())]
+    );
+    println!("\ndevices:");
+    for h in &plan.hosts {
+        println!(
+            "  {:<20} {}:{:<5} {:<10} user={} auth={} enable={} host_key={} transport=ssh timeouts(connect={:?} command={:?} device={:?})",
+            h.name,
+            h.host,
+            h.port,
+            h.platform.id(),
+            h.username,
+            match (&h.key_file, &h.password) {
+                (Some(_), Some(_)) => "publickey+password",
+                (Some(_), None) => "publickey",
+                _ => "password",
+            },
+            if h.enable_secret.is_some() { "secret" } else { "none" },
+            h.host_key_policy.id(),
+            h.timeouts.connect,
+            h.timeouts.command,
+            h.timeouts.device,
+        );
+    }
+    println!("\ncommands:");
+    for (p, cmds) in &plan.playbook.commands {
+        println!("  {p}:");
+        for c in cmds {
+            println!(
+                "    {:<45} parser={:<40} metrics={}",
+                c.command,
+                c.parser.map(|p| p.name).unwrap_or("(none: raw only)"),
+                c.metrics.iter().map(|m| m.name).collect::<Vec<_>>().join(",")
+            );
+        }
+    }
+    println!("\ncsv columns: {}", crate::report::FIXED_COLUMNS.iter().chain(plan.columns.iter()).copied().collect::<Vec<_>>().join(","));
+    exit::OK
+}

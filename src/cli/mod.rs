@@ -1,0 +1,182 @@
+//! Command-line interface: clap definitions and one module per subcommand. Data goes to
+//! stdout or files; diagnostics go to stderr.
+
+mod check;
+mod demo;
+mod parse_cmd;
+mod poll;
+mod simulate;
+pub mod siminv;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Exit statuses (Nagios-style).
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const WARNING: i32 = 1;
+    pub const CRITICAL: i32 = 2;
+    pub const UNUSABLE: i32 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fleetpoll",
+    version,
+    about = "Read-only health polling of Cisco WAAS, ASA and IOS fleets over SSH",
+    long_about = "fleetpoll logs in to every device of an inventory over SSH, concurrently, runs the \
+read-only show commands of a playbook, parses them into typed records and writes a fleet-wide \
+health CSV.\n\nIt never sends configuration, clear, debug or reload commands: playbooks are \
+checked before anything connects.",
+    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml -p playbooks/health.yaml\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o health.csv --limit 'group:dc1,platform:cisco_asa'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Print nothing but errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More logging (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Log line format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Poll the devices of an inventory and write the health CSV.
+    Poll(poll::PollArgs),
+    /// Start a simulated fleet in-process, sweep it and write DIR/health.csv.
+    Demo(demo::DemoArgs),
+    /// Run a simulated fleet on loopback until Ctrl-C and write the inventory that reaches it.
+    Simulate(simulate::SimulateArgs),
+    /// Validate an inventory and a playbook and print what would run.
+    Check(check::CheckArgs),
+    /// Parse one command's saved output and print the typed record as JSON.
+    Parse(parse_cmd::ParseArgs),
+}
+
+/// Run the CLI and return the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => exit::OK,
+                _ => exit::UNUSABLE,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let progress = init_logging(&cli.global);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::UNUSABLE;
+        }
+    };
+    let ui = Ui {
+        quiet: cli.global.quiet,
+        progress,
+    };
+    rt.block_on(async move {
+        match cli.cmd {
+            Cmd::Poll(a) => poll::run(a, &ui).await,
+            Cmd::Demo(a) => demo::run(a, &ui).await,
+            Cmd::Simulate(a) => simulate::run(a, &ui).await,
+            Cmd::Check(a) => check::run(a, &ui),
+            Cmd::Parse(a) => parse_cmd::run(a),
+        }
+    })
+}
+
+/// How to talk to the person at the terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub quiet: bool,
+    /// An animated progress bar is allowed (stderr is a terminal and not quiet).
+    pub progress: bool,
+}
+
+impl Ui {
+    /// A diagnostic line on stderr (suppressed by -q).
+    pub fn note(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            tracing_indicatif::suspend_tracing_indicatif(|| eprintln!("{msg}"));
+        }
+    }
+}
+
+/// Logging to stderr; returns whether progress bars may be drawn.
+fn init_logging(g: &Global) -> bool {
+    use tracing_subscriber::prelude::*;
+    use tracing_subscriber::EnvFilter;
+    let tty = std::io::stderr().is_terminal();
+    let level = if g.quiet {
+        "error"
+    } else {
+        match g.verbose {
+            0 => "warn",
+            1 => "info",
+            2 => "debug",
+            _ => "trace",
+        }
+    };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("{level},russh=warn")));
+    let progress = tty && !g.quiet;
+    let registry = tracing_subscriber::registry().with(filter);
+    if progress {
+        let layer = tracing_indicatif::IndicatifLayer::new();
+        let writer = layer.get_stderr_writer();
+        let fmt = tracing_subscriber::fmt::layer().with_writer(writer).with_target(false);
+        let _ = registry.with(fmt).with(layer).try_init();
+    } else if g.log_format == LogFormat::Json {
+        let fmt = tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr);
+        let _ = registry.with(fmt).try_init();
+    } else {
+        let fmt = tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .with_target(false);
+        let _ = registry.with(fmt).try_init();
+    }
+    progress
+}
+
+/// Arguments shared by commands that take an inventory and a playbook.
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    /// Inventory YAML (defaults, groups, devices).
+    #[arg(short, long, value_name = "FILE")]
+    pub inventory: PathBuf,
+    /// Playbook YAML (commands per platform).
+    #[arg(short, long, value_name = "FILE", default_value = "playbooks/health.yaml")]
+    pub playbook: PathBuf,
+    /// Only these devices: names, globs, group:NAME, platform:NAME, site:NAME, tag:NAME; comma-separated.
+    #[arg(short, long, value_name = "EXPR")]
+    pub limit: Option<String>,
+}
+
+/// Print a configuration error and return exit status 3.
+pub fn unusable(e: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {e}");
+    exit::UNUSABLE
+}

@@ -1,0 +1,141 @@
+//! `fleetpoll poll`: sweep an inventory with a playbook and write the health CSV (and JSONL).
+
+use super::{exit, PlanArgs, Ui};
+use crate::plan::Plan;
+use crate::runner::{DeviceReport, RunOptions, Runner, StopReason};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m")]
+pub struct PollArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Health CSV to write (atomically: a reader never sees half a file).
+    #[arg(short, long, value_name = "FILE", default_value = "health.csv")]
+    pub output: PathBuf,
+    /// Also write one JSON object per device with every command's status and parsed record.
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Option<PathBuf>,
+    /// Put each command's raw output in the JSONL too.
+    #[arg(long, requires = "jsonl")]
+    pub include_raw: bool,
+    /// How many devices are polled at once.
+    #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub concurrency: u32,
+    /// Bound on the whole run (e.g. 30m); devices not done by then are marked `deadline`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_dur)]
+    pub deadline: Option<Duration>,
+}
+
+pub fn parse_dur(s: &str) -> Result<Duration, String> {
+    crate::inventory::settings_parse_duration(s)
+}
+
+/// Where a sweep writes.
+pub struct Outputs<'a> {
+    pub csv: &'a Path,
+    pub jsonl: Option<&'a Path>,
+    pub include_raw: bool,
+}
+
+/// Check outputs can be written before anything connects (nothing is created or truncated).
+pub fn check_outputs(o: &Outputs) -> Result<(), String> {
+    for p in std::iter::once(o.csv).chain(o.jsonl) {
+        crate::util::check_writable(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+    }
+    Ok(())
+}
+
+pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
+    let plan = match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
+    let outputs = Outputs {
+        csv: &a.output,
+        jsonl: a.jsonl.as_deref(),
+        include_raw: a.include_raw,
+    };
+    if let Err(e) = check_outputs(&outputs) {
+        return super::unusable(e);
+    }
+    let opts = RunOptions {
+        concurrency: a.concurrency as usize,
+        deadline: a.deadline,
+        ..RunOptions::default()
+    };
+    match sweep(&plan, &opts, &outputs, ui).await {
+        Ok(reports) => exit_status(&reports),
+        Err(e) => super::unusable(e),
+    }
+}
+
+/// 2 when a device was not polled, 1 when some command failed, else 0.
+pub fn exit_status(reports: &[DeviceReport]) -> i32 {
+    if reports.iter().any(|r| !r.polled()) {
+        exit::CRITICAL
+    } else if reports.iter().any(|r| !r.command_errors().is_empty()) {
+        exit::WARNING
+    } else {
+        exit::OK
+    }
+}
+
+/// Run the plan with a progress bar and Ctrl-C handling, write the outputs, print the summary.
+pub async fn sweep(
+    plan: &Plan,
+    opts: &RunOptions,
+    out: &Outputs<'_>,
+    ui: &Ui,
+) -> anyhow::Result<Vec<DeviceReport>> {
+    use tracing_indicatif::span_ext::IndicatifSpanExt;
+    for w in &plan.warnings {
+        ui.note(format!("warning: {w}"));
+    }
+    let runner = Runner::new();
+    let stopper = runner.stopper();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::warn!("interrupted: starting no new devices; in-flight ones get a short grace");
+            stopper.stop(StopReason::Interrupted);
+        }
+    });
+    let span = tracing::info_span!("sweep");
+    if ui.progress {
+        span.pb_set_style(
+            &indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} devices  ETA {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        span.pb_set_length(plan.hosts.len() as u64);
+    }
+    let started = std::time::Instant::now();
+    let reports = {
+        let _enter = span.enter();
+        let span2 = span.clone();
+        let show = ui.progress;
+        runner
+            .run(plan, opts, move |r| {
+                if show {
+                    span2.pb_inc(1);
+                    span2.pb_set_message(&format!("{} {}", r.device, r.poll_status.id()));
+                }
+            })
+            .await
+    };
+    drop(span);
+    ctrl_c.abort();
+    let elapsed = started.elapsed();
+    crate::report::csv_out::write(out.csv, &reports, &plan.columns)?;
+    if let Some(j) = out.jsonl {
+        crate::report::jsonl::write(j, &reports, out.include_raw)?;
+    }
+    if !ui.quiet {
+        eprintln!("{}", crate::report::summary::render(&reports, elapsed));
+        eprintln!("wrote {}{}", out.csv.display(), out.jsonl.map(|j| format!(" and {}", j.display())).unwrap_or_default());
+    }
+    Ok(reports)
+}

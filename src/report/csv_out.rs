@@ -1,0 +1,39 @@
+//! `health.csv`: one row per inventory device, in inventory order, whatever happened to it.
+
+use super::FIXED_COLUMNS;
+use crate::runner::DeviceReport;
+use std::path::Path;
+
+/// The CSV text for `reports` with metric `columns` after the fixed ones.
+pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header: Vec<&str> = FIXED_COLUMNS.iter().chain(columns.iter()).copied().collect();
+    w.write_record(&header)?;
+    for r in reports {
+        let mut row: Vec<String> = vec![
+            r.device.clone(),
+            r.host.clone(),
+            r.port.to_string(),
+            r.platform.to_string(),
+            r.poll_status.id().to_string(),
+            r.failed_stage.map(|s| s.id().to_string()).unwrap_or_default(),
+            r.error_class.map(|c| c.id().to_string()).unwrap_or_default(),
+            r.command_errors().join(";"),
+            r.started_at
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                .unwrap_or_default(),
+            r.duration_ms.to_string(),
+        ];
+        for c in columns {
+            row.push(r.metrics.get(c).cloned().unwrap_or_default());
+        }
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+pub fn write(path: &Path, reports: &[DeviceReport], columns: &[&str]) -> anyhow::Result<()> {
+    let data = render(reports, columns)?;
+    crate::util::write_atomic(path, &data)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}

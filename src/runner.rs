@@ -1,0 +1,396 @@
+//! The fleet runner: one task per device under a concurrency semaphore, a deadline per device
+//! and for the whole run, Ctrl-C with a grace period, and exactly one [`DeviceReport`] per
+//! planned device, in inventory order, whatever happened to it.
+
+use crate::inventory::Host;
+use crate::parse::Record;
+use crate::plan::Plan;
+use crate::playbook::PlannedCommand;
+use crate::session::driver::{self, Progress};
+use crate::session::error::{ErrorClass, SessionError, Stage};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Semaphore};
+use tokio::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollStatus {
+    Polled,
+    Failed,
+    Interrupted,
+    Deadline,
+}
+
+impl PollStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            PollStatus::Polled => "polled",
+            PollStatus::Failed => "failed",
+            PollStatus::Interrupted => "interrupted",
+            PollStatus::Deadline => "deadline",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandStatus {
+    Ok,
+    Rejected,
+    Timeout,
+    ParseFailed,
+    /// Output captured, no parser registered for it.
+    Raw,
+}
+
+impl CommandStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            CommandStatus::Ok => "ok",
+            CommandStatus::Rejected => "rejected",
+            CommandStatus::Timeout => "timeout",
+            CommandStatus::ParseFailed => "parse_failed",
+            CommandStatus::Raw => "raw",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandReport {
+    pub command: String,
+    pub parser: Option<&'static str>,
+    pub status: CommandStatus,
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    pub truncated: bool,
+    pub record: Option<Record>,
+    #[serde(skip)]
+    pub raw: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceReport {
+    pub device: String,
+    pub host: String,
+    pub port: u16,
+    pub platform: crate::Platform,
+    pub site: Option<String>,
+    pub groups: Vec<String>,
+    pub poll_status: PollStatus,
+    pub failed_stage: Option<Stage>,
+    pub error_class: Option<ErrorClass>,
+    pub error: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub duration_ms: u64,
+    pub hostname: Option<String>,
+    pub commands: Vec<CommandReport>,
+    pub metrics: BTreeMap<&'static str, String>,
+}
+
+impl DeviceReport {
+    pub fn polled(&self) -> bool {
+        self.poll_status == PollStatus::Polled
+    }
+
+    /// `command=class` for every command that did not give a parsed record.
+    pub fn command_errors(&self) -> Vec<String> {
+        self.commands
+            .iter()
+            .filter(|c| !matches!(c.status, CommandStatus::Ok | CommandStatus::Raw))
+            .map(|c| format!("{}={}", c.command, c.status.id()))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub concurrency: usize,
+    /// Bound on the whole run; devices not finished by then are marked `deadline`.
+    pub deadline: Option<Duration>,
+    /// After Ctrl-C, how long in-flight devices may finish.
+    pub grace: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            concurrency: 100,
+            deadline: None,
+            grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Why the run is stopping early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    Interrupted,
+    Deadline,
+}
+
+/// A handle to stop a run early (Ctrl-C).
+#[derive(Clone)]
+pub struct Stopper(Arc<watch::Sender<Option<StopReason>>>);
+
+impl Stopper {
+    pub fn stop(&self, reason: StopReason) {
+        self.0.send_if_modified(|s| {
+            if s.is_none() {
+                *s = Some(reason);
+                true
+            } else {
+                false
+            }
+        });
+    }
+}
+
+pub struct Runner {
+    tx: Arc<watch::Sender<Option<StopReason>>>,
+}
+
+impl Default for Runner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Runner {
+    pub fn new() -> Self {
+        Runner {
+            tx: Arc::new(watch::channel(None).0),
+        }
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.tx.clone())
+    }
+
+    /// Poll every device of the plan. `on_done` is called as each device finishes (progress).
+    pub async fn run(
+        &self,
+        plan: &Plan,
+        opts: &RunOptions,
+        on_done: impl Fn(&DeviceReport) + Send + Sync + 'static,
+    ) -> Vec<DeviceReport> {
+        let sem = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+        let on_done = Arc::new(on_done);
+        if let Some(d) = opts.deadline {
+            let stopper = self.stopper();
+            let mut rx = self.tx.subscribe();
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = tokio::time::sleep(d) => stopper.stop(StopReason::Deadline),
+                    _ = rx.wait_for(|s| s.is_some()) => {}
+                }
+            });
+        }
+        let mut set = tokio::task::JoinSet::new();
+        for (i, host) in plan.hosts.iter().enumerate() {
+            let host = Arc::new(host.clone());
+            let cmds: Arc<[PlannedCommand]> = plan.playbook.commands_for(host.platform).into();
+            let sem = sem.clone();
+            let rx = self.tx.subscribe();
+            let grace = opts.grace;
+            let on_done = on_done.clone();
+            set.spawn(async move {
+                let r = poll_one(host, cmds, sem, rx, grace).await;
+                on_done(&r);
+                (i, r)
+            });
+        }
+        let mut out: Vec<Option<DeviceReport>> = vec![None; plan.hosts.len()];
+        while let Some(j) = set.join_next().await {
+            // A panicking task is a bug; its device still gets a row below.
+            if let Ok((i, r)) = j {
+                out[i] = Some(r);
+            }
+        }
+        out.into_iter()
+            .zip(plan.hosts.iter())
+            .map(|(r, h)| {
+                r.unwrap_or_else(|| {
+                    let mut r = skeleton(h);
+                    r.poll_status = PollStatus::Failed;
+                    r.error_class = Some(ErrorClass::Protocol);
+                    r.error = Some("internal error while polling this device".into());
+                    r
+                })
+            })
+            .collect()
+    }
+}
+
+const DEVICE_DEADLINE: &str = "device deadline reached";
+
+fn skeleton(h: &Host) -> DeviceReport {
+    DeviceReport {
+        device: h.name.clone(),
+        host: h.host.clone(),
+        port: h.port,
+        platform: h.platform,
+        site: h.site.clone(),
+        groups: h.groups.clone(),
+        poll_status: PollStatus::Failed,
+        failed_stage: None,
+        error_class: None,
+        error: None,
+        started_at: None,
+        duration_ms: 0,
+        hostname: None,
+        commands: Vec::new(),
+        metrics: BTreeMap::new(),
+    }
+}
+
+async fn stopped(rx: &mut watch::Receiver<Option<StopReason>>) -> StopReason {
+    // Copy the value out: the watch guard must not live across an await.
+    let seen = rx.wait_for(|s| s.is_some()).await.map(|s| *s);
+    match seen {
+        Ok(s) => s.unwrap_or(StopReason::Interrupted),
+        // The runner is gone: nothing will ever stop us.
+        Err(_) => std::future::pending().await,
+    }
+}
+
+async fn poll_one(
+    host: Arc<Host>,
+    cmds: Arc<[PlannedCommand]>,
+    sem: Arc<Semaphore>,
+    mut rx: watch::Receiver<Option<StopReason>>,
+    grace: Duration,
+) -> DeviceReport {
+    let mut report = skeleton(&host);
+    let stop_status = |r: StopReason| match r {
+        StopReason::Interrupted => (PollStatus::Interrupted, ErrorClass::Interrupted),
+        StopReason::Deadline => (PollStatus::Deadline, ErrorClass::Deadline),
+    };
+    let permit = tokio::select! {
+        biased;
+        r = stopped(&mut rx) => {
+            let (s, c) = stop_status(r);
+            report.poll_status = s;
+            report.error_class = Some(c);
+            report.error = Some("not started".into());
+            return report;
+        }
+        p = sem.acquire_owned() => p,
+    };
+    let Ok(_permit) = permit else {
+        report.error_class = Some(ErrorClass::Protocol);
+        report.error = Some("runner closed".into());
+        return report;
+    };
+    report.started_at = Some(Utc::now());
+    let t0 = Instant::now();
+    let mut progress = Progress::default();
+    let device_deadline = host.timeouts.device;
+    let outcome: Result<Result<(), SessionError>, StopReason> = {
+        let session = tokio::time::timeout(device_deadline, driver::poll(&host, &cmds, &mut progress));
+        tokio::pin!(session);
+        tokio::select! {
+            r = &mut session => Ok(r.unwrap_or_else(|_| Err(SessionError::Timeout {
+                stage: Stage::Command,
+                waited: device_deadline,
+                tail: DEVICE_DEADLINE.into(),
+            }))),
+            reason = async {
+                let r = stopped(&mut rx).await;
+                // Ctrl-C leaves in-flight devices a grace period; the run deadline does not.
+                if r == StopReason::Interrupted {
+                    tokio::time::sleep(grace).await;
+                }
+                r
+            } => Err(reason),
+        }
+    };
+    report.duration_ms = t0.elapsed().as_millis() as u64;
+    report.hostname = progress.hostname.take();
+    match outcome {
+        Ok(Ok(())) => report.poll_status = PollStatus::Polled,
+        Ok(Err(e)) => {
+            report.poll_status = PollStatus::Failed;
+            let stage = match &e {
+                // A device-deadline timeout happened wherever the session had got to.
+                SessionError::Timeout { tail, .. } if tail == DEVICE_DEADLINE => progress.stage,
+                SessionError::Timeout { stage, .. } | SessionError::Closed { stage, .. } => *stage,
+                _ => progress.stage,
+            };
+            report.failed_stage = Some(stage);
+            report.error_class = Some(e.class());
+            report.error = Some(e.to_string());
+        }
+        Err(reason) => {
+            let (s, c) = stop_status(reason);
+            report.poll_status = s;
+            report.failed_stage = Some(progress.stage);
+            report.error_class = Some(c);
+            report.error = Some(match reason {
+                StopReason::Interrupted => "interrupted (Ctrl-C)".into(),
+                StopReason::Deadline => "run deadline reached".into(),
+            });
+        }
+    }
+    report.commands = progress
+        .commands
+        .into_iter()
+        .zip(cmds.iter())
+        .map(|(run, planned)| finish_command(run, planned, &mut report.metrics))
+        .collect();
+    report
+}
+
+/// Parse a command's output and fill its metric columns.
+fn finish_command(
+    run: driver::CommandRun,
+    planned: &PlannedCommand,
+    metrics: &mut BTreeMap<&'static str, String>,
+) -> CommandReport {
+    let duration_ms = run.duration.as_millis() as u64;
+    let parser = planned.parser.map(|p| p.name);
+    match run.result {
+        Err(e) => CommandReport {
+            command: run.command,
+            parser,
+            status: match e {
+                SessionError::CommandRejected { .. } => CommandStatus::Rejected,
+                _ => CommandStatus::Timeout,
+            },
+            error: Some(e.to_string()),
+            duration_ms,
+            truncated: false,
+            record: None,
+            raw: None,
+        },
+        Ok(out) => {
+            let (status, error, record) = match planned.parser {
+                None => (CommandStatus::Raw, None, None),
+                Some(p) => match (p.parse)(&out.text) {
+                    Ok(rec) => {
+                        for m in &planned.metrics {
+                            if let Some(v) = (m.get)(&rec) {
+                                metrics.insert(m.name, v);
+                            }
+                        }
+                        (CommandStatus::Ok, None, Some(rec))
+                    }
+                    Err(e) => (CommandStatus::ParseFailed, Some(format!("{}: {e}", p.name)), None),
+                },
+            };
+            CommandReport {
+                command: run.command,
+                parser,
+                status,
+                error,
+                duration_ms,
+                truncated: out.truncated,
+                record,
+                raw: Some(out.text),
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The per-device conversation: first prompt → enable → paging off → each command → exit.
+//! Never enters configuration mode. Progress is kept in a [`Progress`] owned by the caller so
+//! that a device cut off by its deadline still reports its stage and the commands it finished.
+
+use super::channel::{Channel, Stop};
+use super::error::{SessionError, Stage};
+use super::platform::{self, Mode};
+use super::transport::ssh;
+use crate::inventory::Host;
+use crate::playbook::PlannedCommand;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::Instant;
+
+/// How one command went.
+#[derive(Debug, Clone)]
+pub struct CommandRun {
+    pub command: String,
+    pub result: Result<CommandOk, SessionError>,
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct CommandOk {
+    pub text: String,
+    pub truncated: bool,
+}
+
+/// What the session has done so far; survives the session future being dropped.
+#[derive(Debug)]
+pub struct Progress {
+    pub stage: Stage,
+    pub hostname: Option<String>,
+    pub commands: Vec<CommandRun>,
+    /// Stage reached when the session was started at all (false: never left the queue).
+    pub started: bool,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            stage: Stage::Connect,
+            hostname: None,
+            commands: Vec::new(),
+            started: false,
+        }
+    }
+}
+
+/// Poll one device over native SSH.
+pub async fn poll(
+    host: &Host,
+    commands: &[PlannedCommand],
+    progress: &mut Progress,
+) -> Result<(), SessionError> {
+    progress.started = true;
+    let (conn, stream) = ssh::open(host, &mut progress.stage).await?;
+    let r = converse(stream, host, commands, progress).await;
+    conn.close().await;
+    r
+}
+
+/// The CLI conversation over any byte stream (also used by tests with in-memory streams).
+pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    host: &Host,
+    commands: &[PlannedCommand],
+    progress: &mut Progress,
+) -> Result<(), SessionError> {
+    let def = platform::definition(host.platform).map_err(SessionError::Protocol)?;
+    let mut ch = Channel::new(stream, def, host.max_output_bytes);
+    let mut secrets = Vec::new();
+    if let Some(p) = &host.password {
+        secrets.push(p.expose().to_string());
+    }
+    if let Some(s) = &host.enable_secret {
+        secrets.push(s.expose().to_string());
+    }
+    ch.set_secrets(secrets);
+    let t = host.timeouts;
+
+    progress.stage = Stage::Prompt;
+    let mode = match ch.read_until(false, Instant::now() + t.prompt, Stage::Prompt).await? {
+        Stop::Prompt { mode, host } => {
+            progress.hostname = Some(host);
+            mode
+        }
+        Stop::Password => {
+            return Err(SessionError::Protocol("unexpected password prompt after login".into()))
+        }
+    };
+    if mode == Mode::Config {
+        return Err(SessionError::Protocol(
+            "session opened in configuration mode; refusing to continue".into(),
+        ));
+    }
+
+    if mode == Mode::User {
+        progress.stage = Stage::Enable;
+        enable(&mut ch, host, def).await?;
+    }
+
+    progress.stage = Stage::Paging;
+    match ch.send_command(&def.paging_off, t.command, Stage::Paging).await {
+        Ok(_) => {}
+        // Without paging off, the channel still answers pagers; carry on.
+        Err(SessionError::CommandRejected { indicator, .. }) => {
+            tracing::warn!(device = %host.name, %indicator, "paging command rejected; answering pagers instead");
+        }
+        Err(e) => return Err(e),
+    }
+
+    progress.stage = Stage::Command;
+    for c in commands {
+        let started = Instant::now();
+        let timeout = c.timeout.unwrap_or(t.command);
+        let result = ch.send_command(&c.command, timeout, Stage::Command).await;
+        let duration = started.elapsed();
+        match result {
+            Ok(out) => progress.commands.push(CommandRun {
+                command: c.command.clone(),
+                result: Ok(CommandOk {
+                    text: out.text,
+                    truncated: out.truncated,
+                }),
+                duration,
+            }),
+            Err(e @ SessionError::CommandRejected { .. }) => progress.commands.push(CommandRun {
+                command: c.command.clone(),
+                result: Err(e),
+                duration,
+            }),
+            Err(e @ SessionError::Timeout { .. }) => {
+                let waited = duration;
+                progress.commands.push(CommandRun {
+                    command: c.command.clone(),
+                    result: Err(e),
+                    duration,
+                });
+                // The rest of that output may still arrive: wait for the prompt once more,
+                // briefly, and carry on only if the CLI is back in step.
+                let resync = Instant::now() + t.prompt.min(Duration::from_secs(10));
+                if ch.write_line("", Stage::Command).await.is_err()
+                    || !matches!(
+                        ch.read_until(false, resync, Stage::Command).await,
+                        Ok(Stop::Prompt { .. })
+                    )
+                {
+                    return Err(SessionError::Timeout {
+                        stage: Stage::Command,
+                        waited,
+                        tail: format!("`{}` did not finish and the prompt did not come back", c.command),
+                    });
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+
+    progress.stage = Stage::Close;
+    let _ = ch.write_line(&def.exit_command, Stage::Close).await;
+    Ok(())
+}
+
+async fn enable<S: AsyncRead + AsyncWrite + Unpin>(
+    ch: &mut Channel<S>,
+    host: &Host,
+    def: &platform::PlatformDef,
+) -> Result<(), SessionError> {
+    let deadline = Instant::now() + host.timeouts.enable;
+    ch.write_line(&def.enable_command, Stage::Enable).await?;
+    let mut asked = 0;
+    loop {
+        match ch.read_until(true, deadline, Stage::Enable).await? {
+            Stop::Prompt { mode: Mode::Privileged, .. } => return Ok(()),
+            Stop::Prompt { mode: Mode::Config, .. } => {
+                return Err(SessionError::Protocol(
+                    "`enable` led to configuration mode; refusing to continue".into(),
+                ))
+            }
+            Stop::Prompt { mode: Mode::User, .. } => {
+                return Err(SessionError::AuthRejected(if asked > 0 {
+                    "enable secret rejected".into()
+                } else {
+                    "`enable` did not reach privileged mode".into()
+                }))
+            }
+            Stop::Password => {
+                let Some(secret) = &host.enable_secret else {
+                    return Err(SessionError::AuthRejected(
+                        "the device asks for an enable secret and none is configured (set enable_secret)".into(),
+                    ));
+                };
+                if asked >= 1 {
+                    // Asked again: the secret was wrong. Do not retry with the same secret.
+                    return Err(SessionError::AuthRejected("enable secret rejected".into()));
+                }
+                asked += 1;
+                ch.write_line(secret.expose(), Stage::Enable).await?;
+            }
+        }
+    }
+}
