@@ -20,6 +20,15 @@ fn write_private(path: &Path, data: &str) -> std::io::Result<()> {
 
 /// Write `inventory` (and its secret files beside it); returns the inventory path.
 pub fn write(fleet: &RunningFleet, inventory: &Path) -> std::io::Result<PathBuf> {
+    write_with(fleet, inventory, DEFAULT_TIMEOUTS)
+}
+
+/// Timeouts of a simulated fleet's inventory: loopback answers fast, so fail fast too.
+pub const DEFAULT_TIMEOUTS: &str =
+    "{connect: 5s, auth: 10s, prompt: 10s, enable: 10s, command: 30s, device: 120s}";
+
+/// Like [`write`], with the inventory's `timeouts:` flow mapping given.
+pub fn write_with(fleet: &RunningFleet, inventory: &Path, timeouts: &str) -> std::io::Result<PathBuf> {
     let dir = match inventory.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -33,13 +42,13 @@ pub fn write(fleet: &RunningFleet, inventory: &Path) -> std::io::Result<PathBuf>
     let en_file = format!("{stem}.enable");
     write_private(&dir.join(&pw_file), SIM_PASSWORD)?;
     write_private(&dir.join(&en_file), SIM_ENABLE_SECRET)?;
-    let text = render(fleet, &pw_file, &en_file);
+    let text = render(fleet, &pw_file, &en_file, timeouts);
     crate::util::write_atomic(inventory, text.as_bytes())?;
     Ok(inventory.to_path_buf())
 }
 
 /// The inventory text. Devices playing `refuse_connection` keep the port that refuses.
-pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str) -> String {
+pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str) -> String {
     let fp = crate::session::transport::ssh::fingerprint(&crate::sim::host_public_key());
     let mut s = String::new();
     let _ = writeln!(s, "# Inventory of a fleetpoll simulated fleet ({} devices on loopback).", fleet.devices.len());
@@ -48,7 +57,7 @@ pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str) -> String {
     let _ = writeln!(s, "  username: {SIM_USERNAME}");
     let _ = writeln!(s, "  password: {{file: {pw_file}}}");
     let _ = writeln!(s, "  enable_secret: {{file: {en_file}}}");
-    let _ = writeln!(s, "  timeouts: {{connect: 5s, auth: 10s, prompt: 10s, enable: 10s, command: 30s, device: 120s}}");
+    let _ = writeln!(s, "  timeouts: {timeouts}");
     let _ = writeln!(s, "  ssh:");
     let _ = writeln!(s, "    host_key_policy: pinned");
     let _ = writeln!(s, "    host_key_fingerprint: \"{fp}\"");

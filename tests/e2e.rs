@@ -1,0 +1,171 @@
+//! End-to-end: poll simulated fleets over loopback SSH and check every device's row.
+
+use fleetpoll::cli::siminv;
+use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
+use fleetpoll::session::error::{ErrorClass, Stage};
+use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+use fleetpoll::Platform;
+use std::path::Path;
+use std::time::Duration;
+
+const HEALTH: &str = include_str!("../playbooks/health.yaml");
+const FAST: &str = "{connect: 3s, auth: 5s, prompt: 2s, enable: 3s, command: 2s, device: 30s}";
+
+fn spec(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
+    let mut s = DeviceSpec::new(name, platform, scenario);
+    s.latency = Duration::from_millis(1);
+    s
+}
+
+async fn sweep(fleet: &RunningFleet, dir: &Path, opts: RunOptions) -> (Vec<DeviceReport>, Vec<&'static str>) {
+    let inv = siminv::write_with(fleet, &dir.join("inv.yaml"), FAST).unwrap();
+    let inv = fleetpoll::inventory::load(&inv).unwrap();
+    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
+    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let reports = Runner::new().run(&plan, &opts, |_| {}).await;
+    (reports, plan.columns.clone())
+}
+
+fn row<'a>(r: &'a [DeviceReport], name: &str) -> &'a DeviceReport {
+    r.iter().find(|d| d.device == name).unwrap()
+}
+
+fn metric<'a>(d: &'a DeviceReport, m: &str) -> &'a str {
+    d.metrics.get(m).map(|s| s.as_str()).unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_scenario_yields_its_row() {
+    let specs = vec![
+        spec("rtr-ok", Platform::CiscoIos, Scenario::Healthy),
+        spec("xe-ok", Platform::CiscoXe, Scenario::Healthy),
+        spec("asa-psk", Platform::CiscoAsa, Scenario::IkePskMismatch),
+        spec("rtr-cerm", Platform::CiscoIos, Scenario::CermTxLimit),
+        spec("wae-shut", Platform::CiscoWaas, Scenario::MapiLicenseShutdown),
+        spec("wae-enc", Platform::CiscoWaas, Scenario::MapiEncryptedHandoff),
+        spec("wae-ok", Platform::CiscoWaas, Scenario::Healthy),
+        spec("rtr-refuse", Platform::CiscoIos, Scenario::RefuseConnection),
+        spec("asa-badpw", Platform::CiscoAsa, Scenario::WrongCredentials),
+        spec("rtr-badenable", Platform::CiscoIos, Scenario::WrongEnableSecret),
+        spec("rtr-noprompt", Platform::CiscoIos, Scenario::NoPrompt),
+        spec("rtr-stall", Platform::CiscoIos, Scenario::StallMidOutput),
+    ];
+    let fleet = spawn_fleet(specs).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = std::time::Instant::now();
+    let (r, _) = sweep(&fleet, dir.path(), RunOptions::default()).await;
+    assert_eq!(r.len(), 12, "one report per device");
+    assert_eq!(r[0].device, "rtr-ok", "inventory order");
+
+    for name in ["rtr-ok", "xe-ok", "asa-psk", "rtr-cerm", "wae-shut", "wae-enc", "wae-ok"] {
+        let d = row(&r, name);
+        assert_eq!(d.poll_status, PollStatus::Polled, "{name}: {:?}", d.error);
+        assert!(d.command_errors().is_empty(), "{name}: {:?}", d.command_errors());
+    }
+    let ok = row(&r, "rtr-ok");
+    assert!(metric(ok, "ike_sa_total").parse::<u32>().unwrap() >= 2);
+    assert_eq!(metric(ok, "ike_sa_down"), "0");
+    assert_eq!(metric(ok, "cerm_tx_kbps_available"), "85000");
+    assert_eq!(metric(ok, "ipsec_one_way"), "0");
+    assert!(!metric(ok, "sw_version").is_empty());
+
+    let psk = row(&r, "asa-psk");
+    assert_eq!(metric(psk, "ike_sa_down"), "1");
+    let psk_rec = psk.commands.iter().find(|c| c.command == "show crypto isakmp sa").unwrap();
+    let json = serde_json::to_string(&psk_rec.record).unwrap();
+    assert!(json.contains("MM_WAIT_MSG6"), "{json}");
+
+    let cerm = row(&r, "rtr-cerm");
+    assert_eq!(metric(cerm, "cerm_tx_kbps_max"), "85000");
+    assert_eq!(metric(cerm, "cerm_tx_kbps_available"), "0");
+
+    let shut = row(&r, "wae-shut");
+    assert_eq!(metric(shut, "mapi_config_state"), "Enabled");
+    assert_eq!(metric(shut, "mapi_oper_state"), "Shutdown");
+    let enc = row(&r, "wae-enc");
+    assert!(metric(enc, "mapi_secured").parse::<u64>().unwrap() > 0);
+    assert!(metric(enc, "mapi_flows_tgdl").parse::<u64>().unwrap() > 0);
+    let wok = row(&r, "wae-ok");
+    assert_eq!(metric(wok, "mapi_oper_state"), "Running");
+    assert_eq!(metric(wok, "mapi_secured"), "0");
+
+    let failed = |name: &str, stage: Stage, class: ErrorClass| {
+        let d = row(&r, name);
+        assert_eq!(d.poll_status, PollStatus::Failed, "{name}");
+        assert_eq!(d.failed_stage, Some(stage), "{name}: {:?}", d.error);
+        assert_eq!(d.error_class, Some(class), "{name}: {:?}", d.error);
+    };
+    failed("rtr-refuse", Stage::Connect, ErrorClass::Unreachable);
+    failed("asa-badpw", Stage::Auth, ErrorClass::AuthFailed);
+    failed("rtr-badenable", Stage::Enable, ErrorClass::AuthFailed);
+    failed("rtr-noprompt", Stage::Prompt, ErrorClass::Timeout);
+    // The stalled command is recorded; the device cannot go on without its prompt.
+    failed("rtr-stall", Stage::Command, ErrorClass::Timeout);
+    let stall = row(&r, "rtr-stall");
+    assert!(stall.command_errors().iter().any(|e| e.ends_with("=timeout")), "{:?}", stall.command_errors());
+
+    // Timeouts bound the sweep: prompt 2 s, command 2 s + 2 s resync, all devices in parallel.
+    assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+    let secrets = [fleetpoll::sim::SIM_PASSWORD, fleetpoll::sim::SIM_ENABLE_SECRET];
+    let dump = format!("{r:?}") + &serde_json::to_string(&r).unwrap();
+    for s in secrets {
+        assert!(!dump.contains(s), "secret leaked into reports");
+    }
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_deadline_marks_unfinished_devices_and_keeps_every_row() {
+    let specs = vec![
+        spec("ok-1", Platform::CiscoIos, Scenario::Healthy),
+        spec("hung-1", Platform::CiscoIos, Scenario::NoPrompt),
+        spec("hung-2", Platform::CiscoAsa, Scenario::NoPrompt),
+    ];
+    let fleet = spawn_fleet(specs).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inv = siminv::write_with(&fleet, &dir.path().join("inv.yaml"), "{prompt: 60s, device: 120s}").unwrap();
+    let inv = fleetpoll::inventory::load(&inv).unwrap();
+    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
+    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let t0 = std::time::Instant::now();
+    let opts = RunOptions { deadline: Some(Duration::from_secs(3)), ..RunOptions::default() };
+    let r = Runner::new().run(&plan, &opts, |_| {}).await;
+    assert!(t0.elapsed() < Duration::from_secs(6), "deadline not honoured: {:?}", t0.elapsed());
+    assert_eq!(r.len(), 3);
+    assert_eq!(row(&r, "ok-1").poll_status, PollStatus::Polled);
+    for h in ["hung-1", "hung-2"] {
+        let d = row(&r, h);
+        assert_eq!(d.poll_status, PollStatus::Deadline);
+        assert_eq!(d.failed_stage, Some(Stage::Prompt));
+    }
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupt_starts_nothing_new_and_marks_in_flight() {
+    let specs = vec![
+        spec("hung-1", Platform::CiscoIos, Scenario::NoPrompt),
+        spec("queued-1", Platform::CiscoIos, Scenario::Healthy),
+    ];
+    let fleet = spawn_fleet(specs).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inv = siminv::write_with(&fleet, &dir.path().join("inv.yaml"), "{prompt: 60s}").unwrap();
+    let inv = fleetpoll::inventory::load(&inv).unwrap();
+    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
+    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let runner = Runner::new();
+    let stopper = runner.stopper();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        stopper.stop(fleetpoll::runner::StopReason::Interrupted);
+    });
+    let opts = RunOptions { concurrency: 1, grace: Duration::from_millis(300), ..RunOptions::default() };
+    let t0 = std::time::Instant::now();
+    let r = runner.run(&plan, &opts, |_| {}).await;
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    assert_eq!(r[0].poll_status, PollStatus::Interrupted);
+    assert_eq!(r[0].failed_stage, Some(Stage::Prompt));
+    assert_eq!(r[1].poll_status, PollStatus::Interrupted);
+    assert_eq!(r[1].failed_stage, None, "never started");
+    fleet.shutdown().await;
+}
