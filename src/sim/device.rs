@@ -482,6 +482,17 @@ impl Device {
                 Err(_) => Builtin::Invalid(2),
             },
             ["terminal", ..] => Builtin::Invalid(1),
+            // Unit tests only: `show simtest-lines N` prints N numbered lines (large outputs
+            // and stalls without depending on the renderers).
+            #[cfg(test)]
+            ["show", "simtest-lines", n] => match n.parse::<usize>() {
+                Ok(n) => {
+                    let text: String = (1..=n).map(|i| format!("line {i}\n")).collect();
+                    self.print_output("show simtest-lines", &text, out);
+                    Builtin::Handled
+                }
+                Err(_) => Builtin::Invalid(2),
+            },
             // The poller never configures; the simulated devices refuse to.
             [first, ..] if "configure".starts_with(first) && first.len() >= 4 => {
                 Builtin::Invalid(0)

@@ -678,4 +678,122 @@ mod tests {
         );
         f.shutdown().await;
     }
+
+    /// Collect the channel's output up to (and including) the next `needle` at the end,
+    /// answering every pager with a space; returns the bytes as received.
+    async fn read_paged(ch: &mut Channel<client::Msg>, pager: &[u8], needle: &[u8]) -> Vec<u8> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let mut buf = Vec::new();
+        while !buf.ends_with(needle) {
+            if buf.ends_with(pager) {
+                assert!(ch.data(&b" "[..]).await.is_ok());
+            }
+            match tokio::time::timeout_at(deadline, ch.wait()).await {
+                Ok(Some(ChannelMsg::Data { data })) => buf.extend_from_slice(&data),
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("closed; got {:?}", String::from_utf8_lossy(&buf)),
+                Err(_) => panic!("timed out; got {:?}", String::from_utf8_lossy(&buf)),
+            }
+        }
+        buf
+    }
+
+    #[tokio::test]
+    async fn pager_over_the_wire_ios_and_asa() {
+        let f = fleet(vec![
+            spec("r", Platform::CiscoIos, Scenario::Healthy),
+            spec("a", Platform::CiscoAsa, Scenario::Healthy),
+        ])
+        .await;
+        for (d, pager, erase) in [
+            (
+                &f.devices[0],
+                b" --More-- ".as_slice(),
+                crate::sim::device::pager_erase(Platform::CiscoIos),
+            ),
+            (
+                &f.devices[1],
+                b"<--- More --->".as_slice(),
+                crate::sim::device::pager_erase(Platform::CiscoAsa),
+            ),
+        ] {
+            let prompt = crate::sim::device::prompt(d.spec.platform, &d.spec.hostname, true);
+            let (_h, mut ch) = shell(d.addr).await;
+            let mut buf = Vec::new();
+            read_until(&mut ch, &mut buf, prompt.as_bytes()).await;
+            assert!(ch.data(&b"show simtest-lines 100\n"[..]).await.is_ok());
+            let raw = read_paged(&mut ch, pager, prompt.as_bytes()).await;
+            let text = String::from_utf8_lossy(&raw).into_owned();
+            // 100 lines at 23 per page: 4 pagers, each erased after the answer.
+            assert_eq!(
+                text.matches(std::str::from_utf8(pager).unwrap_or("?"))
+                    .count(),
+                4
+            );
+            let erase = String::from_utf8_lossy(&erase).into_owned();
+            assert_eq!(text.matches(erase.as_str()).count(), 4);
+            let clean = text
+                .replace(erase.as_str(), "")
+                .replace(std::str::from_utf8(pager).unwrap_or("?"), "");
+            let expect: String = (1..=100).map(|i| format!("line {i}\r\n")).collect();
+            assert_eq!(clean, format!("show simtest-lines 100\r\n{expect}{prompt}"));
+        }
+        f.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn large_output_goes_through_flow_control() {
+        // ~3.4 MB with paging off: more than the 2 MiB initial window, read slowly at first.
+        let f = fleet(vec![spec("big", Platform::CiscoWaas, Scenario::Healthy)]).await;
+        let (_h, mut ch) = shell(f.devices[0].addr).await;
+        let mut buf = Vec::new();
+        read_until(&mut ch, &mut buf, b"big#").await;
+        buf.clear();
+        assert!(ch.data(&b"terminal length 0\n"[..]).await.is_ok());
+        read_until(&mut ch, &mut buf, b"\r\nbig#").await;
+        buf.clear();
+        assert!(ch.data(&b"show simtest-lines 300000\n"[..]).await.is_ok());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        read_until(&mut ch, &mut buf, b"line 300000\r\nbig#").await;
+        let expected_len = "show simtest-lines 300000\r\n".len()
+            + (1..=300000)
+                .map(|i| format!("line {i}\r\n").len())
+                .sum::<usize>()
+            + "big#".len();
+        assert_eq!(buf.len(), expected_len);
+        f.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn stalled_device_keeps_the_connection_open() {
+        let f = fleet(vec![spec(
+            "st",
+            Platform::CiscoIos,
+            Scenario::StallMidOutput,
+        )])
+        .await;
+        let (h, mut ch) = shell(f.devices[0].addr).await;
+        let mut buf = Vec::new();
+        read_until(&mut ch, &mut buf, b"st#").await;
+        buf.clear();
+        assert!(ch
+            .data(&b"terminal length 0\nshow simtest\n"[..])
+            .await
+            .is_ok());
+        // `show simtest` is unknown: not a stall, an error.
+        read_until(&mut ch, &mut buf, b"marker.\r\n\r\nst#").await;
+        buf.clear();
+        // The first show command prints half its output (50 of 100 lines) and stalls.
+        assert!(ch.data(&b"show simtest-lines 100\n"[..]).await.is_ok());
+        read_until(&mut ch, &mut buf, b"line 50\r\n").await;
+        let more = tokio::time::timeout(Duration::from_millis(300), ch.wait()).await;
+        assert!(more.is_err(), "stalled device printed more: {more:?}");
+        assert!(!String::from_utf8_lossy(&buf).contains("line 51"));
+        // Keystrokes are ignored, and the connection stays open.
+        assert!(ch.data(&b"\n"[..]).await.is_ok());
+        let more = tokio::time::timeout(Duration::from_millis(200), ch.wait()).await;
+        assert!(more.is_err(), "stalled device answered: {more:?}");
+        assert!(!h.is_closed());
+        f.shutdown().await;
+    }
 }
