@@ -27,8 +27,8 @@
 //! (`Encryption-service`), the same shape the seed's verify output embeds.
 
 use super::common::{
-    columns, device_enum, device_lines, is_rule, norm, unrecognised, yes_no, ConfigState, Line,
-    OperState,
+    columns, device_enum, device_lines, is_rule, maybe_cut_line, norm, unrecognised, yes_no,
+    ConfigState, Line, OperState,
 };
 use crate::parse::{text, ParseError};
 use serde::{Deserialize, Serialize};
@@ -120,6 +120,8 @@ enum Section {
 #[derive(Default)]
 struct Parsed {
     saw_table: bool,
+    /// The first table row that could not be read (not counting a cut-off last line).
+    bad_row: Option<(usize, String)>,
     aos: Vec<(usize, AoRow)>,
     services: Vec<AoRow>,
     items: Vec<ConfigItem>,
@@ -195,7 +197,8 @@ fn config_item(text: &str) -> ConfigItem {
     }
 }
 
-fn scan(lines: &[Line]) -> Parsed {
+/// `cut`: the number of the last line when it may be cut off (no prompt after it).
+fn scan(lines: &[Line], cut: Option<usize>) -> Parsed {
     let mut p = Parsed::default();
     let mut sec = Section::None;
     for l in lines {
@@ -218,17 +221,17 @@ fn scan(lines: &[Line]) -> Parsed {
         }
         match sec {
             Section::None => {}
-            Section::Aos => {
-                if let Some(r) = ao_row(t) {
-                    p.aos.push((l.no, r));
-                }
-            }
-            Section::Services => {
-                if let Some(mut r) = ao_row(t) {
+            Section::Aos | Section::Services => match ao_row(t) {
+                Some(mut r) if sec == Section::Services => {
                     r.licensed = None;
                     p.services.push(r);
                 }
-            }
+                Some(r) => p.aos.push((l.no, r)),
+                None if Some(l.no) == cut => {}
+                None => {
+                    p.bad_row.get_or_insert((l.no, t.to_string()));
+                }
+            },
             Section::Items => p.items.push(config_item(t)),
             Section::Policy => p.policy.push((l.no, t.to_string())),
         }
@@ -239,11 +242,18 @@ fn scan(lines: &[Line]) -> Parsed {
 /// `show accelerator`
 pub fn parse_accelerators(text: &str) -> Result<Accelerators, ParseError> {
     let lines = device_lines(text)?;
-    let p = scan(&lines);
+    let cut = maybe_cut_line(text, &lines);
+    let p = scan(&lines, cut);
     if !p.saw_table {
         return Err(unrecognised(
             &lines,
             "the `Accelerator  Licensed  Config State  Operational State` table",
+        ));
+    }
+    if let Some((no, t)) = p.bad_row {
+        return Err(ParseError::new(
+            no,
+            format!("unreadable accelerator row `{t}`"),
         ));
     }
     if p.aos.is_empty() {
@@ -269,11 +279,18 @@ const POLICY_KEYS: &[&str] = &[
 /// `show accelerator mapi`
 pub fn parse_mapi_accelerator(text: &str) -> Result<MapiAccelerator, ParseError> {
     let lines = device_lines(text)?;
-    let p = scan(&lines);
+    let cut = maybe_cut_line(text, &lines);
+    let p = scan(&lines, cut);
     if !p.saw_table {
         return Err(unrecognised(
             &lines,
             "the `Accelerator  Licensed  Config State  Operational State` table",
+        ));
+    }
+    if let Some((no, t)) = p.bad_row.clone() {
+        return Err(ParseError::new(
+            no,
+            format!("unreadable accelerator row `{t}`"),
         ));
     }
     let row = p
@@ -327,10 +344,18 @@ pub fn parse_mapi_accelerator(text: &str) -> Result<MapiAccelerator, ParseError>
                     _ => m.keepalive_timeout = Some(v),
                 }
             }
+            // An unknown last line with no prompt after it may be a row cut off mid-word.
+            None if Some(*no) == cut && columns(line).is_none() => {}
             None => {
                 let (k, v) = match columns(line) {
                     Some(c) => (c[0].clone(), c[1..].join(" ")),
-                    None => (line.clone(), String::new()),
+                    // Collapsed spacing: a trailing number is the value.
+                    None => match line.rsplit_once(' ') {
+                        Some((k, v)) if text::parse_u64(v).is_some() => {
+                            (k.trim().to_string(), v.to_string())
+                        }
+                        _ => (line.clone(), String::new()),
+                    },
                 };
                 m.other.insert(k, v);
             }
@@ -376,19 +401,24 @@ WAE674#";
 
     #[test]
     fn mapi_collapsed_whitespace_and_items() {
-        let t = "Accelerator Licensed Config State Operational State\nmapi Yes Enabled Shutdown\nMAPI:\nAccelerator Config Item Mode Value\nWanSecure Mode User Not Applicable\nPolicy Engine Config Item Value\nState Not Registered\nConnection Limit 750\nSomething New 3\n";
+        let t = "Accelerator Licensed Config State Operational State\nmapi Yes Enabled Shutdown\nMAPI:\nAccelerator Config Item Mode Value\nWanSecure Mode User Not Applicable\nPolicy Engine Config Item Value\nState Not Registered\nConnection Limit 750\nSomething New 3\nKeepalive timeout 5.0 seconds\n";
         let m = parse_mapi_accelerator(t).unwrap();
         assert_eq!(m.oper_state, OperState::Shutdown);
         assert_eq!(m.registration, Some(RegistrationState::NotRegistered));
         assert_eq!(m.config_items[0].item, "WanSecure Mode");
         assert_eq!(m.config_items[0].mode, Some(ConfigMode::User));
         assert_eq!(m.config_items[0].value, "Not Applicable");
-        assert_eq!(m.other.get("Something New 3").map(String::as_str), Some(""));
+        assert_eq!(m.other.get("Something New").map(String::as_str), Some("3"));
     }
 
     #[test]
     fn mapi_errors() {
         assert!(parse_mapi_accelerator("hello world\n").is_err());
+        let e = parse_accelerators(
+            "Accelerator Licensed Config State Operational State\ncifs Yes\nmapi Yes Enabled Running\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2);
         let e = parse_mapi_accelerator(
             "Accelerator Licensed Config State Operational State\ncifs Yes Enabled Running\n",
         )

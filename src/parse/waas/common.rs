@@ -174,6 +174,24 @@ pub(crate) fn device_lines(input: &str) -> Result<Vec<Line>, ParseError> {
     Ok(out)
 }
 
+/// True when the output ends with a prompt line (so its last line is complete, not cut off).
+pub(crate) fn ends_with_prompt(input: &str) -> bool {
+    text::lines(input)
+        .iter()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty())
+        .is_some_and(|(_, l)| is_prompt(l))
+}
+
+/// The line number of the last line when it may have been cut off (no prompt after it).
+pub(crate) fn maybe_cut_line(input: &str, lines: &[Line]) -> Option<usize> {
+    if ends_with_prompt(input) {
+        None
+    } else {
+        lines.last().map(|l| l.no)
+    }
+}
+
 /// Split `Name:   value` at the first colon: (normalized name, trimmed value).
 pub(crate) fn split_kv(line: &str) -> Option<(String, &str)> {
     let (k, v) = line.split_once(':')?;

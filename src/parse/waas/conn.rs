@@ -22,7 +22,9 @@
 //!    342     10.56.94.101:4506    10.10.100.100:1456   0:1a:64:d3:2f:b8  TMDL 61.0%
 //! ```
 
-use super::common::{device_enum, device_lines, is_rule, leading_u64, split_kv, Line};
+use super::common::{
+    device_enum, device_lines, is_rule, leading_u64, maybe_cut_line, split_kv, Line,
+};
 use crate::parse::ParseError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -178,10 +180,11 @@ fn row(l: &Line) -> Result<OptimizedConnection, ParseError> {
 /// `show statistics connection optimized mapi`
 pub fn parse_optimized_connections(text: &str) -> Result<OptimizedConnections, ParseError> {
     let lines = device_lines(text)?;
+    let cut = maybe_cut_line(text, &lines);
     let mut out = OptimizedConnections::default();
     let mut known = 0usize;
     let mut in_table = false;
-    for (i, l) in lines.iter().enumerate() {
+    for l in &lines {
         if is_rule(&l.text) {
             continue;
         }
@@ -194,8 +197,8 @@ pub fn parse_optimized_connections(text: &str) -> Result<OptimizedConnections, P
         if in_table {
             match row(l) {
                 Ok(r) => out.connections.push(r),
-                // A cut-off last row is truncation, not a format error.
-                Err(_) if i + 1 == lines.len() => {}
+                // A cut-off last row (no prompt after it) is truncation, not a format error.
+                Err(_) if Some(l.no) == cut => {}
                 Err(e) => return Err(e),
             }
             continue;

@@ -18,7 +18,7 @@
 //! Higher than 2007 Sessions:                               0
 //! ```
 
-use super::common::{device_lines, is_rule, leading_u64, split_kv, Line};
+use super::common::{device_lines, is_rule, leading_u64, maybe_cut_line, split_kv, Line};
 use crate::parse::ParseError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,9 +26,9 @@ use std::collections::BTreeMap;
 /// Counters every AO prints at the top of its global statistics.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AoGlobal {
-    /// `Time Accelerator was started`, as printed.
+    /// `Time Accelerator was started`, as printed with runs of spaces collapsed.
     pub started: Option<String>,
-    /// `Time Statistics were Last Reset/Cleared`, as printed.
+    /// `Time Statistics were Last Reset/Cleared`, as printed with runs of spaces collapsed.
     pub last_reset: Option<String>,
     pub total_handled: Option<u64>,
     pub total_optimized: Option<u64>,
@@ -114,7 +114,12 @@ struct Kv<'a> {
 }
 
 /// The counters of an AO statistics output whose heading (if printed) is `expect:`.
-fn counters<'a>(lines: &'a [Line], expect: &str) -> Result<Vec<Kv<'a>>, ParseError> {
+/// `cut`: the last line's number when it may be cut off (no prompt after it).
+fn counters<'a>(
+    lines: &'a [Line],
+    expect: &str,
+    cut: Option<usize>,
+) -> Result<Vec<Kv<'a>>, ParseError> {
     let mut out = Vec::new();
     for l in lines {
         if is_rule(&l.text) {
@@ -128,6 +133,9 @@ fn counters<'a>(lines: &'a [Line], expect: &str) -> Result<Vec<Kv<'a>>, ParseErr
             .split_once(':')
             .map(|(k, _)| k.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_default();
+        if value.is_empty() && Some(l.no) == cut {
+            continue;
+        }
         if value.is_empty() && !key.contains(' ') {
             // An AO heading (`MAPI:`): another AO's statistics is the wrong output.
             if out.is_empty() && !key.eq_ignore_ascii_case(expect) {
@@ -189,7 +197,7 @@ fn global_field(g: &mut AoGlobal, kv: &Kv<'_>) -> Result<bool, ParseError> {
 /// `show statistics accelerator mapi`
 pub fn parse_mapi_stats(text: &str) -> Result<MapiStats, ParseError> {
     let lines = device_lines(text)?;
-    let kvs = counters(&lines, "mapi")?;
+    let kvs = counters(&lines, "mapi", maybe_cut_line(text, &lines))?;
     let mut s = MapiStats::default();
     let mut known = 0usize;
     for kv in &kvs {
@@ -250,7 +258,7 @@ pub fn parse_mapi_stats(text: &str) -> Result<MapiStats, ParseError> {
 /// `show statistics accelerator epm`
 pub fn parse_epm_stats(text: &str) -> Result<EpmStats, ParseError> {
     let lines = device_lines(text)?;
-    let kvs = counters(&lines, "epm")?;
+    let kvs = counters(&lines, "epm", maybe_cut_line(text, &lines))?;
     let mut s = EpmStats::default();
     let mut known = 0usize;
     for kv in &kvs {
@@ -314,6 +322,15 @@ mod tests {
         assert_eq!(e.line, 1);
         let e = parse_mapi_stats("MAPI:\nTotal Handled Connections: many\n").unwrap_err();
         assert_eq!(e.line, 2);
+        // an empty value on a cut-off last line is truncation
+        let s = parse_mapi_stats("MAPI:\nTotal Handled Connections: 5\nTotal Dropped Connections:")
+            .unwrap();
+        assert_eq!(s.global.total_dropped, None);
+        let e = parse_mapi_stats(
+            "MAPI:\nTotal Handled Connections: 5\nTotal Dropped Connections:\nwae#",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
     }
 
     #[test]
