@@ -419,3 +419,79 @@ pub fn parsers() -> Vec<ParserSpec> {
         },
     ]
 }
+
+#[cfg(test)]
+mod robustness {
+    //! No WAAS parser panics, whatever it is given: every prefix of every fixture (truncation
+    //! at any byte), lines shuffled and duplicated, and arbitrary text.
+    use super::parsers;
+    use proptest::prelude::*;
+
+    /// (command, text) of every WAAS fixture.
+    fn fixtures() -> Vec<(String, String)> {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cisco_waas");
+        let mut out = Vec::new();
+        for d in std::fs::read_dir(root).into_iter().flatten().flatten() {
+            let cmd = d.file_name().to_string_lossy().replace('_', " ");
+            for f in std::fs::read_dir(d.path()).into_iter().flatten().flatten() {
+                if f.path().extension().is_some_and(|e| e == "txt") {
+                    if let Ok(b) = std::fs::read(f.path()) {
+                        out.push((cmd.clone(), String::from_utf8_lossy(&b).into_owned()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_prefix_of_every_fixture() {
+        let texts = fixtures();
+        assert!(!texts.is_empty());
+        for (cmd, t) in &texts {
+            // Each fixture's own parser sees every prefix; every parser sees the whole text.
+            if let Some(own) = parsers().iter().find(|p| p.command == cmd) {
+                for (i, _) in t.char_indices() {
+                    let _ = (own.parse)(&t[..i]);
+                }
+            }
+            for p in parsers() {
+                let _ = (p.parse)(t);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text(s in "\\PC{0,400}") {
+            for p in parsers() {
+                let _ = (p.parse)(&s);
+            }
+        }
+
+        #[test]
+        fn device_like_lines(lines in proptest::collection::vec(
+            prop_oneof![
+                Just("Accelerator Licensed Config State Operational State".to_string()),
+                Just("Policy Engine Config Item Value".to_string()),
+                Just("Accelerator Config Item Mode Value".to_string()),
+                Just("Service Config State Operational State".to_string()),
+                Just("License Name Status Activation Date Activated By".to_string()),
+                Just("ConnID Source IP:Port Dest IP:Port PeerID Accel RR".to_string()),
+                Just("MAPI:".to_string()),
+                Just("[EDGE:]".to_string()),
+                Just("Summary [CORE]: x".to_string()),
+                Just("Verifying X".to_string()),
+                Just(">>".to_string()),
+                "[a-zA-Z0-9:.%>#\\[\\] -]{0,40}",
+            ],
+            0..30,
+        )) {
+            let text = lines.join("\n");
+            for p in parsers() {
+                let _ = (p.parse)(&text);
+            }
+        }
+    }
+}
