@@ -53,6 +53,18 @@ pub fn from_parts(
     if hosts.is_empty() {
         return Err(ConfigError::io(&inv.path, "the inventory lists no devices"));
     }
+    let insecure: Vec<&str> = hosts
+        .iter()
+        .filter(|h| h.host_key_policy == inventory::HostKeyPolicy::InsecureAcceptAny)
+        .map(|h| h.name.as_str())
+        .collect();
+    if !insecure.is_empty() {
+        warnings.push(format!(
+            "INSECURE: host keys are not checked for {} device(s) ({}): anyone on the path can impersonate them (ssh.host_key_policy: insecure-accept-any)",
+            insecure.len(),
+            insecure.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+        ));
+    }
     let mut missing: Vec<String> = Vec::new();
     for h in &hosts {
         if pb.commands_for(h.platform).is_empty() && !missing.contains(&h.platform.to_string()) {

@@ -178,3 +178,19 @@ fn limit_expressions() {
     let l = limit::Limit::parse("nope*,fw1").unwrap();
     assert_eq!(l.unmatched(&inv.hosts), ["nope*"]);
 }
+
+#[test]
+fn shipped_example_inventory_loads() {
+    std::env::set_var("FLEETPOLL_PASSWORD", "x");
+    std::env::set_var("FLEETPOLL_ENABLE", "y");
+    std::env::set_var("FLEETPOLL_DC1_PASSWORD", "z");
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/inventory/example.yaml"));
+    let inv = load(path).unwrap();
+    assert_eq!(inv.hosts.len(), 5);
+    let fw = &inv.hosts[0];
+    assert_eq!((fw.platform, fw.username.as_str()), (Platform::CiscoAsa, "netops-dc1"));
+    assert_eq!(fw.password.as_ref().unwrap().expose(), "z");
+    assert_eq!(inv.hosts[1].timeouts.command, Duration::from_secs(120));
+    assert_eq!(inv.hosts[4].host_key_policy, HostKeyPolicy::Pinned);
+    assert_eq!(inv.hosts[4].port, 2222);
+}
