@@ -418,7 +418,7 @@ pub fn duration_seconds(text: &str) -> Option<u64> {
         .map(|t| t.trim_end_matches('.'))
         .filter(|t| !t.is_empty())
         .collect();
-    if tokens.is_empty() || tokens.len() % 2 != 0 {
+    if tokens.is_empty() || !tokens.len().is_multiple_of(2) {
         return None;
     }
     let mut total: u64 = 0;

@@ -29,6 +29,10 @@ pub enum Outcome {
     Skip(String),
 }
 
+/// A family's check: (platform dir, command, raw text, expected parse) → outcome, or `None`
+/// when the command is not the family's.
+pub type CheckFn = fn(&str, &str, &str, Option<&Value>) -> Option<Outcome>;
+
 /// Parse `raw` with the registered parser for (`platform`, `command`), turning a panic into an
 /// error so that one bad file cannot abort the run.
 pub fn run_parser(platform: &str, command: &str, raw: &str) -> Result<Record, String> {
@@ -171,10 +175,8 @@ fn conformance() {
                 None
             }
         };
-        let checks: [(
-            &'static str,
-            fn(&str, &str, &str, Option<&Value>) -> Option<Outcome>,
-        ); 2] = [("crypto", crypto::check), ("system", system::check)];
+        let checks: [(&'static str, CheckFn); 2] =
+            [("crypto", crypto::check), ("system", system::check)];
         let mut claimed = false;
         for (family, check) in checks {
             let Some(outcome) = check(&platform, &command, &raw, expected.as_ref()) else {
