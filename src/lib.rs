@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod health;
 pub mod inventory;
 pub mod parse;
 pub mod plan;

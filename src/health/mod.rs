@@ -1,0 +1,158 @@
+//! Health judgement: small pure rules over typed records, one per symptom the Cisco guides
+//! document (see `rules`), turned into findings with a severity, evidence and remediation,
+//! and a device-level health (`ok`, `warning`, `critical`, `unknown`).
+
+pub mod rules;
+
+pub use rules::{RuleInfo, Thresholds, RULES};
+
+use crate::runner::{CommandStatus, DeviceReport};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// One thing found wrong (or worth knowing) on one device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable code, e.g. `IKE_PSK_MISMATCH`.
+    pub code: String,
+    pub severity: Severity,
+    /// What was seen, in one sentence.
+    pub message: String,
+    /// Which peer / counter, observed vs threshold.
+    pub evidence: String,
+    /// The remediation the guides give, in one sentence.
+    pub remediation: String,
+    /// The command whose output showed it.
+    pub command: Option<String>,
+}
+
+/// A device's overall health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Ok,
+    Warning,
+    Critical,
+    /// The device could not be polled.
+    Unknown,
+}
+
+impl Health {
+    pub fn id(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Warning => "warning",
+            Health::Critical => "critical",
+            Health::Unknown => "unknown",
+        }
+    }
+}
+
+/// The playbook's `health:` section, validated.
+#[derive(Debug, Clone, Default)]
+pub struct HealthConfig {
+    pub thresholds: Thresholds,
+    pub disabled: BTreeSet<String>,
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// The `health:` section as written in a playbook.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthSection {
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// Rule codes not to evaluate.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Per-code severity overrides.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl HealthSection {
+    /// Check codes and thresholds; `Err((field, message))` names the offending key.
+    pub fn validate(self) -> Result<HealthConfig, (String, String)> {
+        self.thresholds
+            .validate()
+            .map_err(|(f, m)| (format!("health.thresholds.{f}"), m))?;
+        let known = |c: &str| RULES.iter().any(|r| r.code == c);
+        let list = || RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", ");
+        for (i, c) in self.disable.iter().enumerate() {
+            if !known(c) {
+                return Err((format!("health.disable[{i}]"), format!("unknown rule code `{c}` (known: {})", list())));
+            }
+        }
+        for c in self.severity.keys() {
+            if !known(c) {
+                return Err((format!("health.severity.{c}"), format!("unknown rule code `{c}` (known: {})", list())));
+            }
+        }
+        Ok(HealthConfig {
+            thresholds: self.thresholds,
+            disabled: self.disable.into_iter().collect(),
+            severity: self.severity,
+        })
+    }
+}
+
+/// Every finding for one device: command failures, then each parsed record's rules.
+pub fn evaluate(report: &DeviceReport, cfg: &HealthConfig) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in &report.commands {
+        match c.status {
+            CommandStatus::Ok | CommandStatus::Raw => {}
+            s => out.push(Finding {
+                code: "COMMAND_FAILED".into(),
+                severity: Severity::Warning,
+                message: format!("`{}` gave no usable output ({})", c.command, s.id()),
+                evidence: c.error.clone().unwrap_or_default(),
+                remediation: rules::COMMAND_FAILED_REMEDIATION.into(),
+                command: Some(c.command.clone()),
+            }),
+        }
+        if let Some(rec) = &c.record {
+            rules::check_record(rec, report.platform, &cfg.thresholds, &mut |mut f: Finding| {
+                f.command = Some(c.command.clone());
+                out.push(f);
+            });
+        }
+    }
+    out.retain(|f| !cfg.disabled.contains(&f.code));
+    for f in &mut out {
+        if let Some(s) = cfg.severity.get(&f.code) {
+            f.severity = *s;
+        }
+    }
+    out
+}
+
+/// `unknown` when not polled, else the worst finding's severity (info does not count).
+pub fn health_of(report: &DeviceReport, findings: &[Finding]) -> Health {
+    if !report.polled() {
+        return Health::Unknown;
+    }
+    match findings.iter().map(|f| f.severity).max() {
+        Some(Severity::Critical) => Health::Critical,
+        Some(Severity::Warning) => Health::Warning,
+        _ => Health::Ok,
+    }
+}
