@@ -79,8 +79,7 @@ pub fn banner(platform: Platform) -> &'static str {
         Platform::CiscoAsa => "Type help or '?' for a list of available commands.\r\n",
         Platform::CiscoWaas => {
             "\r\nCisco Wide Area Application Services Software (WAAS)\r\n\
-             Copyright (c) 1999-2014 by Cisco Systems, Inc.\r\n\
-             Cisco Wide Area Application Services Software Release 5.3.5\r\n\r\n"
+             Copyright (c) 1999-2016 by Cisco Systems, Inc.\r\n\r\n"
         }
         Platform::CiscoIos | Platform::CiscoXe => {
             "\r\n\

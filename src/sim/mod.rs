@@ -6,6 +6,19 @@
 //! - [`server`]: the russh adapter that runs a device per shell channel ([`serve`]);
 //! - [`fleet`]: device specs, the demo fleet, generated fleets, [`spawn_fleet`];
 //! - [`render`]: what each command prints, per command family and scenario.
+//!
+//! What a client sees from a simulated device: a short banner, then (after the device's
+//! latency) `host>` or `host#` (ASA: `host> ` / `host# `, with the trailing space of the real
+//! appliance); every typed character echoed; CR, LF or CRLF as one Enter; output lines in
+//! CRLF; `enable` → `Password: ` (no echo) → `% Access denied` (IOS/WAAS) or `Invalid password`
+//! (ASA) on a wrong secret; `terminal length 0` (IOS/WAAS) or `terminal pager 0` /
+//! `terminal pager lines 0` (ASA) turns paging off, the other platform's spelling is an
+//! invalid-input error; with paging on, every 23 lines ` --More-- ` (IOS/WAAS) or
+//! `<--- More --->` (ASA), answered by space (page), Enter (line) or anything else (abort),
+//! then erased with [`device::pager_erase`]; unknown commands get a caret line and
+//! `% Invalid input detected at '^' marker.` (ASA: `ERROR: % ...`), prefixes of known
+//! commands `% Incomplete command.`; `configure ...` is refused like an unknown command;
+//! `exit`/`logout` closes the channel and drops the connection.
 
 pub mod device;
 pub mod fleet;
