@@ -1,6 +1,770 @@
-//! Simulated outputs for the crypto command family. PLACEHOLDER: being written.
-use crate::sim::scenario::RenderCtx;
+//! Simulated outputs of the crypto command family, in each platform's real layout (the formats
+//! `parse::isakmp`, `parse::ipsec`, `parse::cerm` and `parse::asa` read):
+//!
+//! - `cisco_ios` / `cisco_xe`: `show crypto isakmp sa` (the `IPv4 Crypto ISAKMP SA` table),
+//!   `show crypto ipsec sa [peer X | detail]` (crypto map entries with IOS counters),
+//!   `show platform cerm-information` (ISR G2 export limits).
+//! - `cisco_asa` (9.x): `show crypto isakmp sa` / `show crypto ikev1 sa` (`IKEv1 SAs:` blocks),
+//!   `show crypto ikev2 sa`, `show crypto ipsec sa [peer X | detail]`,
+//!   `show vpn-sessiondb summary`, `show asp drop`.
+//!
+//! A device has 2–4 LAN-to-LAN peers (`10.<seed>.<n>.2`), counters and limits varied by
+//! `ctx.seed`, and plays `ctx.scenario`: `IkePskMismatch` holds one peer in MM_WAIT_MSG6 (ASA)
+//! / MM_NO_STATE (IOS), `IkeAggressiveStuck` one in AG_INIT_EXCH, `IkeXauthOnL2l` one in
+//! CONF_XAUTH (IOS), `IpsecOneWay` gives one SA `#pkts encaps: 0` with decaps > 0, `PeerDown`
+//! drops the last peer, `CermTxLimit` / `CermTunnelLimit` exhaust CERM Tx bandwidth /
+//! tunnels, `AspExpiredVpnContext` prints a large `Expired VPN context` drop counter. Every
+//! other scenario renders a healthy device. A peer without phase 1 has no IPsec SAs (IOS still
+//! lists its crypto map entry with zero counters, as routers do).
 
-pub fn render(_ctx: &RenderCtx<'_>, _command: &str) -> Option<String> {
-    None
+use crate::sim::scenario::{RenderCtx, Scenario};
+use crate::Platform;
+use std::fmt::Write as _;
+
+/// The commands this family answers (canonical spelling; `ipsec sa` takes arguments).
+pub const COMMANDS: &[&str] = &[
+    "show crypto isakmp sa",
+    "show crypto ikev1 sa",
+    "show crypto ikev2 sa",
+    "show crypto ipsec sa",
+    "show platform cerm-information",
+    "show vpn-sessiondb summary",
+    "show asp drop",
+];
+
+/// `command` as (canonical command, remaining argument words), accepting word abbreviations
+/// (`sh cry isa sa`).
+fn canonical(command: &str) -> Option<(&'static str, Vec<&str>)> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    COMMANDS.iter().copied().find_map(|c| {
+        let cw: Vec<&str> = c.split(' ').collect();
+        if words.len() < cw.len() {
+            return None;
+        }
+        let head_ok = cw
+            .iter()
+            .zip(&words)
+            .all(|(c, w)| w.len() >= 2.min(c.len()) && c.starts_with(w));
+        let rest: Vec<&str> = words.get(cw.len()..).unwrap_or(&[]).to_vec();
+        let args_ok = c == "show crypto ipsec sa" || rest.is_empty();
+        (head_ok && args_ok).then_some((c, rest))
+    })
+}
+
+pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
+    let (cmd, args) = canonical(command)?;
+    let dev = Dev::new(ctx);
+    let asa = ctx.platform == Platform::CiscoAsa;
+    let ios = matches!(ctx.platform, Platform::CiscoIos | Platform::CiscoXe);
+    Some(match cmd {
+        "show crypto isakmp sa" if ios => dev.ios_isakmp(),
+        "show crypto isakmp sa" | "show crypto ikev1 sa" if asa => dev.asa_isakmp(cmd),
+        "show crypto ikev2 sa" if asa => "\nThere are no IKEv2 SAs\n".to_string(),
+        "show crypto ipsec sa" if ios || asa => {
+            let peer = match args.as_slice() {
+                [p, addr, ..] if "peer".starts_with(p) && p.len() >= 2 => Some(*addr),
+                _ => None,
+            };
+            let detail = args.iter().any(|a| a.len() >= 3 && "detail".starts_with(a));
+            if asa {
+                dev.asa_ipsec(peer, detail)
+            } else {
+                dev.ios_ipsec(peer, detail)
+            }
+        }
+        "show platform cerm-information" if ios => dev.cerm(),
+        "show vpn-sessiondb summary" if asa => dev.vpn_summary(),
+        "show asp drop" if asa => dev.asp_drop(),
+        _ => return None,
+    })
+}
+
+/// splitmix64: a deterministic number from the device seed and a per-value salt.
+fn mix(seed: u64, salt: u64) -> u64 {
+    let mut z = seed
+        .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Phase 1 of one peer.
+#[derive(Clone, Copy, PartialEq)]
+enum Ike {
+    Up,
+    PskMismatch,
+    Aggressive,
+    Xauth,
+}
+
+struct Peer {
+    addr: String,
+    /// Remote protected LAN (`172.<16+n>.<x>.0/24`).
+    remote_net: String,
+    ike: Ike,
+    encaps: u64,
+    decaps: u64,
+    send_errors: u64,
+    spi_in: u32,
+    spi_out: u32,
+    conn_id: u64,
+}
+
+struct Dev<'a> {
+    ctx: &'a RenderCtx<'a>,
+    local: String,
+    local_net: String,
+    peers: Vec<Peer>,
+}
+
+impl<'a> Dev<'a> {
+    fn new(ctx: &'a RenderCtx<'a>) -> Self {
+        let seed = ctx.seed;
+        let o2 = seed % 256;
+        let healthy_n = 2 + (mix(seed, 1) % 3) as usize;
+        let n = if ctx.scenario == Scenario::PeerDown {
+            healthy_n - 1
+        } else {
+            healthy_n
+        };
+        let faulty = (mix(seed, 2) % n as u64) as usize;
+        let asa = ctx.platform == Platform::CiscoAsa;
+        let fault = match ctx.scenario {
+            Scenario::IkePskMismatch => Some(Ike::PskMismatch),
+            Scenario::IkeAggressiveStuck => Some(Ike::Aggressive),
+            Scenario::IkeXauthOnL2l if !asa => Some(Ike::Xauth),
+            _ => None,
+        };
+        let peers = (0..n)
+            .map(|i| {
+                let s = 100 + i as u64 * 10;
+                let ike = match fault {
+                    Some(f) if i == faulty => f,
+                    _ => Ike::Up,
+                };
+                let one_way = ctx.scenario == Scenario::IpsecOneWay && i == faulty;
+                let decaps = 1_000 + mix(seed, s + 3) % 9_000_000;
+                let encaps = if one_way {
+                    0
+                } else {
+                    1_000 + mix(seed, s + 4) % 9_000_000
+                };
+                Peer {
+                    addr: format!("10.{o2}.{}.2", 10 + i),
+                    remote_net: format!("172.{}.{}.0", 16 + i, mix(seed, s + 5) % 256),
+                    ike,
+                    encaps,
+                    decaps,
+                    send_errors: if mix(seed, s + 6).is_multiple_of(4) {
+                        mix(seed, s + 7) % 20
+                    } else {
+                        0
+                    },
+                    spi_in: (mix(seed, s + 8) as u32) | 0x1000_0000,
+                    spi_out: (mix(seed, s + 9) as u32) | 0x1000_0000,
+                    conn_id: 2000 + i as u64 * 2 + mix(seed, 11) % 50 * 10,
+                }
+            })
+            .collect();
+        Dev {
+            ctx,
+            local: format!("10.{o2}.0.1"),
+            local_net: format!("10.{o2}.100.0"),
+            peers,
+        }
+    }
+
+    fn r(&self, salt: u64, lo: u64, hi: u64) -> u64 {
+        lo + mix(self.ctx.seed, salt) % (hi - lo + 1)
+    }
+
+    fn up_peers(&self) -> impl Iterator<Item = &Peer> {
+        self.peers.iter().filter(|p| p.ike == Ike::Up)
+    }
+
+    // ---- IOS ---------------------------------------------------------------------------------
+
+    fn ios_isakmp(&self) -> String {
+        let mut o = String::from(
+            "IPv4 Crypto ISAKMP SA\ndst             src             state          conn-id status\n",
+        );
+        for p in &self.peers {
+            let (state, conn) = match p.ike {
+                Ike::Up => ("QM_IDLE", p.conn_id),
+                Ike::PskMismatch => ("MM_NO_STATE", 0),
+                Ike::Aggressive => ("AG_INIT_EXCH", 0),
+                Ike::Xauth => ("CONF_XAUTH", p.conn_id),
+            };
+            let _ = writeln!(
+                o,
+                "{:<15} {:<15} {:<14} {:>7} ACTIVE",
+                p.addr, self.local, state, conn
+            );
+        }
+        o.push_str("\nIPv6 Crypto ISAKMP SA\n\n");
+        o
+    }
+
+    fn ios_ipsec(&self, peer: Option<&str>, detail: bool) -> String {
+        let iface = if self.ctx.platform == Platform::CiscoXe {
+            "GigabitEthernet1"
+        } else {
+            "GigabitEthernet0/0"
+        };
+        let mut o = String::new();
+        let _ = write!(
+            o,
+            "\ninterface: {iface}\n    Crypto map tag: VPN-MAP, local addr {}\n",
+            self.local
+        );
+        for p in self
+            .peers
+            .iter()
+            .filter(|p| peer.is_none_or(|x| x == p.addr))
+        {
+            let up = p.ike == Ike::Up;
+            let (encaps, decaps) = if up { (p.encaps, p.decaps) } else { (0, 0) };
+            let _ = write!(
+                o,
+                "\n   protected vrf: (none)\n\
+                 \x20  local  ident (addr/mask/prot/port): ({}/255.255.255.0/0/0)\n\
+                 \x20  remote ident (addr/mask/prot/port): ({}/255.255.255.0/0/0)\n\
+                 \x20  current_peer {} port 500\n\
+                 \x20    PERMIT, flags={{origin_is_acl,}}\n\
+                 \x20   #pkts encaps: {encaps}, #pkts encrypt: {encaps}, #pkts digest: {encaps}\n\
+                 \x20   #pkts decaps: {decaps}, #pkts decrypt: {decaps}, #pkts verify: {decaps}\n\
+                 \x20   #pkts compressed: 0, #pkts decompressed: 0\n\
+                 \x20   #pkts not compressed: 0, #pkts compr. failed: 0\n\
+                 \x20   #pkts not decompressed: 0, #pkts decompress failed: 0\n",
+                self.local_net, p.remote_net, p.addr
+            );
+            if detail {
+                o.push_str(
+                    "    #pkts no sa (send) 0, #pkts invalid sa (rcv) 0\n\
+                     \x20   #pkts encaps failed (send) 0, #pkts decaps failed (rcv) 0\n\
+                     \x20   #pkts invalid prot (recv) 0, #pkts verify failed: 0\n\
+                     \x20   #pkts invalid identity (recv) 0, #pkts invalid len (rcv) 0\n\
+                     \x20   #pkts replay rollover (send): 0, #pkts replay rollover (rcv) 0\n\
+                     \x20   ##pkts replay failed (rcv): 0\n\
+                     \x20   #pkts internal err (send): 0, #pkts internal err (recv) 0\n",
+                );
+            } else {
+                let _ = writeln!(o, "    #send errors {}, #recv errors 0", p.send_errors);
+            }
+            let spi_out = if up { p.spi_out } else { 0 };
+            let _ = write!(
+                o,
+                "\n     local crypto endpt.: {}, remote crypto endpt.: {}\n\
+                 \x20    plaintext mtu 1438, path mtu 1500, ip mtu 1500, ip mtu idb {iface}\n\
+                 \x20    current outbound spi: 0x{spi_out:X}({spi_out})\n\
+                 \x20    PFS (Y/N): N, DH group: none\n\n",
+                self.local, p.addr
+            );
+            for (dir, spi, conn) in [
+                ("inbound", p.spi_in, p.conn_id),
+                ("outbound", p.spi_out, p.conn_id + 1),
+            ] {
+                let _ = writeln!(o, "     {dir} esp sas:");
+                if up {
+                    let kb = self.r(conn, 3_000_000, 4_608_000);
+                    let secs = self.r(conn + 1, 300, 3_599);
+                    let _ = write!(
+                        o,
+                        "      spi: 0x{spi:X}({spi})\n\
+                         \x20       transform: esp-256-aes esp-sha256-hmac ,\n\
+                         \x20       in use settings ={{Tunnel, }}\n\
+                         \x20       conn id: {conn}, flow_id: SW:{}, sibling_flags 80000040, crypto map: VPN-MAP\n\
+                         \x20       sa timing: remaining key lifetime (k/sec): ({kb}/{secs})\n\
+                         \x20       IV size: 16 bytes\n\
+                         \x20       replay detection support: Y\n\
+                         \x20       Status: ACTIVE(ACTIVE)\n",
+                        conn - 2000
+                    );
+                }
+                let _ = write!(o, "\n     {dir} ah sas:\n\n     {dir} pcp sas:\n\n");
+            }
+        }
+        o
+    }
+
+    fn cerm(&self) -> String {
+        let tx_used = self.r(21, 1_000, 40_000);
+        let rx_used = self.r(22, 1_000, 40_000);
+        let tx_avail = if self.ctx.scenario == Scenario::CermTxLimit {
+            0
+        } else {
+            85_000 - tx_used
+        };
+        let tunnels_avail = if self.ctx.scenario == Scenario::CermTunnelLimit {
+            3
+        } else {
+            225 - self.peers.len() as u64
+        };
+        let tls_avail = 1_000 - self.r(23, 0, 25);
+        format!(
+            "Crypto Export Restrictions Manager(CERM) Information:\n\
+             CERM functionality: ENABLED\n\
+             ----------------------------------------------------------------\n\
+             Resource                  Maximum Limit        Available\n\
+             ----------------------------------------------------------------\n\
+             Tx Bandwidth(in kbps)     85000                {tx_avail}\n\
+             Rx Bandwidth(in kbps)     85000                {}\n\
+             Number of tunnels         225                  {tunnels_avail}\n\
+             Number of TLS sessions    1000                 {tls_avail}\n",
+            85_000 - rx_used
+        )
+    }
+
+    // ---- ASA ---------------------------------------------------------------------------------
+
+    fn asa_isakmp(&self, cmd: &str) -> String {
+        let n = self.peers.len();
+        let mut o = format!(
+            "\nIKEv1 SAs:\n\n   Active SA: {n}\n    Rekey SA: 0 (A tunnel will report 1 Active and 1 Rekey SA during rekey)\nTotal IKE SA: {n}\n\n"
+        );
+        for (i, p) in self.peers.iter().enumerate() {
+            let state = match p.ike {
+                Ike::Up | Ike::Xauth => "MM_ACTIVE",
+                Ike::PskMismatch => "MM_WAIT_MSG6",
+                Ike::Aggressive => "AG_INIT_EXCH",
+            };
+            let role = if mix(self.ctx.seed, 30 + i as u64).is_multiple_of(2) {
+                "initiator"
+            } else {
+                "responder"
+            };
+            let _ = write!(
+                o,
+                "{:<4}IKE Peer: {}\n    Type    : L2L             Role    : {role}\n    Rekey   : no              State   : {state}\n",
+                i + 1,
+                p.addr
+            );
+        }
+        if cmd == "show crypto isakmp sa" {
+            o.push_str("\nThere are no IKEv2 SAs\n");
+        }
+        o
+    }
+
+    fn asa_ipsec(&self, peer: Option<&str>, detail: bool) -> String {
+        let mut o = String::new();
+        let mut any = false;
+        for (i, p) in self
+            .up_peers()
+            .enumerate()
+            .filter(|(_, p)| peer.is_none_or(|x| x == p.addr))
+        {
+            if !any {
+                o.push_str("interface: outside\n");
+                any = true;
+            }
+            let seq = i + 1;
+            let (e, d) = (p.encaps, p.decaps);
+            let _ = write!(
+                o,
+                "    Crypto map tag: outside_map, seq num: {seq}, local addr: {local}\n\n\
+                 \x20     access-list outside_cryptomap_{seq} extended permit ip {ln} 255.255.255.0 {rn} 255.255.255.0\n\
+                 \x20     local ident (addr/mask/prot/port): ({ln}/255.255.255.0/0/0)\n\
+                 \x20     remote ident (addr/mask/prot/port): ({rn}/255.255.255.0/0/0)\n\
+                 \x20     current_peer: {peer}\n\n\n\
+                 \x20     #pkts encaps: {e}, #pkts encrypt: {e}, #pkts digest: {e}\n\
+                 \x20     #pkts decaps: {d}, #pkts decrypt: {d}, #pkts verify: {d}\n\
+                 \x20     #pkts compressed: 0, #pkts decompressed: 0\n\
+                 \x20     #pkts not compressed: {e}, #pkts comp failed: 0, #pkts decomp failed: 0\n\
+                 \x20     #pre-frag successes: 0, #pre-frag failures: 0, #fragments created: 0\n\
+                 \x20     #PMTUs sent: 0, #PMTUs rcvd: 0, #decapsulated frgs needing reassembly: 0\n\
+                 \x20     #TFC rcvd: 0, #TFC sent: 0\n\
+                 \x20     #Valid ICMP Errors rcvd: 0, #Invalid ICMP Errors rcvd: 0\n",
+                local = self.local,
+                ln = self.local_net,
+                rn = p.remote_net,
+                peer = p.addr,
+            );
+            if detail {
+                o.push_str(
+                    "      #pkts no sa (send): 0, #pkts invalid sa (rcv): 0\n\
+                     \x20     #pkts encaps failed (send): 0, #pkts decaps failed (rcv): 0\n\
+                     \x20     #pkts invalid prot (rcv): 0, #pkts verify failed: 0\n\
+                     \x20     #pkts invalid identity (rcv): 0, #pkts invalid len (rcv): 0\n\
+                     \x20     #pkts replay rollover (send): 0, #pkts replay rollover (rcv): 0\n\
+                     \x20     #pkts replay failed (rcv): 0\n\
+                     \x20     #pkts internal err (send): 0, #pkts internal err (rcv): 0\n",
+                );
+            }
+            let _ = write!(
+                o,
+                "      #send errors: {se}, #recv errors: 0\n\n\
+                 \x20     local crypto endpt.: {local}/0, remote crypto endpt.: {peer}/0\n\
+                 \x20     path mtu 1500, ipsec overhead 74(44), media mtu 1500\n\
+                 \x20     PMTU time remaining (sec): 0, DF policy: copy-df\n\
+                 \x20     ICMP error validation: disabled, TFC packets: disabled\n\
+                 \x20     current outbound spi: {so:08X}\n\
+                 \x20     current inbound spi : {si:08X}\n\n",
+                se = p.send_errors,
+                local = self.local,
+                peer = p.addr,
+                so = p.spi_out,
+                si = p.spi_in,
+            );
+            for (dir, spi) in [("inbound", p.spi_in), ("outbound", p.spi_out)] {
+                let kb = self.r(p.conn_id + u64::from(spi % 7), 3_000_000, 4_373_999);
+                let secs = self.r(p.conn_id + 1, 300, 28_799);
+                let bitmap = if dir == "inbound" {
+                    "0xFFFFFFFF 0xFFFFFFFF"
+                } else {
+                    "0x00000000 0x00000001"
+                };
+                let _ = write!(
+                    o,
+                    "    {dir} esp sas:\n\
+                     \x20     spi: 0x{spi:08X} ({spi})\n\
+                     \x20        SA State: active\n\
+                     \x20        transform: esp-aes-256 esp-sha-hmac no compression\n\
+                     \x20        in use settings ={{L2L, Tunnel, IKEv1, }}\n\
+                     \x20        slot: 0, conn_id: {conn}, crypto-map: outside_map\n\
+                     \x20        sa timing: remaining key lifetime (kB/sec): ({kb}/{secs})\n\
+                     \x20        IV size: 16 bytes\n\
+                     \x20        replay detection support: Y\n\
+                     \x20        Anti replay bitmap:\n\
+                     \x20         {bitmap}\n",
+                    conn = p.conn_id * 4096,
+                );
+            }
+            o.push('\n');
+        }
+        if !any {
+            o.push_str("\nThere are no ipsec sas\n");
+        }
+        o
+    }
+
+    fn vpn_summary(&self) -> String {
+        let l2l = self.up_peers().count() as u64;
+        let ac = self.r(40, 0, 300);
+        let ac_inactive = self.r(41, 0, ac / 10);
+        let ac_cum = ac + self.r(42, 100, 50_000);
+        let ac_peak = ac + self.r(43, 0, 80);
+        let l2l_cum = l2l + self.r(44, 10, 2_000);
+        let capacity = if mix(self.ctx.seed, 45).is_multiple_of(2) {
+            750
+        } else {
+            5000
+        };
+        let total = ac + ac_inactive + l2l;
+        let load = (ac + l2l) * 100 / capacity;
+        format!(
+            "---------------------------------------------------------------------------\n\
+             VPN Session Summary\n\
+             ---------------------------------------------------------------------------\n\
+             \x20                              Active : Cumulative : Peak Concur : Inactive\n\
+             \x20                            ----------------------------------------------\n\
+             AnyConnect Client            : {ac:>6} : {ac_cum:>10} : {ac_peak:>11} : {ac_inactive:>10}\n\
+             \x20 SSL/TLS/DTLS               : {ac:>6} : {ac_cum:>10} : {ac_peak:>11} : {ac_inactive:>10}\n\
+             Site-to-Site VPN             : {l2l:>6} : {l2l_cum:>10} : {l2l:>11}\n\
+             \x20 IKEv1 IPsec                : {l2l:>6} : {l2l_cum:>10} : {l2l:>11}\n\
+             ---------------------------------------------------------------------------\n\
+             Total Active and Inactive    : {total:>6}             Total Cumulative : {:>6}\n\
+             Device Total VPN Capacity    : {capacity:>6}\n\
+             Device Load                  : {load:>5}%\n\
+             ---------------------------------------------------------------------------\n",
+            ac_cum + l2l_cum
+        )
+    }
+
+    fn asp_drop(&self) -> String {
+        let mut frame: Vec<(&str, &str, u64)> = vec![
+            ("Invalid encapsulation", "invalid-encap", self.r(50, 1, 400)),
+            ("No route to host", "no-route", self.r(51, 10, 9_000)),
+            (
+                "Flow is denied by configured rule",
+                "acl-drop",
+                self.r(52, 1_000, 2_000_000),
+            ),
+            (
+                "First TCP packet not SYN",
+                "tcp-not-syn",
+                self.r(53, 100, 90_000),
+            ),
+            (
+                "TCP RST/FIN out of order",
+                "tcp-rstfin-ooo",
+                self.r(54, 10, 20_000),
+            ),
+            (
+                "Slowpath security checks failed",
+                "sp-security-failed",
+                self.r(55, 1, 500),
+            ),
+        ];
+        if self.ctx.scenario == Scenario::AspExpiredVpnContext {
+            frame.push((
+                "Expired VPN context",
+                "vpn-context-expired",
+                100_000 + self.r(56, 0, 900_000),
+            ));
+        }
+        let flow: Vec<(&str, &str, u64)> = vec![
+            (
+                "Tunnel has been torn down",
+                "tunnel-torn-down",
+                self.r(57, 1, 300),
+            ),
+            ("NAT failed", "nat-failed", self.r(58, 1, 120)),
+            (
+                "VPN handle not found",
+                "vpn-handle-not-found",
+                self.r(59, 1, 40),
+            ),
+        ];
+        let line = |o: &mut String, (desc, id, n): (&str, &str, u64)| {
+            let label = format!("{desc} ({id})");
+            let _ = writeln!(o, "  {label:<62}{n:>12}");
+        };
+        let mut o = String::from("\nFrame drop:\n");
+        for f in frame {
+            line(&mut o, f);
+        }
+        o.push_str("\nLast clearing: Never\n\nFlow drop:\n");
+        for f in flow {
+            line(&mut o, f);
+        }
+        o.push_str("\nLast clearing: Never\n");
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::asa::{AspDrop, VpnSessiondbSummary};
+    use crate::parse::isakmp::IkeState;
+    use crate::parse::{lookup, Record};
+
+    fn ctx(platform: Platform, scenario: Scenario, seed: u64) -> RenderCtx<'static> {
+        RenderCtx {
+            platform,
+            scenario,
+            hostname: "sim-vpn-03",
+            seed,
+        }
+    }
+
+    /// Render, parse with the registered parser, and return the record and the metrics.
+    fn parsed(c: &RenderCtx<'_>, cmd: &str) -> (Record, Vec<(&'static str, Option<String>)>) {
+        let out =
+            render(c, cmd).unwrap_or_else(|| panic!("{:?} renders nothing for {cmd}", c.platform));
+        let spec = lookup(c.platform, cmd)
+            .unwrap_or_else(|| panic!("no parser for {:?} {cmd}", c.platform));
+        let rec = (spec.parse)(&out).unwrap_or_else(|e| {
+            panic!(
+                "{:?} {:?} seed {} `{cmd}`: {e}\n{out}",
+                c.platform, c.scenario, c.seed
+            )
+        });
+        let metrics = spec
+            .metrics
+            .iter()
+            .map(|m| (m.name, (m.get)(&rec)))
+            .collect();
+        (rec, metrics)
+    }
+
+    fn metric(ms: &[(&'static str, Option<String>)], name: &str) -> String {
+        ms.iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no metric {name}"))
+    }
+
+    const SEEDS: &[u64] = &[0, 1, 2, 7, 42, 255, 1_000_003, u64::MAX];
+
+    #[test]
+    fn not_my_command_or_platform() {
+        let ios = ctx(Platform::CiscoIos, Scenario::Healthy, 1);
+        let asa = ctx(Platform::CiscoAsa, Scenario::Healthy, 1);
+        let waas = ctx(Platform::CiscoWaas, Scenario::Healthy, 1);
+        assert!(render(&ios, "show version").is_none());
+        assert!(render(&ios, "show asp drop").is_none());
+        assert!(render(&ios, "show vpn-sessiondb summary").is_none());
+        assert!(render(&asa, "show platform cerm-information").is_none());
+        assert!(render(&ios, "show crypto isakmp sa count").is_none());
+        for c in COMMANDS {
+            assert!(render(&waas, c).is_none(), "{c}");
+        }
+        assert!(render(&ios, "sh cry isa sa").is_some());
+        assert!(render(&asa, "sh cry ipsec sa peer 10.1.10.2").is_some());
+    }
+
+    #[test]
+    fn every_scenario_platform_and_command_parses_to_the_scenario_values() {
+        let platforms = [Platform::CiscoIos, Platform::CiscoXe, Platform::CiscoAsa];
+        for &platform in &platforms {
+            let asa = platform == Platform::CiscoAsa;
+            for &scenario in Scenario::ALL {
+                for &seed in SEEDS {
+                    let c = ctx(platform, scenario, seed);
+                    let label = format!("{platform} {scenario} seed {seed}");
+                    let healthy_n = Dev::new(&ctx(platform, Scenario::Healthy, seed))
+                        .peers
+                        .len();
+
+                    // Phase 1.
+                    let (rec, ms) = parsed(&c, "show crypto isakmp sa");
+                    let Record::IsakmpSa(ike) = rec else {
+                        panic!("{label}: not an isakmp record")
+                    };
+                    let total: usize = metric(&ms, "ike_sa_total").parse().unwrap_or(0);
+                    let down = metric(&ms, "ike_sa_down");
+                    let count = |s: IkeState| {
+                        ike.sas
+                            .iter()
+                            .filter(|x| x.state == Some(s.clone()))
+                            .count()
+                    };
+                    let want_total = if scenario == Scenario::PeerDown {
+                        healthy_n - 1
+                    } else {
+                        healthy_n
+                    };
+                    assert_eq!(total, want_total, "{label}");
+                    assert!((2..=4).contains(&healthy_n), "{label}");
+                    match scenario {
+                        Scenario::IkePskMismatch if asa => {
+                            assert_eq!(count(IkeState::MmWaitMsg6), 1, "{label}");
+                            assert_eq!(down, "1", "{label}");
+                        }
+                        Scenario::IkePskMismatch => {
+                            assert_eq!(count(IkeState::MmNoState), 1, "{label}");
+                            assert_eq!(down, "1", "{label}");
+                        }
+                        Scenario::IkeAggressiveStuck => {
+                            assert_eq!(count(IkeState::AgInitExch), 1, "{label}");
+                            assert_eq!(down, "1", "{label}");
+                        }
+                        Scenario::IkeXauthOnL2l if !asa => {
+                            assert_eq!(count(IkeState::ConfXauth), 1, "{label}");
+                            assert_eq!(down, "1", "{label}");
+                        }
+                        _ => assert_eq!(down, "0", "{label}"),
+                    }
+                    if asa {
+                        assert_eq!(ike.total_ike_sa, Some(want_total as u64), "{label}");
+                        assert!(ike.sas.iter().all(|s| s.peer.is_some()), "{label}");
+                        let (Record::IsakmpSa(v1), _) = parsed(&c, "show crypto ikev1 sa") else {
+                            panic!("{label}: ikev1")
+                        };
+                        assert_eq!(v1.sas.len(), want_total, "{label}");
+                    } else {
+                        assert!(
+                            ike.sas.iter().all(|s| s
+                                .dst
+                                .as_deref()
+                                .is_some_and(|d| d.starts_with(&format!("10.{}.", seed % 256)))),
+                            "{label}"
+                        );
+                    }
+
+                    // Phase 2.
+                    let (rec, ms) = parsed(&c, "show crypto ipsec sa");
+                    let Record::IpsecSa(ipsec) = rec else {
+                        panic!("{label}: not an ipsec record")
+                    };
+                    let up = ike.up();
+                    let want_one_way = if scenario == Scenario::IpsecOneWay {
+                        "1"
+                    } else {
+                        "0"
+                    };
+                    assert_eq!(metric(&ms, "ipsec_one_way"), want_one_way, "{label}");
+                    let with_sas = ipsec
+                        .entries
+                        .iter()
+                        .filter(|e| !e.inbound.is_empty())
+                        .count();
+                    assert_eq!(with_sas, up, "{label}");
+                    assert!(
+                        ipsec
+                            .entries
+                            .iter()
+                            .all(|e| e.inbound.len() == e.outbound.len()),
+                        "{label}"
+                    );
+                    if !asa {
+                        assert_eq!(ipsec.entries.len(), want_total, "{label}");
+                    }
+                    // `peer X` shows that peer only; `detail` parses too.
+                    if let Some(first) = ipsec.entries.first().and_then(|e| e.current_peer.clone())
+                    {
+                        let (Record::IpsecSa(one), _) =
+                            parsed(&c, &format!("show crypto ipsec sa peer {first}"))
+                        else {
+                            panic!("{label}: peer")
+                        };
+                        assert_eq!(one.entries.len(), 1, "{label}");
+                    }
+                    let (Record::IpsecSa(det), _) = parsed(&c, "show crypto ipsec sa detail")
+                    else {
+                        panic!("{label}: detail")
+                    };
+                    assert_eq!(det.entries.len(), ipsec.entries.len(), "{label}");
+
+                    if asa {
+                        let (rec, ms) = parsed(&c, "show vpn-sessiondb summary");
+                        let Record::VpnSessiondbSummary(VpnSessiondbSummary { .. }) = rec else {
+                            panic!("{label}: vpn")
+                        };
+                        assert_eq!(metric(&ms, "vpn_l2l_active"), up.to_string(), "{label}");
+                        let (rec, ms) = parsed(&c, "show asp drop");
+                        let Record::AspDrop(AspDrop { .. }) = rec else {
+                            panic!("{label}: asp")
+                        };
+                        let expired: u64 =
+                            metric(&ms, "asp_expired_vpn_context").parse().unwrap_or(0);
+                        if scenario == Scenario::AspExpiredVpnContext {
+                            assert!(expired >= 100_000, "{label}");
+                        } else {
+                            assert_eq!(expired, 0, "{label}");
+                        }
+                    } else {
+                        let (Record::Cerm(cerm), ms) = parsed(&c, "show platform cerm-information")
+                        else {
+                            panic!("{label}: cerm")
+                        };
+                        assert!(cerm.enabled, "{label}");
+                        assert_eq!(metric(&ms, "cerm_tx_kbps_max"), "85000", "{label}");
+                        assert_eq!(metric(&ms, "cerm_tunnels_max"), "225", "{label}");
+                        let tx: u64 = metric(&ms, "cerm_tx_kbps_available").parse().unwrap_or(0);
+                        let tunnels: u64 =
+                            metric(&ms, "cerm_tunnels_available").parse().unwrap_or(0);
+                        match scenario {
+                            Scenario::CermTxLimit => assert_eq!(tx, 0, "{label}"),
+                            _ => assert!(tx > 0, "{label}"),
+                        }
+                        match scenario {
+                            Scenario::CermTunnelLimit => assert_eq!(tunnels, 3, "{label}"),
+                            _ => assert!(tunnels > 200, "{label}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deterministic_per_seed_and_varied_between_seeds() {
+        let a = ctx(Platform::CiscoAsa, Scenario::Healthy, 5);
+        let b = ctx(Platform::CiscoAsa, Scenario::Healthy, 6);
+        for cmd in [
+            "show crypto isakmp sa",
+            "show crypto ipsec sa",
+            "show asp drop",
+        ] {
+            assert_eq!(render(&a, cmd), render(&a, cmd));
+            assert_ne!(render(&a, cmd), render(&b, cmd), "{cmd}");
+        }
+        let ios = ctx(Platform::CiscoIos, Scenario::Healthy, 77);
+        let out = render(&ios, "show crypto isakmp sa").unwrap_or_default();
+        assert!(out.contains("10.77.10.2"), "{out}");
+    }
 }
