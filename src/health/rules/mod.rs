@@ -1,0 +1,290 @@
+//! The rule catalogue: one small pure rule per symptom that `shared/docs/domain.md` documents,
+//! each citing the section of the seed guide it comes from:
+//!
+//! * `004` = `shared/seeds/004_9e6ca9aee7557788.txt`, "Most common IPsec VPN problems" (ASA and
+//!   IOS; its section headings are lost in the translation, so rules name the problem the
+//!   guide describes);
+//! * `000` = `shared/seeds/000_971983dc0a372fd1.txt`, "WAAS – MAPI AO troubleshooting".
+//!
+//! Every rule reads one typed record (rules never see raw text) and reports through `emit`.
+//! A rule states what it saw (`message`), the peer / counter with the observed value against
+//! the threshold (`evidence`) and the guide's remedy in one sentence (`remediation`). Healthy
+//! states (IKE `MM_ACTIVE`, `QM_IDLE`, IKEv2 `READY`, CERM disabled, ...) never produce a
+//! finding, and no rule divides by a maximum without checking it first.
+//!
+//! Rules by family: [`ike`] (phase 1), [`ipsec`] (phase 2 counters), [`cerm`] (ISR G2
+//! export limits), [`asa`] (sessions, ASP drops), [`waas`] (MAPI AO, eMAPI), [`time`] (NTP).
+
+mod asa;
+mod cerm;
+mod ike;
+mod ipsec;
+mod time;
+mod waas;
+
+use super::{Finding, Severity};
+use crate::parse::Record;
+use crate::Platform;
+use serde::Deserialize;
+
+pub const COMMAND_FAILED_REMEDIATION: &str =
+    "Check that the command exists on this software version and that the account may run it; see the JSONL error.";
+
+/// What a rule is, for `--help`, the README and validation of playbook codes.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub remediation: &'static str,
+    /// The seed section the rule comes from.
+    pub source: &'static str,
+}
+
+impl RuleInfo {
+    /// A finding of this rule with its default severity and remediation.
+    fn finding(&self, message: String, evidence: String) -> Finding {
+        Finding {
+            code: self.code.to_string(),
+            severity: self.severity,
+            message,
+            evidence,
+            remediation: self.remediation.to_string(),
+            command: None,
+        }
+    }
+}
+
+/// `COMMAND_FAILED` is emitted by `health::evaluate` itself, not by a record rule.
+pub const COMMAND_FAILED: RuleInfo = RuleInfo {
+    code: "COMMAND_FAILED",
+    severity: Severity::Warning,
+    summary: "a command was rejected, timed out or its output did not parse",
+    remediation: COMMAND_FAILED_REMEDIATION,
+    source: "fleetpoll",
+};
+
+/// Every rule, in a stable order (phase 1, phase 2, CERM, ASA, WAAS, time, poller).
+pub const RULES: &[RuleInfo] = &[
+    ike::IKE_PSK_MISMATCH,
+    ike::IKE_P1_STUCK,
+    ike::IKE_AGGRESSIVE_STUCK,
+    ike::IKE_XAUTH_ON_L2L,
+    ipsec::IPSEC_ONE_WAY,
+    ipsec::IPSEC_NO_DECAPS,
+    ipsec::IPSEC_ERRORS,
+    cerm::CERM_TX_NEAR_LIMIT,
+    cerm::CERM_RX_NEAR_LIMIT,
+    cerm::CERM_TUNNELS_NEAR_LIMIT,
+    cerm::CERM_TLS_NEAR_LIMIT,
+    asa::VPN_SESSION_LIMIT,
+    asa::ASA_EXPIRED_VPN_CONTEXT,
+    waas::LICENSE_ENTERPRISE_MISSING,
+    waas::MAPI_LICENSE_SHUTDOWN,
+    waas::MAPI_NOT_RUNNING,
+    waas::MAPI_EPM_NOT_RUNNING,
+    waas::MAPI_ENCRYPTED_HANDOFF,
+    waas::MAPI_NEAR_MAX_CONNECTIONS,
+    waas::MAPI_DROPPED,
+    waas::MAPI_HANDOFF_RATIO,
+    waas::MAPI_UNSUPPORTED_CLIENTS,
+    waas::EMAPI_VERIFY_FAILED,
+    waas::CMS_STORE_CLOSED,
+    time::NTP_UNSYNCED,
+    time::NTP_OFFSET_HIGH,
+    COMMAND_FAILED,
+];
+
+/// Thresholds from the playbook's `health.thresholds`, with documented defaults. Percentages
+/// are numbers from 0 to 100 (`12.5` is allowed); counts are non-negative integers. Counters
+/// on Cisco devices are cumulative since the last reload or `clear ... counters`, so count
+/// thresholds compare against totals, not rates.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// CERM (`show platform cerm-information`): a resource is near its export limit when
+    /// `Available` is below this percentage of `Maximum Limit`. Percent; default `10`.
+    pub cerm_available_pct: f64,
+    /// `show crypto ipsec sa`: `#send errors` / `#recv errors` of one SA entry above this count
+    /// may be reported (see `ipsec_errors_pct`). Count; default `0`.
+    pub ipsec_errors_max: u64,
+    /// `show crypto ipsec sa`: errors are reported only when they are also at least this
+    /// percentage of the packets of that direction (send errors against `#pkts encaps` + send
+    /// errors, receive errors against `#pkts decaps` + receive errors), so that a handful of
+    /// errors over millions of packets (rekeys) is not a finding. `0` reports on the count
+    /// alone. Percent; default `1`.
+    pub ipsec_errors_pct: f64,
+    /// `show crypto ipsec sa`: a one-way SA is reported when the direction that does carry
+    /// traffic counts more than this many packets (`0`: the guide's rule, any traffic).
+    /// Count; default `0`.
+    pub ipsec_one_way_min_pkts: u64,
+    /// `show asp drop` (ASA): `Expired VPN context` drops above this count. Count; default `0`.
+    pub asp_expired_vpn_context_max: u64,
+    /// `show vpn-sessiondb summary` (ASA): `Device Load` at or above this percentage of the
+    /// device's VPN capacity. Percent; default `90`.
+    pub vpn_load_pct: f64,
+    /// `show statistics accelerator mapi`: `Current Active Connections` at or above this
+    /// percentage of `Maximum Active Connections`. Percent; default `90`.
+    pub mapi_active_pct: f64,
+    /// `show statistics accelerator mapi`: `Total Dropped Connections` above this count may be
+    /// reported (see `mapi_dropped_pct`). Count; default `0`.
+    pub mapi_dropped_max: u64,
+    /// `show statistics accelerator mapi`: dropped connections are reported only when they are
+    /// also at least this percentage of `Total Handled Connections` (the guide's own healthy
+    /// sample shows 1 dropped of 8615 handled). `0` reports on the count alone.
+    /// Percent; default `1`.
+    pub mapi_dropped_pct: f64,
+    /// `show statistics accelerator mapi`: handled connections are expected to be optimized;
+    /// reported when `Total Optimized Connections` is below this percentage of
+    /// `Total Handled Connections`. `0` disables the check. Percent; default `90`.
+    pub mapi_optimized_pct: f64,
+    /// `show statistics accelerator mapi` `Secured Connections`, and `TGDL` (generic AO) rows
+    /// of `show statistics connection optimized mapi`: encrypted MAPI connections handed off
+    /// to the generic AO, tolerated up to this count. Count; default `0`.
+    pub mapi_secured_max: u64,
+    /// `show statistics accelerator mapi`: `Lower than 2000` + `Higher than 2007` sessions
+    /// tolerated up to this count. Count; default `0`.
+    pub mapi_unsupported_max: u64,
+    /// `show ntp status`: absolute clock offset of a synchronized device above this many
+    /// milliseconds (Kerberos fails at 5 minutes of skew; a synchronized clock is normally
+    /// within a few ms). Milliseconds; default `1000`.
+    pub ntp_offset_ms_max: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            cerm_available_pct: 10.0,
+            ipsec_errors_max: 0,
+            ipsec_errors_pct: 1.0,
+            ipsec_one_way_min_pkts: 0,
+            asp_expired_vpn_context_max: 0,
+            vpn_load_pct: 90.0,
+            mapi_active_pct: 90.0,
+            mapi_dropped_max: 0,
+            mapi_dropped_pct: 1.0,
+            mapi_optimized_pct: 90.0,
+            mapi_secured_max: 0,
+            mapi_unsupported_max: 0,
+            ntp_offset_ms_max: 1000.0,
+        }
+    }
+}
+
+impl Thresholds {
+    /// `Err((field, message))` for a value out of range: a percentage outside 0–100, or a
+    /// negative, NaN or infinite number. (Negative counts are rejected by serde already.)
+    pub fn validate(&self) -> Result<(), (String, String)> {
+        let pcts = [
+            ("cerm_available_pct", self.cerm_available_pct),
+            ("ipsec_errors_pct", self.ipsec_errors_pct),
+            ("vpn_load_pct", self.vpn_load_pct),
+            ("mapi_active_pct", self.mapi_active_pct),
+            ("mapi_dropped_pct", self.mapi_dropped_pct),
+            ("mapi_optimized_pct", self.mapi_optimized_pct),
+        ];
+        for (field, v) in pcts {
+            if !v.is_finite() || !(0.0..=100.0).contains(&v) {
+                return Err((
+                    field.to_string(),
+                    format!("`{v}` is not a percentage: expected a number from 0 to 100"),
+                ));
+            }
+        }
+        let v = self.ntp_offset_ms_max;
+        if !v.is_finite() || v < 0.0 {
+            return Err((
+                "ntp_offset_ms_max".to_string(),
+                format!("`{v}` is not a duration: expected a non-negative number of milliseconds"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Run every rule that reads `rec`, reporting findings through `emit`.
+pub fn check_record(
+    rec: &Record,
+    platform: Platform,
+    t: &Thresholds,
+    emit: &mut dyn FnMut(Finding),
+) {
+    match rec {
+        Record::IsakmpSa(r) => ike::check(r, platform, emit),
+        Record::IpsecSa(r) => ipsec::check(r, t, emit),
+        Record::Cerm(r) => cerm::check(r, t, emit),
+        Record::VpnSessiondbSummary(r) => asa::session_limit(r, t, emit),
+        Record::AspDrop(r) => asa::expired_vpn_context(r, t, emit),
+        Record::License(r) => waas::enterprise_license(r, emit),
+        Record::Accelerators(r) => waas::accelerators(r, emit),
+        Record::MapiAccelerator(r) => waas::mapi_accelerator(r, emit),
+        Record::MapiStats(r) => waas::mapi_stats(r, t, emit),
+        Record::OptimizedConnections(r) => waas::generic_flows(r, t, emit),
+        Record::MapiEncryptionVerify(r) => waas::emapi_verify(r, emit),
+        Record::CmsSecureStore(r) => waas::cms_store(r, emit),
+        Record::NtpStatus(r) => time::ntp_status(r, t, emit),
+        Record::Clock(r) => time::clock(r, emit),
+        // Nothing documented to judge: EPM counters only "should grow" (needs two polls),
+        // and `show version` carries no health symptom.
+        Record::EpmStats(_) | Record::Version(_) => {}
+    }
+}
+
+/// `part` as a percentage of `whole`; `None` when `whole` is 0 (no division by zero).
+fn pct(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// A percentage for evidence text: `1.3%`, `0.02%`, `100%`.
+fn fmt_pct(p: f64) -> String {
+    if p == 0.0 || p >= 10.0 || (p - p.round()).abs() < 1e-9 {
+        format!("{}%", (p * 10.0).round() / 10.0)
+    } else if p >= 1.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.2}%")
+    }
+}
+
+/// A threshold number for evidence text: `10` rather than `10.0`.
+fn fmt_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_screaming_snake_and_documented() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.code), "duplicate code {}", r.code);
+            assert!(
+                r.code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+                "{}",
+                r.code
+            );
+            assert!(!r.summary.is_empty() && !r.remediation.is_empty() && !r.source.is_empty());
+            assert!(r.remediation.ends_with('.'), "{}: one sentence", r.code);
+        }
+    }
+
+    #[test]
+    fn percentages_format_compactly() {
+        assert_eq!(fmt_pct(10.0), "10%");
+        assert_eq!(fmt_pct(0.0), "0%");
+        assert_eq!(fmt_pct(1.333), "1.3%");
+        assert_eq!(fmt_pct(0.0116), "0.01%");
+        assert_eq!(fmt_pct(99.44), "99.4%");
+        assert_eq!(fmt_num(10.0), "10");
+        assert_eq!(fmt_num(12.5), "12.5");
+        assert_eq!(pct(1, 0), None);
+    }
+}
