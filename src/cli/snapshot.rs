@@ -1,0 +1,142 @@
+//! `fleetpoll snapshot`: sweep an inventory with the snapshot playbook and store every
+//! device's raw outputs, parsed records and metadata in a new snapshot folder
+//! (see [`crate::snapshot`] for the layout).
+
+use super::{exit, Ui};
+use crate::runner::{PollStatus, RunOptions, Runner, StopReason};
+use crate::snapshot::{write, WriteOptions};
+use clap::Args;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  fleetpoll snapshot -i inventory/dc.yaml --out-dir snapshots/before-CHG1234\n  fleetpoll snapshot -i inv.yaml --limit 'site:dc1' -c 50 --deadline 20m\n\nLayout: DIR/manifest.json (sha256 of every file), DIR/devices/<device>/meta.json,\nDIR/devices/<device>/NN_<command>.txt (raw, secrets redacted) and .json (parsed record).\nFiles are 0600, folders 0700. Built in .DIR.partial-<pid> and renamed when complete.\n\nExit status: 0 every device and command captured, 1 some command failed, 2 some device not\npolled (recorded with its error), 3 no snapshot written."
+)]
+pub struct SnapshotArgs {
+    /// Inventory YAML (defaults, groups, devices).
+    #[arg(short, long, value_name = "FILE")]
+    pub inventory: PathBuf,
+    /// Playbook YAML; the snapshot playbook runs every command fleetpoll can parse.
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = "playbooks/snapshot.yaml"
+    )]
+    pub playbook: PathBuf,
+    /// Only these devices: names, globs, group:NAME, platform:NAME, site:NAME, tag:NAME; comma-separated.
+    #[arg(short, long, value_name = "EXPR")]
+    pub limit: Option<String>,
+    /// Snapshot folder to create (must not exist) [default: snapshots/<UTC timestamp>].
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// How many devices are polled at once.
+    #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub concurrency: u32,
+    /// Bound on the whole run (e.g. 30m); devices not done by then are recorded as `deadline`.
+    #[arg(long, value_name = "DURATION", value_parser = super::poll::parse_dur)]
+    pub deadline: Option<Duration>,
+}
+
+/// `snapshots/20240131T221500Z`.
+pub fn default_dir(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    PathBuf::from("snapshots").join(now.format("%Y%m%dT%H%M%SZ").to_string())
+}
+
+pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
+    use tracing_indicatif::span_ext::IndicatifSpanExt;
+    let plan = match crate::plan::build(&a.inventory, &a.playbook, a.limit.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
+    let started_at = chrono::Utc::now();
+    let dest = a.out_dir.clone().unwrap_or_else(|| default_dir(started_at));
+    if let Err(e) = crate::snapshot::write::check_destination(&dest) {
+        return super::unusable(e);
+    }
+    for w in &plan.warnings {
+        ui.note(format!("warning: {w}"));
+    }
+    let opts = RunOptions {
+        concurrency: a.concurrency as usize,
+        deadline: a.deadline,
+        ..RunOptions::default()
+    };
+    let runner = Runner::new();
+    let stopper = runner.stopper();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::warn!("interrupted: starting no new devices; no snapshot will be written");
+            stopper.stop(StopReason::Interrupted);
+        }
+    });
+    let span = tracing::info_span!("snapshot");
+    if ui.progress {
+        span.pb_set_style(
+            &indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} devices  ETA {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        span.pb_set_length(plan.hosts.len() as u64);
+    }
+    let t0 = std::time::Instant::now();
+    let reports = {
+        let _enter = span.enter();
+        let span2 = span.clone();
+        let show = ui.progress;
+        runner
+            .run(&plan, &opts, move |r| {
+                if show {
+                    span2.pb_inc(1);
+                    span2.pb_set_message(&format!("{} {}", r.device, r.poll_status.id()));
+                }
+            })
+            .await
+    };
+    drop(span);
+    ctrl_c.abort();
+    // A snapshot missing devices because of Ctrl-C would pass for the fleet's state.
+    if reports
+        .iter()
+        .any(|r| r.poll_status == PollStatus::Interrupted)
+    {
+        eprintln!(
+            "error: interrupted: no snapshot written ({} stays absent)",
+            dest.display()
+        );
+        return exit::UNUSABLE;
+    }
+    let wopts = WriteOptions {
+        limit: a.limit.clone(),
+        ..WriteOptions::default()
+    };
+    let written = match write(&dest, &plan, &reports, started_at, &wopts) {
+        Ok(w) => w,
+        Err(e) => return super::unusable(format!("no snapshot written: {e}")),
+    };
+    if !ui.quiet {
+        eprintln!("{}", crate::report::summary::render(&reports, t0.elapsed()));
+        let failed = reports.iter().filter(|r| !r.polled()).count();
+        eprintln!(
+            "snapshot {}: {} devices ({} not polled, recorded with their error), {} files{}",
+            written.dir.display(),
+            reports.len(),
+            failed,
+            written.files,
+            if written.redacted_lines > 0 {
+                format!(", {} secret line(s) redacted", written.redacted_lines)
+            } else {
+                String::new()
+            }
+        );
+        eprintln!(
+            "manifest sha256 {} (note it in the change record)",
+            written.manifest_sha256
+        );
+    }
+    // Data on stdout: the folder, for scripts.
+    println!("{}", written.dir.display());
+    super::poll::exit_status(&reports)
+}
