@@ -14,6 +14,7 @@ pub mod report;
 pub mod runner;
 pub mod session;
 pub mod sim;
+pub mod snapshot;
 pub mod util;
 pub mod yamlpos;
 

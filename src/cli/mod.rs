@@ -3,9 +3,11 @@
 
 mod check;
 mod demo;
+mod diff;
 mod parse_cmd;
 mod poll;
 mod simulate;
+mod snapshot;
 pub mod siminv;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -69,6 +71,10 @@ pub enum Cmd {
     Check(check::CheckArgs),
     /// Parse one command's saved output and print the typed record as JSON.
     Parse(parse_cmd::ParseArgs),
+    /// Capture raw and parsed state of every device into a snapshot folder.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Compare two snapshots and report what got worse.
+    Diff(diff::DiffArgs),
 }
 
 /// Run the CLI and return the exit status.
@@ -103,6 +109,8 @@ pub fn main() -> i32 {
             Cmd::Simulate(a) => simulate::run(a, &ui).await,
             Cmd::Check(a) => check::run(a, &ui),
             Cmd::Parse(a) => parse_cmd::run(a),
+            Cmd::Snapshot(a) => snapshot::run(a, &ui).await,
+            Cmd::Diff(a) => diff::run(a, &ui),
         }
     })
 }
