@@ -283,18 +283,24 @@ pub fn parse_ipsec_sa(input: &str) -> Result<IpsecSa, ParseError> {
         .iter()
         .rposition(|l| !l.trim().is_empty())
         .map_or(0, |i| i + 1);
+    // Escape sequences and other control characters are rare: look for them once.
+    let needs_cleaning = input
+        .bytes()
+        .any(|b| b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n');
 
     for (i, raw) in raw_lines.iter().enumerate() {
         let n = i + 1;
-        let cleaned: Cow<str> = if raw.bytes().any(|b| b < 0x20 && b != b'\t' && b != b'\r') {
+        let cleaned: Cow<str> = if needs_cleaning {
             Cow::Owned(text::strip_ansi(raw))
         } else {
             Cow::Borrowed(raw)
         };
-        let t = cleaned.trim();
+        let t = cleaned.trim_ascii();
         if t.is_empty() {
             continue;
         }
+        // Device output under an entry is indented; echoes and prompts start in column 0.
+        let indented = cleaned.starts_with([' ', '\t']);
         if t.starts_with('#') {
             match counters_line(&mut p, t) {
                 Ok(()) => {}
@@ -304,7 +310,7 @@ pub fn parse_ipsec_sa(input: &str) -> Result<IpsecSa, ParseError> {
             p.structured = true;
             continue;
         }
-        if is_echo_or_prompt(t) {
+        if !indented && is_echo_or_prompt(t) {
             continue;
         }
         if let Some(e) = device_error(t) {
@@ -335,48 +341,86 @@ pub fn parse_ipsec_sa(input: &str) -> Result<IpsecSa, ParseError> {
 /// `#pkts encaps: 4, #pkts encrypt: 4`, `#pkts no sa (send) 0`, `##pkts replay failed (rcv): 0`.
 fn counters_line(p: &mut Parser, t: &str) -> Result<(), String> {
     let e = p.entry();
-    for part in t.split(", #").filter(|s| !s.trim().is_empty()) {
-        let part = part
-            .trim()
-            .trim_start_matches('#')
-            .trim_end_matches([',', ' ']);
-        let (name, value) = part
-            .rsplit_once([' ', ':'])
-            .ok_or_else(|| format!("counter without a value: `{part}`"))?;
-        let v = text::parse_u64(value).ok_or_else(|| format!("bad counter value: `{part}`"))?;
-        let name = name.trim_end().trim_end_matches(':').trim_end();
-        let name: Cow<str> = if name.contains("  ") {
-            Cow::Owned(name.split_whitespace().collect::<Vec<_>>().join(" "))
-        } else {
-            Cow::Borrowed(name)
-        };
-        if name.is_empty() {
-            return Err(format!("counter without a name: `{part}`"));
-        }
-        let slot = match name.as_ref() {
-            "pkts encaps" => &mut e.pkts_encaps,
-            "pkts encrypt" => &mut e.pkts_encrypt,
-            "pkts digest" => &mut e.pkts_digest,
-            "pkts decaps" => &mut e.pkts_decaps,
-            "pkts decrypt" => &mut e.pkts_decrypt,
-            "pkts verify" => &mut e.pkts_verify,
-            "send errors" => &mut e.send_errors,
-            "recv errors" => &mut e.recv_errors,
-            _ => {
-                e.counters.insert(name.into_owned(), v);
-                continue;
+    let b = t.as_bytes();
+    let mut start = 0;
+    while start < b.len() {
+        // The part ends at a `,` followed (after spaces) by the next `#`.
+        let mut end = b.len();
+        let mut j = start;
+        while let Some(k) = b.get(j..).and_then(|s| s.iter().position(|&c| c == b',')) {
+            let k = j + k;
+            let next = b
+                .get(k + 1..)
+                .and_then(|s| s.iter().position(|&c| c != b' '));
+            if next.is_some_and(|o| b.get(k + 1 + o) == Some(&b'#')) {
+                end = k;
+                break;
             }
-        };
-        *slot = Some(v);
+            j = k + 1;
+        }
+        let part = t.get(start..end).unwrap_or("");
+        start = end + 1;
+        counter(e, part)?;
     }
     Ok(())
+}
+
+/// One `#name: N` / `#name (qualifier) N` part of a counters line.
+fn counter(e: &mut IpsecSaEntry, part: &str) -> Result<(), String> {
+    let part = part.trim_ascii().trim_start_matches('#');
+    let part = part.trim_end_matches([',', ' ']);
+    if part.is_empty() {
+        return Ok(());
+    }
+    let split = part
+        .bytes()
+        .rposition(|c| c == b' ' || c == b':')
+        .ok_or_else(|| format!("counter without a value: `{part}`"))?;
+    let (name, value) = (
+        part.get(..split).unwrap_or(""),
+        part.get(split + 1..).unwrap_or(""),
+    );
+    let v = num(value).ok_or_else(|| format!("bad counter value: `{part}`"))?;
+    let name = name.trim_ascii_end();
+    let name = name.strip_suffix(':').unwrap_or(name).trim_ascii_end();
+    let name: Cow<str> = if name.as_bytes().windows(2).any(|w| w == b"  ") {
+        Cow::Owned(name.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Cow::Borrowed(name)
+    };
+    if name.is_empty() {
+        return Err(format!("counter without a name: `{part}`"));
+    }
+    let slot = match name.as_ref() {
+        "pkts encaps" => &mut e.pkts_encaps,
+        "pkts encrypt" => &mut e.pkts_encrypt,
+        "pkts digest" => &mut e.pkts_digest,
+        "pkts decaps" => &mut e.pkts_decaps,
+        "pkts decrypt" => &mut e.pkts_decrypt,
+        "pkts verify" => &mut e.pkts_verify,
+        "send errors" => &mut e.send_errors,
+        "recv errors" => &mut e.recv_errors,
+        _ => {
+            e.counters.insert(name.into_owned(), v);
+            return Ok(());
+        }
+    };
+    *slot = Some(v);
+    Ok(())
+}
+
+/// A counter: plain digits parse without allocating; `1,234` falls back to the shared helper.
+fn num(s: &str) -> Option<u64> {
+    let s = s.trim_ascii();
+    s.parse::<u64>().ok().or_else(|| text::parse_u64(s))
 }
 
 /// Text after the first `key` (case-insensitive) and any `:` / spaces.
 fn after<'a>(t: &'a str, key: &str) -> Option<&'a str> {
     if starts_with_ci(t, key) {
-        t.get(key.len()..)
-            .map(|r| r.trim_start_matches([':', ' ']).trim())
+        let r = t.get(key.len()..)?;
+        let skip = r.bytes().take_while(|b| *b == b':' || *b == b' ').count();
+        r.get(skip..).map(str::trim_ascii)
     } else {
         None
     }
@@ -430,7 +474,7 @@ fn line(p: &mut Parser, t: &str) -> Result<bool, String> {
                 for part in parts {
                     let part = part.trim();
                     if let Some(s) = after(part, "seq num") {
-                        p.ctx.seq_num = text::parse_u64(s);
+                        p.ctx.seq_num = num(s);
                     } else if let Some(a) = after(part, "local addr") {
                         p.ctx.local_addr = Some(a.to_string());
                     }
@@ -461,8 +505,8 @@ fn line(p: &mut Parser, t: &str) -> Result<bool, String> {
                 p.entry().current_inbound_spi = Some(spi).filter(|s| !s.is_empty());
                 return Ok(true);
             }
-            if let Some(v) = after(t, "conn id").or_else(|| after(t, "conn_id")) {
-                conn_line(p, &format!("conn id: {v}"));
+            if starts_with_ci(t, "conn id") || starts_with_ci(t, "conn_id") {
+                conn_line(p, t);
                 return Ok(true);
             }
         }
@@ -633,7 +677,7 @@ fn conn_line(p: &mut Parser, t: &str) {
     for part in t.split(',') {
         let part = part.trim();
         if let Some(v) = after(part, "conn id").or_else(|| after(part, "conn_id")) {
-            sa.conn_id = text::parse_u64(v);
+            sa.conn_id = num(v);
         } else if let Some(v) = after(part, "crypto map").or_else(|| after(part, "crypto-map")) {
             sa.crypto_map = Some(v.to_string());
         }
@@ -644,7 +688,7 @@ fn conn_line(p: &mut Parser, t: &str) {
 fn mtu_line(p: &mut Parser, t: &str) {
     for part in t.split(',') {
         if let Some(v) = after(part.trim(), "path mtu") {
-            p.entry().path_mtu = text::parse_u64(v);
+            p.entry().path_mtu = num(v);
         }
     }
 }
@@ -721,9 +765,9 @@ fn lifetime(v: &str) -> (Option<u64>, Option<u64>) {
         let unit = unit.rsplit('(').next().unwrap_or("");
         if unit.starts_with('k') && unit.contains('/') {
             let (k, s) = val.split_once('/').unwrap_or((val, ""));
-            return (text::parse_u64(k), text::parse_u64(s));
+            return (num(k), num(s));
         }
-        return (None, text::parse_u64(val));
+        return (None, num(val));
     }
     // `1 hours, 10 mins` / `45 mins` / `30 secs`
     let mut secs = 0u64;
@@ -734,7 +778,7 @@ fn lifetime(v: &str) -> (Option<u64>, Option<u64>) {
         .collect();
     for w in toks.windows(2) {
         if let [n, unit] = w {
-            if let Some(n) = text::parse_u64(n) {
+            if let Some(n) = num(n) {
                 let m = if unit.starts_with("day") {
                     86400
                 } else if unit.starts_with("hour") {

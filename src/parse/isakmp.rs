@@ -105,10 +105,10 @@ pub fn enum_key(s: &str) -> String {
 /// prompt (`Router#`, `ciscoasa/ctx>`), or a pager remnant.
 pub(crate) fn is_echo_or_prompt(line: &str) -> bool {
     let t = line.trim();
-    if t.contains("--More--") || t.contains("<--- More --->") {
+    if t.contains("More") && (t.contains("--More--") || t.contains("<--- More --->")) {
         return true;
     }
-    let Some(p) = t.find(['#', '>']) else {
+    let Some(p) = t.bytes().position(|b| b == b'#' || b == b'>') else {
         return false;
     };
     let prefix = t.get(..p).unwrap_or("");
@@ -130,6 +130,9 @@ pub(crate) fn is_echo_or_prompt(line: &str) -> bool {
 /// `ERROR: % Invalid input ...`, `% Incomplete command.`).
 pub(crate) fn device_error(line: &str) -> Option<&str> {
     let t = line.trim();
+    if !matches!(t.as_bytes().first(), Some(b'%' | b'e' | b'E' | b'i' | b'I')) {
+        return None;
+    }
     const PREFIXES: &[&str] = &[
         "% invalid",
         "% incomplete",
@@ -338,15 +341,18 @@ pub struct IkeSa {
 }
 
 impl IkeSa {
-    /// Phase 1 established: an up state, or (IOS `detail`, which has no state) status ACTIVE;
-    /// never a `(deleted)` row.
+    /// Phase 1 established: an up state, or (IOS `detail`, which has no state) status ACTIVE,
+    /// or (old IOS `detail`, no status either) a remaining lifetime; never a `(deleted)` row.
     pub fn is_up(&self) -> bool {
         if self.deleted {
             return false;
         }
-        match &self.state {
-            Some(s) => s.is_up(),
-            None => self.status == Some(SaStatus::Active),
+        match (&self.state, &self.status) {
+            (Some(s), _) => s.is_up(),
+            (None, Some(st)) => *st == SaStatus::Active,
+            // Old IOS `detail` prints neither: a row with a negotiated (remaining) lifetime is
+            // an established SA.
+            (None, None) => self.remaining_secs.is_some(),
         }
     }
 
