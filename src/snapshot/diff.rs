@@ -504,12 +504,12 @@ fn tunnels(
                 let (sev, msg) = if bt.up {
                     (
                         Severity::Regression,
-                        format!("{what} was {} and is gone", bt.label),
+                        format!("{what} {id} was {} and is gone", bt.label),
                     )
                 } else {
                     (
                         Severity::Neutral,
-                        format!("{what} was not up ({}) and is gone", bt.label),
+                        format!("{what} {id} was not up ({}) and is gone", bt.label),
                     )
                 };
                 out.push(
@@ -525,7 +525,7 @@ fn tunnels(
                 out.state(
                     Some(id.clone()),
                     "state",
-                    what,
+                    &format!("{what} {id}"),
                     (bt.up, bt.label.clone()),
                     (at.up, at.label.clone()),
                 );
@@ -541,7 +541,7 @@ fn tunnels(
                     out.state(
                         Some(id.clone()),
                         "traffic",
-                        &format!("{what} traffic"),
+                        &format!("{what} {id} traffic"),
                         (!bt.one_way, l(bt.one_way)),
                         (!at.one_way, l(at.one_way)),
                     );
@@ -552,11 +552,11 @@ fn tunnels(
     for (id, at) in a {
         if !b.contains_key(id) {
             let (sev, msg) = if at.up {
-                (Severity::Neutral, format!("new {what}, {}", at.label))
+                (Severity::Neutral, format!("new {what} {id}, {}", at.label))
             } else {
                 (
                     Severity::Regression,
-                    format!("new {what} is not up ({})", at.label),
+                    format!("new {what} {id} is not up ({})", at.label),
                 )
             };
             out.push(
@@ -613,7 +613,7 @@ fn ike_peers(r: &isakmp::IsakmpSa) -> BTreeMap<String, Tunnel> {
 }
 
 fn ike(out: &mut Out, b: &isakmp::IsakmpSa, a: &isakmp::IsakmpSa) {
-    tunnels(out, "IKE peer", &ike_peers(b), &ike_peers(a), false);
+    tunnels(out, "IKE", &ike_peers(b), &ike_peers(a), false);
 }
 
 fn ident(i: &Option<ipsec::Ident>) -> String {
@@ -658,7 +658,7 @@ fn ipsec_tunnels(r: &ipsec::IpsecSa) -> BTreeMap<String, Tunnel> {
 }
 
 fn ipsec_sas(out: &mut Out, b: &ipsec::IpsecSa, a: &ipsec::IpsecSa) {
-    tunnels(out, "IPsec SA", &ipsec_tunnels(b), &ipsec_tunnels(a), true);
+    tunnels(out, "IPsec", &ipsec_tunnels(b), &ipsec_tunnels(a), true);
 }
 
 fn cerm_limits(out: &mut Out, b: &cerm::Cerm, a: &cerm::Cerm) {
@@ -721,12 +721,12 @@ fn oper(s: &waas::OperState) -> (bool, String) {
     (*s == waas::OperState::Running, s.to_string())
 }
 
-fn licensed(out: &mut Out, subject: Option<String>, b: Option<bool>, a: Option<bool>) {
+fn licensed(out: &mut Out, what: &str, subject: Option<String>, b: Option<bool>, a: Option<bool>) {
     if let (Some(b), Some(a)) = (b, a) {
         out.state(
             subject,
             "licensed",
-            "licensed",
+            &format!("{what} licensed"),
             (b, yes_no(b)),
             (a, yes_no(a)),
         );
@@ -764,7 +764,13 @@ fn ao_rows(out: &mut Out, kind: &str, b: &[waas::AoRow], a: &[waas::AoRow]) {
             oper(&br.oper_state),
             oper(&ar.oper_state),
         );
-        licensed(out, subject.clone(), br.licensed, ar.licensed);
+        licensed(
+            out,
+            &format!("{kind} {}", br.name),
+            subject.clone(),
+            br.licensed,
+            ar.licensed,
+        );
         if br.config_state != ar.config_state {
             out.push(
                 Severity::Neutral,
@@ -798,7 +804,7 @@ fn mapi_accelerator(out: &mut Out, b: &waas::MapiAccelerator, a: &waas::MapiAcce
         oper(&b.oper_state),
         oper(&a.oper_state),
     );
-    licensed(out, None, b.licensed, a.licensed);
+    licensed(out, "MAPI AO", None, b.licensed, a.licensed);
     if b.config_state != a.config_state {
         out.push(
             Severity::Neutral,
@@ -843,8 +849,8 @@ fn drop_rate(
             Severity::Neutral,
             None,
             "counter_reset",
-            b.last_reset.clone().or_else(|| b.started.clone()),
-            a.last_reset.clone().or_else(|| a.started.clone()),
+            Some(format!("dropped {bd}, last reset {}", b.last_reset.as_deref().or(b.started.as_deref()).unwrap_or("?"))),
+            Some(format!("dropped {ad}, last reset {}", a.last_reset.as_deref().or(a.started.as_deref()).unwrap_or("?"))),
             format!("{ao} statistics were reset between the snapshots (AO restarted or counters cleared): dropped-connection rate not computed"),
         );
         return;
@@ -1003,5 +1009,594 @@ fn version(out: &mut Out, b: &system::Version, a: &system::Version) {
                 "uptime went down: the device reloaded between the snapshots".into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{CommandMeta, DeviceMeta, ManifestDevice, PlaybookInfo};
+    use serde_json::json;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap()
+    }
+
+    fn rec(v: serde_json::Value) -> Record {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn manifest(playbook: &str, commands_sha: &str, file_sha: &str) -> Manifest {
+        Manifest {
+            format: crate::snapshot::FORMAT.into(),
+            format_version: crate::snapshot::FORMAT_VERSION,
+            fleetpoll_version: "0.1.0".into(),
+            started_at: t(0),
+            completed_at: t(1),
+            inventory: "inv.yaml".into(),
+            limit: None,
+            playbook: PlaybookInfo {
+                name: playbook.into(),
+                path: "playbooks/snapshot.yaml".into(),
+                sha256: file_sha.into(),
+                commands_sha256: commands_sha.into(),
+                commands: BTreeMap::new(),
+            },
+            devices: Vec::<ManifestDevice>::new(),
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// A device; `cmds` are (command, status, record).
+    fn dev(
+        name: &str,
+        polled: bool,
+        at: i64,
+        cmds: Vec<(&str, &str, Option<Record>)>,
+    ) -> LoadedDevice {
+        let meta = DeviceMeta {
+            device: name.into(),
+            host: "127.0.0.1".into(),
+            port: 22,
+            platform: crate::Platform::CiscoIos,
+            site: None,
+            groups: vec![],
+            poll_status: if polled { "polled" } else { "failed" }.into(),
+            failed_stage: None,
+            error_class: None,
+            error: (!polled).then(|| "cannot connect: refused".to_string()),
+            started_at: Some(t(at)),
+            finished_at: Some(t(at + 1)),
+            duration_ms: 1000,
+            hostname: None,
+            software_version: None,
+            ssh_algorithms: None,
+            commands: cmds
+                .iter()
+                .map(|(c, st, _)| CommandMeta {
+                    command: c.to_string(),
+                    parser: None,
+                    status: st.to_string(),
+                    error: None,
+                    duration_ms: 1,
+                    truncated: false,
+                    raw_file: None,
+                    record_file: None,
+                    redacted_lines: 0,
+                })
+                .collect(),
+        };
+        LoadedDevice {
+            meta,
+            records: cmds.into_iter().map(|(_, _, r)| r).collect(),
+        }
+    }
+
+    fn snap(devices: Vec<LoadedDevice>) -> Snapshot {
+        Snapshot {
+            dir: "x".into(),
+            manifest: manifest("snapshot", "c", "f"),
+            devices,
+        }
+    }
+
+    /// (severity, key) of every change between one command's two records, 1 h apart.
+    fn one(cmd: &str, b: serde_json::Value, a: serde_json::Value) -> Vec<(Severity, String)> {
+        one_at(cmd, b, a, 3600)
+    }
+
+    fn one_at(
+        cmd: &str,
+        b: serde_json::Value,
+        a: serde_json::Value,
+        secs: i64,
+    ) -> Vec<(Severity, String)> {
+        let b = snap(vec![dev("d", true, 0, vec![(cmd, "ok", Some(rec(b)))])]);
+        let a = snap(vec![dev("d", true, secs, vec![(cmd, "ok", Some(rec(a)))])]);
+        keys(&diff(&b, &a, &DiffOptions::default()).unwrap())
+    }
+
+    fn keys(r: &DiffReport) -> Vec<(Severity, String)> {
+        r.changes
+            .iter()
+            .map(|c| (c.severity, c.key.clone()))
+            .collect()
+    }
+
+    use Severity::{Improvement as I, Neutral as N, Regression as R};
+
+    fn k(s: &str) -> String {
+        s.to_string()
+    }
+
+    #[test]
+    fn devices_reachability_and_presence() {
+        let b = snap(vec![
+            dev("up-down", true, 0, vec![]),
+            dev("down-up", false, 0, vec![]),
+            dev("down-down", false, 0, vec![]),
+            dev("gone", true, 0, vec![]),
+        ]);
+        let a = snap(vec![
+            dev("up-down", false, 9, vec![]),
+            dev("down-up", true, 9, vec![]),
+            dev("down-down", false, 9, vec![]),
+            dev("new", true, 9, vec![]),
+        ]);
+        let r = diff(&b, &a, &DiffOptions::default()).unwrap();
+        assert_eq!(
+            keys(&r),
+            vec![
+                (R, k("up-down/reachable")),
+                (I, k("down-up/reachable")),
+                (R, k("gone/in_snapshot")),
+                (N, k("new/in_snapshot")),
+            ]
+        );
+        assert!(r.regressed());
+        assert_eq!(r.changes[0].before.as_deref(), Some("polled"));
+        assert_eq!(
+            r.changes[0].after.as_deref(),
+            Some("failed: cannot connect: refused")
+        );
+    }
+
+    #[test]
+    fn command_status_changes() {
+        let v = || {
+            Some(rec(
+                json!({"record": "ntp_status", "enabled": true, "synchronized": true, "servers": [], "peers": []}),
+            ))
+        };
+        let b = snap(vec![dev(
+            "d",
+            true,
+            0,
+            vec![
+                ("c1", "ok", v()),
+                ("c2", "timeout", None),
+                ("c3", "raw", None),
+                ("c4", "ok", v()),
+            ],
+        )]);
+        let a = snap(vec![dev(
+            "d",
+            true,
+            9,
+            vec![
+                ("c1", "parse_failed", None),
+                ("c2", "ok", v()),
+                ("c3", "rejected", None),
+                ("c5", "ok", v()),
+            ],
+        )]);
+        assert_eq!(
+            keys(
+                &diff(
+                    &b,
+                    &a,
+                    &DiffOptions {
+                        allow_playbook_change: true,
+                        ..DiffOptions::default()
+                    }
+                )
+                .unwrap()
+            ),
+            vec![
+                (R, k("d/c1/status")),
+                (I, k("d/c2/status")),
+                (R, k("d/c3/status")),
+                (N, k("d/c4/captured")),
+                (N, k("d/c5/captured")),
+            ]
+        );
+    }
+
+    fn ike(sas: serde_json::Value) -> serde_json::Value {
+        json!({"record": "isakmp_sa", "sas": sas})
+    }
+
+    #[test]
+    fn ike_peer_rules() {
+        let c = "show crypto isakmp sa";
+        let p = |peer: &str, state: &str| json!({"ike_version": 1, "peer": peer, "state": state});
+        // Gone: up → regression, not up → neutral. New: up → neutral, not up → regression.
+        assert_eq!(
+            one(
+                c,
+                ike(json!([
+                    p("10.0.0.1", "MM_ACTIVE"),
+                    p("10.0.0.2", "MM_WAIT_MSG6")
+                ])),
+                ike(json!([
+                    p("10.0.0.3", "MM_ACTIVE"),
+                    p("10.0.0.4", "AG_INIT_EXCH")
+                ]))
+            ),
+            vec![
+                (R, k("d/show crypto isakmp sa/peer 10.0.0.1 ikev1/presence")),
+                (N, k("d/show crypto isakmp sa/peer 10.0.0.2 ikev1/presence")),
+                (N, k("d/show crypto isakmp sa/peer 10.0.0.3 ikev1/presence")),
+                (R, k("d/show crypto isakmp sa/peer 10.0.0.4 ikev1/presence")),
+            ]
+        );
+        // State: up → down regression, down → up improvement, down → other down neutral,
+        // up → up unchanged. IOS rows name the peer in `dst`; a rekeying pair counts as up.
+        let b = ike(json!([
+            p("10.0.0.1", "MM_ACTIVE"),
+            p("10.0.0.2", "MM_WAIT_MSG6"),
+            p("10.0.0.3", "MM_WAIT_MSG2"),
+            {"ike_version": 1, "dst": "10.0.0.4", "src": "10.9.9.9", "state": "QM_IDLE"},
+            {"ike_version": 2, "peer": "10.0.0.5", "state": "READY"},
+        ]));
+        let a = ike(json!([
+            p("10.0.0.1", "MM_WAIT_MSG6"),
+            p("10.0.0.2", "MM_ACTIVE"),
+            p("10.0.0.3", "MM_NO_STATE"),
+            {"ike_version": 1, "dst": "10.0.0.4", "src": "10.9.9.9", "state": "QM_IDLE"},
+            {"ike_version": 2, "peer": "10.0.0.5", "state": "IN-NEG"},
+            {"ike_version": 2, "peer": "10.0.0.5", "state": "READY"},
+        ]));
+        let got = one(c, b, a);
+        assert_eq!(
+            got,
+            vec![
+                (R, k("d/show crypto isakmp sa/peer 10.0.0.1 ikev1/state")),
+                (I, k("d/show crypto isakmp sa/peer 10.0.0.2 ikev1/state")),
+                (N, k("d/show crypto isakmp sa/peer 10.0.0.3 ikev1/state")),
+            ]
+        );
+        // The same address under another IKE version is another peer.
+        assert_eq!(
+            one(
+                c,
+                ike(json!([p("10.0.0.1", "MM_ACTIVE")])),
+                ike(json!([{"ike_version": 2, "peer": "10.0.0.1", "state": "READY"}]))
+            ),
+            vec![
+                (R, k("d/show crypto isakmp sa/peer 10.0.0.1 ikev1/presence")),
+                (N, k("d/show crypto isakmp sa/peer 10.0.0.1 ikev2/presence")),
+            ]
+        );
+    }
+
+    #[test]
+    fn ipsec_sa_rules() {
+        let c = "show crypto ipsec sa";
+        let id = |a: &str| json!({"addr": a, "mask": "255.255.255.0", "prot": 0, "port": 0});
+        let sa = |peer: &str, remote: &str, active: bool, encaps: u64, decaps: u64| {
+            let spis = if active {
+                json!([{"protocol": "esp", "status": "ACTIVE"}])
+            } else {
+                json!([])
+            };
+            json!({"current_peer": peer, "local_ident": id("10.1.0.0"), "remote_ident": id(remote),
+                   "pkts_encaps": encaps, "pkts_decaps": decaps, "inbound": spis, "outbound": spis})
+        };
+        let r = |e: Vec<serde_json::Value>| json!({"record": "ipsec_sa", "entries": e});
+        let key = |peer: &str, remote: &str, f: &str| {
+            format!("d/{c}/sa {peer} 10.1.0.0/255.255.255.0/0/0 {remote}/255.255.255.0/0/0/{f}")
+        };
+        let b = r(vec![
+            sa("10.0.0.1", "10.2.0.0", true, 5, 5),
+            sa("10.0.0.2", "10.3.0.0", true, 5, 5),
+            sa("10.0.0.3", "10.4.0.0", false, 0, 0),
+            sa("10.0.0.4", "10.5.0.0", true, 5, 5),
+            sa("10.0.0.5", "10.6.0.0", true, 0, 7),
+        ]);
+        let a = r(vec![
+            // 10.0.0.1 gone; counters growing on 10.0.0.2 are no change.
+            sa("10.0.0.2", "10.3.0.0", true, 500, 500),
+            sa("10.0.0.3", "10.4.0.0", true, 1, 1),
+            sa("10.0.0.4", "10.5.0.0", true, 0, 9),
+            sa("10.0.0.5", "10.6.0.0", true, 3, 9),
+            sa("10.0.0.6", "10.7.0.0", false, 0, 0),
+        ]);
+        assert_eq!(
+            one(c, b, a),
+            vec![
+                (R, key("10.0.0.1", "10.2.0.0", "presence")),
+                (I, key("10.0.0.3", "10.4.0.0", "state")),
+                (R, key("10.0.0.4", "10.5.0.0", "traffic")),
+                (I, key("10.0.0.5", "10.6.0.0", "traffic")),
+                (R, key("10.0.0.6", "10.7.0.0", "presence")),
+            ]
+        );
+    }
+
+    #[test]
+    fn accelerator_rules() {
+        let row = |n: &str, lic: bool, cfg: &str, op: &str| json!({"name": n, "licensed": lic, "config_state": cfg, "oper_state": op});
+        let acc = |rows: Vec<serde_json::Value>| json!({"record": "accelerators", "accelerators": rows, "services": []});
+        let b = acc(vec![
+            row("mapi", true, "Enabled", "Running"),
+            row("epm", true, "Enabled", "Shutdown"),
+            row("http", true, "Enabled", "Running"),
+            row("cifs", true, "Enabled", "Running"),
+            row("video", true, "Enabled", "Running"),
+        ]);
+        let a = acc(vec![
+            row("mapi", false, "Enabled", "Shutdown"),
+            row("epm", true, "Enabled", "Running"),
+            row("http", true, "Disabled", "Running"),
+            row("ssl", true, "Enabled", "Running"),
+            row("video", true, "Enabled", "Running"),
+        ]);
+        let c = "show accelerator";
+        assert_eq!(
+            one(c, b, a),
+            vec![
+                (R, k("d/show accelerator/ao mapi/oper_state")),
+                (R, k("d/show accelerator/ao mapi/licensed")),
+                (I, k("d/show accelerator/ao epm/oper_state")),
+                (N, k("d/show accelerator/ao http/config_state")),
+                (R, k("d/show accelerator/ao cifs/presence")),
+                (N, k("d/show accelerator/ao ssl/presence")),
+            ]
+        );
+        let m = |op: &str, reg: &str| json!({"record": "mapi_accelerator", "licensed": true, "config_state": "Enabled", "oper_state": op, "registration": reg});
+        let c = "show accelerator mapi";
+        assert_eq!(
+            one(
+                c,
+                m("Running", "Registered"),
+                m("Shutdown", "Not Registered")
+            ),
+            vec![
+                (R, k("d/show accelerator mapi/oper_state")),
+                (R, k("d/show accelerator mapi/registration"))
+            ]
+        );
+        assert_eq!(
+            one(
+                c,
+                m("Shutdown", "Not Registered"),
+                m("Running", "Registered")
+            ),
+            vec![
+                (I, k("d/show accelerator mapi/oper_state")),
+                (I, k("d/show accelerator mapi/registration"))
+            ]
+        );
+    }
+
+    #[test]
+    fn cerm_availability_rules() {
+        let lim = |m: u64, a: u64| json!({"maximum": m, "available": a});
+        let cerm = |tx: u64, tun: u64, tls: u64, tlsmax: u64, en: bool| json!({"record": "cerm", "enabled": en, "tx_kbps": lim(85000, tx), "rx_kbps": lim(85000, 85000), "tunnels": lim(225, tun), "tls_sessions": lim(tlsmax, tls)});
+        let c = "show platform cerm-information";
+        // Tx to 0: regression; tunnels 225 → 204 (-9.3 points): no change; TLS max: neutral.
+        assert_eq!(
+            one(
+                c,
+                cerm(85000, 225, 1000, 1000, true),
+                cerm(0, 204, 900, 2000, true)
+            ),
+            vec![
+                (R, k("d/show platform cerm-information/tx_kbps/available")),
+                (
+                    N,
+                    k("d/show platform cerm-information/tls_sessions/maximum")
+                )
+            ]
+        );
+        // Tunnels -10 points: regression; Tx back from 0: improvement; enabled change: neutral.
+        assert_eq!(
+            one(
+                c,
+                cerm(0, 225, 1000, 1000, true),
+                cerm(40000, 202, 1000, 1000, false)
+            ),
+            vec![
+                (N, k("d/show platform cerm-information/enabled")),
+                (I, k("d/show platform cerm-information/tx_kbps/available")),
+                (R, k("d/show platform cerm-information/tunnels/available")),
+            ]
+        );
+    }
+
+    #[test]
+    fn dropped_connections_are_compared_as_a_rate_only() {
+        let st = |handled: u64, dropped: u64, reset: &str| {
+            json!({"record": "mapi_stats", "started": "Thu Nov 24 08:53:13 2009", "last_reset": reset,
+                   "total_handled": handled, "total_optimized": handled, "total_dropped": dropped,
+                   "buffers": {}})
+        };
+        let c = "show statistics accelerator mapi";
+        let x = "Thu Nov 24 08:53:13 2009";
+        // Handled grows by a million, dropped by 5 in an hour: no change (5/h <= 10/h).
+        assert_eq!(one(c, st(1, 100, x), st(1_000_001, 105, x)), vec![]);
+        // 30 in an hour: regression.
+        let big = one(c, st(1, 100, x), st(2, 130, x));
+        assert_eq!(
+            big,
+            vec![(R, k("d/show statistics accelerator mapi/dropped_per_hour"))]
+        );
+        // 2 in 10 s counts over 15 min (8/h): no change; 3 in 10 s (12/h): regression.
+        assert_eq!(one_at(c, st(1, 100, x), st(1, 102, x), 10), vec![]);
+        assert_eq!(
+            one_at(c, st(1, 100, x), st(1, 103, x), 10),
+            vec![(R, k("d/show statistics accelerator mapi/dropped_per_hour"))]
+        );
+        // A counter that went down, or a new reset time: neutral reset, no rate.
+        assert_eq!(
+            one(c, st(1, 100, x), st(1, 0, x)),
+            vec![(N, k("d/show statistics accelerator mapi/counter_reset"))]
+        );
+        assert_eq!(
+            one(c, st(1, 100, x), st(1, 900, "Fri Nov 25 08:00:00 2009")),
+            vec![(N, k("d/show statistics accelerator mapi/counter_reset"))]
+        );
+        // A higher threshold silences it.
+        let b = snap(vec![dev(
+            "d",
+            true,
+            0,
+            vec![(c, "ok", Some(rec(st(1, 100, x))))],
+        )]);
+        let a = snap(vec![dev(
+            "d",
+            true,
+            3600,
+            vec![(c, "ok", Some(rec(st(2, 130, x))))],
+        )]);
+        let o = DiffOptions {
+            max_drop_rate_per_hour: 50.0,
+            ..DiffOptions::default()
+        };
+        assert!(diff(&b, &a, &o).unwrap().changes.is_empty());
+    }
+
+    #[test]
+    fn license_cms_verify_ntp_version_rules() {
+        let lic = |e: &str, t: &str| json!({"record": "license", "licenses": [{"name": "Enterprise", "status": e}, {"name": "Transport", "status": t}]});
+        assert_eq!(
+            one(
+                "show license",
+                lic("active", "not active"),
+                lic("not active", "active")
+            ),
+            vec![
+                (R, k("d/show license/license Enterprise/status")),
+                (I, k("d/show license/license Transport/status"))
+            ]
+        );
+        let cms = |i: bool, o: bool| json!({"record": "cms_secure_store", "status": "x", "initialized": i, "open": o});
+        assert_eq!(
+            one("show cms secure store", cms(true, true), cms(true, false)),
+            vec![(R, k("d/show cms secure store/open"))]
+        );
+        let ver = |s: &str| json!({"record": "mapi_encryption_verify", "groups": [{"role": "EDGE", "components": [{"name": "NTP State", "status": s, "reasons": [], "details": []}]}]});
+        let c = "accelerator mapi verify encryption-settings";
+        assert_eq!(
+            one(c, ver("OK"), ver("FAILED")),
+            vec![(R, format!("d/{c}/edge NTP State/status"))]
+        );
+        assert_eq!(
+            one(c, ver("FAILED"), ver("OK")),
+            vec![(I, format!("d/{c}/edge NTP State/status"))]
+        );
+        let ntp = |s: bool| json!({"record": "ntp_status", "enabled": true, "synchronized": s, "servers": [], "peers": []});
+        assert_eq!(
+            one("show ntp status", ntp(true), ntp(false)),
+            vec![(R, k("d/show ntp status/synchronized"))]
+        );
+        assert_eq!(
+            one("show ntp status", ntp(false), ntp(true)),
+            vec![(I, k("d/show ntp status/synchronized"))]
+        );
+        let v = |ver: &str, up: u64| json!({"record": "version", "os": "ios", "version": ver, "uptime_s": up, "serial": "FTX1"});
+        assert_eq!(
+            one("show version", v("15.1(4)M8", 10_000), v("15.5(3)M", 60)),
+            vec![
+                (N, k("d/show version/sw_version")),
+                (N, k("d/show version/reloaded"))
+            ]
+        );
+        assert_eq!(
+            one(
+                "show version",
+                v("15.1(4)M8", 10_000),
+                v("15.1(4)M8", 13_600)
+            ),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn ignore_matches_whole_keys_or_field_names() {
+        let v = |ver: &str| json!({"record": "version", "os": "ios", "version": ver});
+        let b = snap(vec![
+            dev(
+                "rtr-01",
+                true,
+                0,
+                vec![("show version", "ok", Some(rec(v("1"))))],
+            ),
+            dev("rtr-02", true, 0, vec![]),
+        ]);
+        let a = snap(vec![
+            dev(
+                "rtr-01",
+                true,
+                9,
+                vec![("show version", "ok", Some(rec(v("2"))))],
+            ),
+            dev("rtr-02", false, 9, vec![]),
+        ]);
+        let with = |pats: &[&str]| {
+            let o = DiffOptions {
+                ignore: pats
+                    .iter()
+                    .map(|p| glob::Pattern::new(p).unwrap())
+                    .collect(),
+                ..DiffOptions::default()
+            };
+            let r = diff(&b, &a, &o).unwrap();
+            (keys(&r), r.ignored)
+        };
+        assert_eq!(with(&[]).0.len(), 2);
+        assert_eq!(with(&["sw_version"]), (vec![(R, k("rtr-02/reachable"))], 1));
+        assert_eq!(with(&["rtr-01/show version/sw_version"]).1, 1);
+        assert_eq!(
+            with(&["rtr-02/*"]),
+            (vec![(N, k("rtr-01/show version/sw_version"))], 1)
+        );
+        assert_eq!(with(&["*"]).1, 2);
+        assert_eq!(with(&["sw_*", "reach*"]).0, vec![]);
+    }
+
+    #[test]
+    fn playbook_compatibility() {
+        let m = |n: &str, c: &str, f: &str| manifest(n, c, f);
+        assert!(check_compatible(
+            &m("snapshot", "c1", "f1"),
+            &m("snapshot", "c1", "f1"),
+            false
+        )
+        .unwrap()
+        .is_empty());
+        let notes = check_compatible(
+            &m("snapshot", "c1", "f1"),
+            &m("snapshot", "c1", "f2"),
+            false,
+        )
+        .unwrap();
+        assert!(notes[0].contains("same commands"), "{notes:?}");
+        let e = check_compatible(&m("snapshot", "c1", "f1"), &m("health", "c1", "f1"), false)
+            .unwrap_err();
+        assert!(
+            e.contains("different playbooks") && e.contains("--allow-playbook-change"),
+            "{e}"
+        );
+        assert!(check_compatible(
+            &m("snapshot", "c1", "f1"),
+            &m("snapshot", "c2", "f1"),
+            false
+        )
+        .is_err());
+        let notes =
+            check_compatible(&m("snapshot", "c1", "f1"), &m("health", "c2", "f2"), true).unwrap();
+        assert!(notes[0].contains("only commands run in both"), "{notes:?}");
     }
 }
