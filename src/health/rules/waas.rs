@@ -325,12 +325,15 @@ fn handoff_ratio(r: &MapiStats, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
 
 /// `Lower than 2000` + `Higher than 2007` sessions above `mapi_unsupported_max`.
 fn unsupported(r: &MapiStats, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
-    let Some(n) = r
-        .unsupported_clients()
-        .filter(|n| *n > t.mapi_unsupported_max)
-    else {
+    // Summed here, saturating (`MapiStats::unsupported_clients` adds without saturating).
+    let (low, high) = (r.lower_than_2000_sessions, r.higher_than_2007_sessions);
+    if low.is_none() && high.is_none() {
         return;
-    };
+    }
+    let n = low.unwrap_or(0).saturating_add(high.unwrap_or(0));
+    if n <= t.mapi_unsupported_max {
+        return;
+    }
     emit(MAPI_UNSUPPORTED_CLIENTS.finding(
         format!("{n} MAPI sessions come from Outlook versions the MAPI AO does not accelerate"),
         format!(
