@@ -288,7 +288,6 @@ impl<'a> Out<'a> {
 
     /// A state with a good and a bad side: good → bad is a regression, bad → good an
     /// improvement, any other difference neutral; equal labels are no change.
-    #[allow(clippy::too_many_arguments)]
     fn state(
         &mut self,
         subject: Option<String>,

@@ -181,6 +181,9 @@ pub fn write(
         return Err(SnapshotError::Exists(dest.to_path_buf()));
     }
     let tmp = partial_dir(dest)?;
+    if let Some(parent) = tmp.parent() {
+        create_dir_all_private(parent).map_err(|e| SnapshotError::io(parent, e))?;
+    }
     create_dir_private(&tmp).map_err(|e| SnapshotError::io(&tmp, e))?;
     let mut b = Builder {
         root: tmp.clone(),
