@@ -146,6 +146,7 @@ pub(crate) fn device_error(line: &str) -> Option<&str> {
 }
 
 /// ASCII case-insensitive `starts_with`, without allocating.
+#[inline]
 pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
     s.as_bytes()
         .get(..prefix.len())
