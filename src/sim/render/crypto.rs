@@ -24,6 +24,7 @@ use std::fmt::Write as _;
 /// The commands this family answers (canonical spelling; `ipsec sa` takes arguments).
 pub const COMMANDS: &[&str] = &[
     "show crypto isakmp sa",
+    "show crypto isakmp sa detail",
     "show crypto ikev1 sa",
     "show crypto ikev2 sa",
     "show crypto ipsec sa",
@@ -58,6 +59,8 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
     let ios = matches!(ctx.platform, Platform::CiscoIos | Platform::CiscoXe);
     Some(match cmd {
         "show crypto isakmp sa" if ios => dev.ios_isakmp(),
+        "show crypto isakmp sa detail" if ios => dev.ios_isakmp_detail(),
+        "show crypto isakmp sa detail" if asa => dev.asa_isakmp_detail(),
         "show crypto isakmp sa" | "show crypto ikev1 sa" if asa => dev.asa_isakmp(cmd),
         "show crypto ikev2 sa" if asa => "\nThere are no IKEv2 SAs\n".to_string(),
         "show crypto ipsec sa" if ios || asa => {
@@ -206,6 +209,36 @@ impl<'a> Dev<'a> {
         o
     }
 
+    /// `detail` lists the negotiated SAs (a peer stuck in phase 1 has none to show).
+    fn ios_isakmp_detail(&self) -> String {
+        let mut o = String::from(
+            "Codes: C - IKE configuration mode, D - Dead Peer Detection\n\
+             \x20      K - Keepalives, N - NAT-traversal\n\
+             \x20      T - cTCP encapsulation, X - IKE Extended Authentication\n\
+             \x20      psk - Preshared key, rsig - RSA signature\n\
+             \x20      renc - RSA encryption\n\
+             IPv4 Crypto ISAKMP SA\n\n\
+             C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n\n",
+        );
+        for p in self.up_peers() {
+            let left = self.r(p.conn_id + 60, 60, 86_399);
+            let _ = write!(
+                o,
+                "{:<5} {:<15} {:<15}        ACTIVE aes  sha256 psk  14 {:02}:{:02}:{:02} D\n\
+                 \x20      Engine-id:Conn-id =  SW:{}\n\n",
+                p.conn_id,
+                self.local,
+                p.addr,
+                left / 3600,
+                left / 60 % 60,
+                left % 60,
+                p.conn_id - 2000
+            );
+        }
+        o.push_str("IPv6 Crypto ISAKMP SA\n\n");
+        o
+    }
+
     fn ios_ipsec(&self, peer: Option<&str>, detail: bool) -> String {
         let iface = if self.ctx.platform == Platform::CiscoXe {
             "GigabitEthernet1"
@@ -344,6 +377,35 @@ impl<'a> Dev<'a> {
         if cmd == "show crypto isakmp sa" {
             o.push_str("\nThere are no IKEv2 SAs\n");
         }
+        o
+    }
+
+    fn asa_isakmp_detail(&self) -> String {
+        let n = self.peers.len();
+        let mut o = format!(
+            "\nIKEv1 SAs:\n\n   Active SA: {n}\n    Rekey SA: 0 (A tunnel will report 1 Active and 1 Rekey SA during rekey)\nTotal IKE SA: {n}\n\n"
+        );
+        for (i, p) in self.peers.iter().enumerate() {
+            let state = match p.ike {
+                Ike::Up | Ike::Xauth => "MM_ACTIVE",
+                Ike::PskMismatch => "MM_WAIT_MSG6",
+                Ike::Aggressive => "AG_INIT_EXCH",
+            };
+            let _ = write!(
+                o,
+                "{:<4}IKE Peer: {}\n    Type    : L2L             Role    : initiator\n    Rekey   : no              State   : {state}\n    Encrypt : aes-256         Hash    : SHA\n    Auth    : preshared       Lifetime: 86400\n",
+                i + 1,
+                p.addr
+            );
+            if state == "MM_ACTIVE" {
+                let _ = writeln!(
+                    o,
+                    "    Lifetime Remaining: {}",
+                    self.r(70 + i as u64, 60, 86_399)
+                );
+            }
+        }
+        o.push_str("\nThere are no IKEv2 SAs\n");
         o
     }
 
@@ -663,6 +725,19 @@ mod tests {
                                 .is_some_and(|d| d.starts_with(&format!("10.{}.", seed % 256)))),
                             "{label}"
                         );
+                    }
+
+                    // `detail`: every negotiated SA (IOS) / every SA with its state (ASA).
+                    let (Record::IsakmpSa(det), _) = parsed(&c, "show crypto isakmp sa detail")
+                    else {
+                        panic!("{label}: isakmp detail")
+                    };
+                    if asa {
+                        assert_eq!(det.sas.len(), want_total, "{label}");
+                        assert_eq!(det.up(), ike.up(), "{label}");
+                    } else {
+                        assert_eq!(det.sas.len(), ike.up(), "{label}");
+                        assert_eq!(det.down(), 0, "{label}");
                     }
 
                     // Phase 2.
