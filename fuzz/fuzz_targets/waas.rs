@@ -1,0 +1,9 @@
+//! libFuzzer target: every registered waas parser (see common.rs).
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    common::run(common::Family::Waas, data);
+});
