@@ -1455,3 +1455,56 @@ fn ntp_unsynced_on_the_asa_is_seen_when_ntp_status_is_polled() {
     let text = fleetpoll::sim::render::render(&ctx, "show ntp status").expect("rendered");
     assert_eq!(codes(&run(ASA, "show ntp status", &text)), ["NTP_UNSYNCED"]);
 }
+
+/// The real-device corpus (`../shared/fixtures`, when present): every raw output a registered
+/// parser reads goes through the rules without panicking; the findings are printed for review
+/// (`cargo test --test health_rules real_device -- --nocapture`).
+#[test]
+fn real_device_corpus_runs_through_the_rules() {
+    let root = std::env::var_os("FLEETPOLL_SHARED_FIXTURES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
+    let Ok(platforms) = std::fs::read_dir(&root) else {
+        eprintln!("note: {} not found, corpus sweep skipped", root.display());
+        return;
+    };
+    for plat_dir in platforms.flatten() {
+        let Ok(platform) = plat_dir.file_name().to_string_lossy().parse::<Platform>() else {
+            continue;
+        };
+        let Ok(cmds) = std::fs::read_dir(plat_dir.path()) else {
+            continue;
+        };
+        for cmd_dir in cmds.flatten() {
+            let command = cmd_dir.file_name().to_string_lossy().replace('_', " ");
+            let Some(spec) = parse::lookup(platform, &command) else {
+                continue;
+            };
+            let Ok(files) = std::fs::read_dir(cmd_dir.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let p = f.path();
+                if p.extension().and_then(|e| e.to_str()) != Some("raw") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                let Ok(r) = (spec.parse)(&text) else { continue };
+                for t in extreme_thresholds() {
+                    let _ = findings_with(&r, platform, &t);
+                }
+                for f in findings(&r, platform) {
+                    println!(
+                        "{}/{}: {} {}",
+                        platform,
+                        p.file_name().unwrap_or_default().to_string_lossy(),
+                        f.code,
+                        f.evidence
+                    );
+                }
+            }
+        }
+    }
+}
