@@ -22,6 +22,10 @@ pub struct SimulateArgs {
     /// One scenario for every device, or `mix` (cycles platforms and scenarios).
     #[arg(long, default_value = "mix", value_parser = parse_scenario)]
     pub scenario: ScenarioChoice,
+    /// Only this platform (every device logs in to user mode and uses `enable`);
+    /// default: platforms cycle.
+    #[arg(long)]
+    pub platform: Option<crate::Platform>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +50,23 @@ pub async fn run(a: SimulateArgs, ui: &Ui) -> i32 {
         ScenarioChoice::Mix => None,
         ScenarioChoice::One(s) => Some(s),
     };
-    let specs = crate::sim::fleet_specs(a.devices, scenario, Duration::from_millis(a.latency_ms));
+    let latency = Duration::from_millis(a.latency_ms);
+    let specs = match a.platform {
+        None => crate::sim::fleet_specs(a.devices, scenario, latency),
+        Some(p) => {
+            let sc = scenario.unwrap_or(Scenario::Healthy);
+            if !crate::sim::applies_to(sc, p) {
+                return super::unusable(format!("scenario {sc} does not apply to {p}"));
+            }
+            (0..a.devices)
+                .map(|i| {
+                    let mut d = crate::sim::DeviceSpec::new(&format!("{}-{:05}", p.id().replace('_', "-"), i + 1), p, sc);
+                    d.latency = latency;
+                    d
+                })
+                .collect()
+        }
+    };
     let fleet = match crate::sim::spawn_fleet(specs).await {
         Ok(f) => f,
         Err(e) => return super::unusable(format!("cannot start the simulated fleet: {e}")),

@@ -117,7 +117,10 @@ impl FromStr for Scenario {
             .find(|sc| sc.id() == norm)
             .ok_or_else(|| {
                 let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.id()).collect();
-                format!("unknown scenario `{s}` (expected one of: {})", names.join(", "))
+                format!(
+                    "unknown scenario `{s}` (expected one of: {})",
+                    names.join(", ")
+                )
             })
     }
 }
