@@ -7,6 +7,7 @@ pub mod cli;
 pub mod error;
 pub mod health;
 pub mod inventory;
+pub mod lock;
 pub mod parse;
 pub mod plan;
 pub mod playbook;

@@ -89,6 +89,8 @@ pub struct DeviceReport {
     pub hostname: Option<String>,
     pub commands: Vec<CommandReport>,
     pub metrics: BTreeMap<&'static str, String>,
+    pub health: crate::health::Health,
+    pub findings: Vec<crate::health::Finding>,
 }
 
 impl DeviceReport {
@@ -213,13 +215,16 @@ impl Runner {
         out.into_iter()
             .zip(plan.hosts.iter())
             .map(|(r, h)| {
-                r.unwrap_or_else(|| {
+                let mut r = r.unwrap_or_else(|| {
                     let mut r = skeleton(h);
                     r.poll_status = PollStatus::Failed;
                     r.error_class = Some(ErrorClass::Protocol);
                     r.error = Some("internal error while polling this device".into());
                     r
-                })
+                });
+                r.findings = crate::health::evaluate(&r, &plan.playbook.health);
+                r.health = crate::health::health_of(&r, &r.findings);
+                r
             })
             .collect()
     }
@@ -244,6 +249,8 @@ fn skeleton(h: &Host) -> DeviceReport {
         hostname: None,
         commands: Vec::new(),
         metrics: BTreeMap::new(),
+        health: crate::health::Health::Unknown,
+        findings: Vec::new(),
     }
 }
 

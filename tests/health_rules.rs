@@ -1409,8 +1409,8 @@ fn expected(
         MapiOverload if wae => (&["MAPI_NEAR_MAX_CONNECTIONS"], &[]),
         EmapiVerifyFailed if wae => (&["EMAPI_VERIFY_FAILED"], &[]),
         CmsStoreClosed if wae => (&["CMS_STORE_CLOSED"], &[]),
-        // health.yaml polls `show ntp status` on IOS and WAAS only (not on the ASA).
-        NtpUnsynced if ios || wae => (&["NTP_UNSYNCED"], &[]),
+        // health.yaml polls `show ntp status` on every platform.
+        NtpUnsynced => (&["NTP_UNSYNCED"], &[]),
         _ => (&[], &[]),
     }
 }
@@ -1444,8 +1444,7 @@ fn every_scenario_on_every_platform_shows_its_symptom_and_nothing_else() {
 }
 
 #[test]
-fn ntp_unsynced_on_the_asa_is_seen_when_ntp_status_is_polled() {
-    // health.yaml does not poll `show ntp status` on the ASA; the rule itself works there.
+fn ntp_unsynced_on_the_asa_is_seen_in_ntp_status() {
     let ctx = RenderCtx {
         platform: ASA,
         scenario: Scenario::NtpUnsynced,

@@ -27,10 +27,12 @@ pub async fn run(a: DemoArgs, ui: &Ui) -> i32 {
     }
     let csv = a.out_dir.join("health.csv");
     let jsonl = a.out_dir.join("health.jsonl");
+    let findings = a.out_dir.join("findings.csv");
     let outputs = Outputs {
         csv: &csv,
         jsonl: Some(&jsonl),
         include_raw: true,
+        findings: Some(&findings),
     };
     if let Err(e) = check_outputs(&outputs) {
         return super::unusable(e);

@@ -21,6 +21,13 @@ pub struct PollArgs {
     /// Put each command's raw output in the JSONL too.
     #[arg(long, requires = "jsonl")]
     pub include_raw: bool,
+    /// Also write one row per finding (device, severity, code, message, evidence, remediation).
+    #[arg(short, long, value_name = "FILE")]
+    pub findings: Option<PathBuf>,
+    /// Refuse to start while another run holds this lock file (exit 3); a lock left by a
+    /// dead run is taken over.
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
     /// How many devices are polled at once.
     #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub concurrency: u32,
@@ -38,17 +45,25 @@ pub struct Outputs<'a> {
     pub csv: &'a Path,
     pub jsonl: Option<&'a Path>,
     pub include_raw: bool,
+    pub findings: Option<&'a Path>,
 }
 
 /// Check outputs can be written before anything connects (nothing is created or truncated).
 pub fn check_outputs(o: &Outputs) -> Result<(), String> {
-    for p in std::iter::once(o.csv).chain(o.jsonl) {
+    for p in std::iter::once(o.csv).chain(o.jsonl).chain(o.findings) {
         crate::util::check_writable(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }
     Ok(())
 }
 
 pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
+    let _lock = match a.lock.as_deref().map(crate::lock::acquire).transpose() {
+        Ok(l) => l,
+        Err(e) => return super::unusable(e),
+    };
+    if let Some(pid) = _lock.as_ref().and_then(|l| l.stale_pid.as_deref()) {
+        ui.note(format!("warning: took over a stale lock left by pid {pid}"));
+    }
     let plan = match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
@@ -57,6 +72,7 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
         csv: &a.output,
         jsonl: a.jsonl.as_deref(),
         include_raw: a.include_raw,
+        findings: a.findings.as_deref(),
     };
     if let Err(e) = check_outputs(&outputs) {
         return super::unusable(e);
@@ -72,11 +88,13 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
     }
 }
 
-/// 2 when a device was not polled, 1 when some command failed, else 0.
+/// The cron contract: 2 when any device was not polled or has a critical finding, 1 for
+/// warnings only, 0 when every device is healthy.
 pub fn exit_status(reports: &[DeviceReport]) -> i32 {
-    if reports.iter().any(|r| !r.polled()) {
+    use crate::health::Health;
+    if reports.iter().any(|r| matches!(r.health, Health::Critical | Health::Unknown)) {
         exit::CRITICAL
-    } else if reports.iter().any(|r| !r.command_errors().is_empty()) {
+    } else if reports.iter().any(|r| r.health == Health::Warning) {
         exit::WARNING
     } else {
         exit::OK
@@ -133,9 +151,17 @@ pub async fn sweep(
     if let Some(j) = out.jsonl {
         crate::report::jsonl::write(j, &reports, out.include_raw)?;
     }
+    if let Some(f) = out.findings {
+        crate::report::findings::write(f, &reports)?;
+    }
     if !ui.quiet {
         eprintln!("{}", crate::report::summary::render(&reports, elapsed));
-        eprintln!("wrote {}{}", out.csv.display(), out.jsonl.map(|j| format!(" and {}", j.display())).unwrap_or_default());
+        let files: Vec<String> = std::iter::once(out.csv)
+            .chain(out.jsonl)
+            .chain(out.findings)
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!("wrote {}", files.join(", "));
     }
     Ok(reports)
 }

@@ -17,6 +17,9 @@ struct PlaybookFile {
     #[serde(default)]
     description: Option<String>,
     platforms: BTreeMap<Platform, PlatformEntry>,
+    /// Rule thresholds, disabled codes and severity overrides (see `fleetpoll rules`).
+    #[serde(default)]
+    health: crate::health::HealthSection,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +67,7 @@ pub struct Playbook {
     pub commands: BTreeMap<Platform, Vec<PlannedCommand>>,
     /// SHA-256 of the file, so snapshots can tell which playbook made them.
     pub sha256: String,
+    pub health: crate::health::HealthConfig,
 }
 
 impl Playbook {
@@ -142,6 +146,10 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
     if file.platforms.is_empty() {
         return Err(loc.error("platforms", "no platforms: list at least one platform's commands"));
     }
+    let health = file
+        .health
+        .validate()
+        .map_err(|(field, m)| loc.error(&field, m))?;
     let mut commands = BTreeMap::new();
     for (platform, entry) in &file.platforms {
         let mut planned = Vec::new();
@@ -218,6 +226,7 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
         description: file.description,
         commands,
         sha256: crate::util::sha256_hex(text.as_bytes()),
+        health,
     })
 }
 
@@ -264,6 +273,21 @@ mod tests {
         assert_eq!(e.line, Some(6));
         assert_eq!(e.field.as_deref(), Some("platforms.cisco_ios.commands[1].command"));
         assert!(e.message.contains("not a read-only command"));
+    }
+
+    #[test]
+    fn health_section_codes_are_checked() {
+        let base = "name: t\nplatforms:\n  cisco_ios:\n    commands: []\n";
+        let ok = format!("{base}health:\n  disable: [COMMAND_FAILED]\n");
+        let pb = parse_text(Path::new("pb.yaml"), &ok).unwrap();
+        assert!(pb.health.disabled.contains("COMMAND_FAILED"));
+        let bad = format!("{base}health:\n  disable: [NO_SUCH_RULE]\n");
+        let e = parse_text(Path::new("pb.yaml"), &bad).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("health.disable[0]"));
+        assert_eq!(e.line, Some(6));
+        assert!(e.message.contains("unknown rule code `NO_SUCH_RULE`"), "{e}");
+        let bad = format!("{base}health:\n  thresholds: {{no_such_threshold: 3}}\n");
+        assert!(parse_text(Path::new("pb.yaml"), &bad).unwrap_err().to_string().contains("no_such_threshold"));
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
                 .unwrap_or_default(),
             r.duration_ms.to_string(),
+            r.health.id().to_string(),
+            finding_codes(r),
         ];
         for c in columns {
             row.push(r.metrics.get(c).cloned().unwrap_or_default());
@@ -36,4 +38,17 @@ pub fn write(path: &Path, reports: &[DeviceReport], columns: &[&str]) -> anyhow:
     let data = render(reports, columns)?;
     crate::util::write_atomic(path, &data)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
+/// Distinct finding codes of a device, worst first, `;`-separated.
+pub fn finding_codes(r: &DeviceReport) -> String {
+    let mut f: Vec<&crate::health::Finding> = r.findings.iter().collect();
+    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
+    let mut codes: Vec<&str> = Vec::new();
+    for x in f {
+        if !codes.contains(&x.code.as_str()) {
+            codes.push(&x.code);
+        }
+    }
+    codes.join(";")
 }

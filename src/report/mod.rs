@@ -2,6 +2,7 @@
 //! of everything, and the readable terminal summary. Files are written atomically.
 
 pub mod csv_out;
+pub mod findings;
 pub mod jsonl;
 pub mod summary;
 
@@ -17,4 +18,6 @@ pub const FIXED_COLUMNS: &[&str] = &[
     "command_errors",
     "started_at",
     "duration_ms",
+    "health",
+    "findings",
 ];

@@ -1,56 +1,68 @@
-//! The readable end-of-run summary for a terminal: one line per device, then totals.
+//! The readable end-of-run summary for a terminal: devices grouped by health, the critical
+//! findings first, then warnings, then totals.
 
+use crate::health::{Health, Severity};
 use crate::runner::{DeviceReport, PollStatus};
 use std::fmt::Write;
 
 pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String {
     let w_dev = reports.iter().map(|r| r.device.len()).max().unwrap_or(6).max(6);
     let mut s = String::new();
-    let _ = writeln!(s, "{:<w_dev$}  {:<10}  {:<11}  detail", "device", "platform", "status");
-    for r in reports {
-        let detail = match r.poll_status {
-            PollStatus::Polled => {
-                let errs = r.command_errors();
-                let ok = r.commands.len() - errs.len();
-                if errs.is_empty() {
-                    format!("{ok} commands ok")
-                } else {
-                    format!("{ok} commands ok; {}", errs.join(", "))
-                }
-            }
-            _ => format!(
-                "{}{}{}",
-                r.error_class.map(|c| c.id()).unwrap_or("error"),
-                r.failed_stage.map(|s| format!(" at {s}")).unwrap_or_default(),
-                r.error.as_deref().map(|e| format!(": {}", first_line(e))).unwrap_or_default()
-            ),
-        };
-        let _ = writeln!(
-            s,
-            "{:<w_dev$}  {:<10}  {:<11}  {detail}",
-            r.device,
-            r.platform.id(),
-            r.poll_status.id()
-        );
+    for h in [Health::Critical, Health::Warning, Health::Unknown, Health::Ok] {
+        let group: Vec<&DeviceReport> = reports.iter().filter(|r| r.health == h).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "{} ({}):", h.id().to_uppercase(), group.len());
+        for r in group {
+            let detail = match r.poll_status {
+                PollStatus::Polled if r.findings.is_empty() => format!("{} commands ok", r.commands.len()),
+                PollStatus::Polled => crate::report::csv_out::finding_codes(r).replace(';', ", "),
+                _ => format!(
+                    "{}{}{}",
+                    r.poll_status.id(),
+                    r.failed_stage.map(|s| format!(" at {s}")).unwrap_or_default(),
+                    r.error.as_deref().map(|e| format!(": {}", first_line(e))).unwrap_or_default()
+                ),
+            };
+            let _ = writeln!(s, "  {:<w_dev$}  {:<10}  {detail}", r.device, r.platform.id());
+        }
     }
-    let count = |st: PollStatus| reports.iter().filter(|r| r.poll_status == st).count();
+    for (sev, title) in [(Severity::Critical, "Critical findings"), (Severity::Warning, "Warnings")] {
+        let rows: Vec<(&DeviceReport, &crate::health::Finding)> = reports
+            .iter()
+            .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+            .filter(|(_, f)| f.severity == sev)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n{title}:");
+        for (r, f) in rows {
+            let _ = writeln!(s, "  {:<w_dev$}  {:<26} {}", r.device, f.code, f.message);
+            if !f.evidence.is_empty() {
+                let _ = writeln!(s, "  {:<w_dev$}  {:<26} evidence: {}", "", "", first_line(&f.evidence));
+            }
+            let _ = writeln!(s, "  {:<w_dev$}  {:<26} fix: {}", "", "", f.remediation);
+        }
+    }
+    let count = |h: Health| reports.iter().filter(|r| r.health == h).count();
     let _ = writeln!(
         s,
-        "\n{} devices in {:.1} s: {} polled, {} failed, {} interrupted, {} past the deadline; {} command errors",
+        "\n{} devices in {:.1} s: {} ok, {} warning, {} critical, {} unknown (not polled)",
         reports.len(),
         elapsed.as_secs_f64(),
-        count(PollStatus::Polled),
-        count(PollStatus::Failed),
-        count(PollStatus::Interrupted),
-        count(PollStatus::Deadline),
-        reports.iter().map(|r| r.command_errors().len()).sum::<usize>()
+        count(Health::Ok),
+        count(Health::Warning),
+        count(Health::Critical),
+        count(Health::Unknown),
     );
     s
 }
 
 fn first_line(s: &str) -> &str {
     let l = s.lines().next().unwrap_or("");
-    match l.char_indices().nth(120) {
+    match l.char_indices().nth(160) {
         Some((i, _)) => &l[..i],
         None => l,
     }

@@ -72,7 +72,7 @@ impl MapiStats {
             self.higher_than_2007_sessions,
         ) {
             (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+            (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
         }
     }
 }
