@@ -65,7 +65,8 @@ async fn every_scenario_yields_its_row() {
     let ok = row(&r, "rtr-ok");
     assert!(metric(ok, "ike_sa_total").parse::<u32>().unwrap() >= 2);
     assert_eq!(metric(ok, "ike_sa_down"), "0");
-    assert_eq!(metric(ok, "cerm_tx_kbps_available"), "85000");
+    let avail: u64 = metric(ok, "cerm_tx_kbps_available").parse().unwrap();
+    assert!(avail > 85000 / 10, "healthy router well below its CERM limit: {avail}");
     assert_eq!(metric(ok, "ipsec_one_way"), "0");
     assert!(!metric(ok, "sw_version").is_empty());
 

@@ -240,9 +240,10 @@ fn expected_regressions(b: &snapshot::Snapshot, a: &snapshot::Snapshot) -> BTree
     let gone: Vec<String> = peers(b).difference(&peers(a)).cloned().collect();
     assert_eq!(gone.len(), 1, "PeerDown drops one peer: {gone:?}");
     let p = &gone[0];
-    want.insert(format!(
-        "rtr-01/show crypto isakmp sa/peer {p} ikev1/presence"
-    ));
+    // Phase 1 is read twice by the snapshot playbook: the table and the IOS `detail` form.
+    for cmd in ["show crypto isakmp sa", "show crypto isakmp sa detail"] {
+        want.insert(format!("rtr-01/{cmd}/peer {p} ikev1/presence"));
+    }
     let Record::IpsecSa(ipsec) = record(b, "rtr-01", "show crypto ipsec sa") else {
         panic!()
     };

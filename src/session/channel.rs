@@ -18,10 +18,12 @@ const TAIL_BYTES: usize = 300;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Esc {
     None,
-    Esc,
+    /// ESC seen, sequence type not yet known.
+    Start,
     Csi,
     Osc,
-    OscEsc,
+    /// ESC inside an OSC string (the first byte of its ST terminator).
+    OscEnd,
 }
 
 /// A streaming terminal sanitizer: strips ANSI escape sequences and control characters,
@@ -59,7 +61,7 @@ impl Screen {
 
     fn byte(&mut self, b: u8) {
         match self.esc {
-            Esc::Esc => {
+            Esc::Start => {
                 self.esc = match b {
                     b'[' => Esc::Csi,
                     b']' => Esc::Osc,
@@ -77,11 +79,11 @@ impl Screen {
                 if b == 0x07 {
                     self.esc = Esc::None;
                 } else if b == 0x1b {
-                    self.esc = Esc::OscEsc;
+                    self.esc = Esc::OscEnd;
                 }
                 return;
             }
-            Esc::OscEsc => {
+            Esc::OscEnd => {
                 self.esc = Esc::None;
                 return;
             }
@@ -97,7 +99,7 @@ impl Screen {
             self.cur.clear();
         }
         match b {
-            0x1b => self.esc = Esc::Esc,
+            0x1b => self.esc = Esc::Start,
             b'\r' => self.pending_cr = true,
             b'\n' => self.newline(),
             0x08 | 0x7f => {

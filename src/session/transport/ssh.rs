@@ -255,9 +255,7 @@ async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &Host) -> Res
             .map_err(proto)?;
         let kbd_allowed = match &res {
             client::AuthResult::Success => return Ok(()),
-            client::AuthResult::Failure { remaining_methods, .. } => remaining_methods
-                .iter()
-                .any(|m| *m == russh::MethodKind::KeyboardInteractive),
+            client::AuthResult::Failure { remaining_methods, .. } => remaining_methods.contains(&russh::MethodKind::KeyboardInteractive),
         };
         if kbd_allowed {
             tried.push("keyboard-interactive");
