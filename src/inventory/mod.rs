@@ -7,7 +7,10 @@ pub mod limit;
 mod settings;
 
 pub use settings::parse_duration as settings_parse_duration;
-pub use settings::{HostKeyPolicy, Secret, SecretRef, Settings, SshSettings, Timeouts};
+pub use settings::{
+    AlgorithmProfile, Algorithms, ExplicitAlgorithms, HostKeyPolicy, Secret, SecretRef, Settings,
+    SshSettings, Timeouts, TransportKind,
+};
 
 use crate::error::{ConfigError, Located};
 use crate::Platform;
@@ -25,6 +28,9 @@ struct InventoryFile {
     groups: BTreeMap<String, Settings>,
     #[serde(default)]
     devices: Vec<Settings>,
+    /// Bastions that devices reach through (`ssh.jump`); never polled themselves.
+    #[serde(default)]
+    jump_hosts: BTreeMap<String, Settings>,
 }
 
 /// One device with every setting resolved.
@@ -46,7 +52,18 @@ pub struct Host {
     pub host_key_fingerprint: Option<String>,
     pub known_hosts: Option<PathBuf>,
     pub max_output_bytes: usize,
+    pub transport: TransportKind,
+    pub algorithms: Algorithms,
+    /// Jump hosts, outermost first, fully resolved.
+    pub jump: Vec<std::sync::Arc<Host>>,
+    /// Extra `-o` options for the OpenSSH transport.
+    pub ssh_options: Vec<String>,
+    /// On a jump host: sessions that may share its connection at once.
+    pub max_channels: usize,
 }
+
+/// Default number of device sessions one bastion connection carries at once.
+pub const DEFAULT_JUMP_CHANNELS: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResolvedTimeouts {
@@ -103,6 +120,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
     }
     file.defaults.check(&loc, "defaults", false)?;
 
+    // Bastions: their own entry, then defaults. They are never polled, so need no platform.
+    let mut jumps: BTreeMap<String, std::sync::Arc<Host>> = BTreeMap::new();
+    for (jname, j) in &file.jump_hosts {
+        let at = format!("jump_hosts.{jname}");
+        if j.name.is_some() || !j.groups.is_empty() || j.platform.is_some() {
+            return Err(loc.error(&at, "a jump host takes connection settings only (no name, groups or platform)"));
+        }
+        if j.host.as_deref().is_none_or(|h| h.trim().is_empty()) {
+            return Err(loc.error(&at, "jump host has no `host`"));
+        }
+        if j.ssh.as_ref().and_then(|s| s.jump.as_ref()).is_some() {
+            return Err(loc.error(&format!("{at}.ssh.jump"), "list every hop on the device's ssh.jump instead of chaining jump hosts"));
+        }
+        let layers: Vec<(String, &Settings)> = vec![(at.clone(), j), ("defaults".into(), &file.defaults)];
+        let mut h = resolve(j, &layers, &loc, base, &mut warnings, Some(jname), &BTreeMap::new())?;
+        h.name = jname.clone();
+        jumps.insert(jname.clone(), std::sync::Arc::new(h));
+    }
+
     for (i, d) in file.devices.iter().enumerate() {
         let at = format!("devices[{i}]");
         d.check(&loc, &at, true)?;
@@ -132,7 +168,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
             }
         }
         layers.push(("defaults".into(), &file.defaults));
-        hosts.push(resolve(d, &layers, &loc, base, &mut warnings)?);
+        hosts.push(resolve(d, &layers, &loc, base, &mut warnings, None, &jumps)?);
     }
     Ok(Inventory {
         path: path.to_path_buf(),
@@ -152,16 +188,22 @@ fn pick<'a, T>(
         .find_map(|(p, s)| get(s).map(|v| (v, format!("{p}.{field}"))))
 }
 
+/// Resolve one entry. `jump_name` is set for a jump host (no platform needed); `jumps` are the
+/// resolved jump hosts a device may name in `ssh.jump`.
 fn resolve(
     d: &Settings,
     layers: &[(String, &Settings)],
     loc: &Located,
     base: &Path,
     warnings: &mut Vec<String>,
+    jump_name: Option<&str>,
+    jumps: &BTreeMap<String, std::sync::Arc<Host>>,
 ) -> Result<Host, ConfigError> {
-    let name = d.name.clone().unwrap_or_default();
+    let name = d.name.clone().or(jump_name.map(str::to_string)).unwrap_or_default();
     let platform = pick(layers, "platform", |s| s.platform.as_ref())
         .map(|(p, _)| *p)
+        // A bastion runs no CLI conversation; the value is never used for it.
+        .or(jump_name.map(|_| Platform::CiscoIos))
         .ok_or_else(|| {
             loc.error(
                 &layers[0].0,
@@ -239,6 +281,53 @@ fn resolve(
     let max_output_bytes = pick(layers, "max_output_bytes", |s| s.max_output_bytes.as_ref())
         .map(|(v, _)| *v as usize)
         .unwrap_or(DEFAULT_MAX_OUTPUT);
+    let ssh_field = |f: fn(&SshSettings) -> bool| -> Option<(&Settings, String)> {
+        layers
+            .iter()
+            .find(|(_, s)| s.ssh.as_ref().is_some_and(f))
+            .map(|(p, s)| (*s, format!("{p}.ssh")))
+    };
+    let algorithms = ssh_field(|s| s.algorithms.is_some())
+        .and_then(|(s, _)| s.ssh.as_ref().and_then(|x| x.algorithms.clone()))
+        .unwrap_or_default();
+    if let Algorithms::Explicit(e) = &algorithms {
+        let at = ssh_field(|s| s.algorithms.is_some()).map(|(_, p)| p).unwrap_or_default();
+        crate::session::transport::algorithms::validate(e)
+            .map_err(|(field, m)| loc.error(&format!("{at}.algorithms.{field}"), m))?;
+    }
+    let mut jump = Vec::new();
+    if let Some((s, at)) = ssh_field(|s| s.jump.is_some()) {
+        for (i, j) in s.ssh.as_ref().and_then(|x| x.jump.as_ref()).into_iter().flatten().enumerate() {
+            match jumps.get(j) {
+                Some(h) => jump.push(h.clone()),
+                None => {
+                    return Err(loc.error(
+                        &format!("{at}.jump[{i}]"),
+                        format!(
+                            "jump host `{j}` is not defined under jump_hosts (defined: {})",
+                            if jumps.is_empty() { "none".to_string() } else { jumps.keys().cloned().collect::<Vec<_>>().join(", ") }
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+    let ssh_options = ssh_field(|s| s.options.is_some())
+        .and_then(|(s, _)| s.ssh.as_ref().and_then(|x| x.options.clone()))
+        .unwrap_or_default();
+    for (i, o) in ssh_options.iter().enumerate() {
+        if o.chars().any(|c| c.is_control()) || !o.contains('=') || o.starts_with('-') {
+            let at = ssh_field(|s| s.options.is_some()).map(|(_, p)| p).unwrap_or_default();
+            return Err(loc.error(&format!("{at}.options[{i}]"), format!("`{o}` is not an OpenSSH option of the form Key=Value")));
+        }
+    }
+    let max_channels = ssh_field(|s| s.max_channels.is_some())
+        .and_then(|(s, _)| s.ssh.as_ref().and_then(|x| x.max_channels))
+        .map(|n| n.max(1) as usize)
+        .unwrap_or(DEFAULT_JUMP_CHANNELS);
+    let transport = pick(layers, "transport", |s| s.transport.as_ref())
+        .map(|(t, _)| *t)
+        .unwrap_or_default();
     Ok(Host {
         name: name.clone(),
         host: d.host.clone().unwrap_or_default(),
@@ -256,6 +345,11 @@ fn resolve(
         host_key_fingerprint,
         known_hosts,
         max_output_bytes,
+        transport,
+        algorithms,
+        jump,
+        ssh_options,
+        max_channels,
     })
 }
 

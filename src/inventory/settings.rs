@@ -31,6 +31,8 @@ pub struct Settings {
     pub timeouts: Option<Timeouts>,
     pub ssh: Option<SshSettings>,
     pub max_output_bytes: Option<u64>,
+    /// `native` (russh, default) or `openssh` (the local `ssh` binary in a pty).
+    pub transport: Option<TransportKind>,
 }
 
 impl Settings {
@@ -298,4 +300,74 @@ pub struct SshSettings {
     pub host_key_fingerprint: Option<String>,
     /// fleetpoll's own known_hosts file (default `~/.local/share/fleetpoll/known_hosts`).
     pub known_hosts: Option<PathBuf>,
+    /// `modern` (default), `legacy`, or explicit lists.
+    pub algorithms: Option<Algorithms>,
+    /// Jump hosts, outermost first: names from the inventory's `jump_hosts`.
+    pub jump: Option<Vec<String>>,
+    /// Extra `-o Key=Value` options for the `openssh` transport.
+    pub options: Option<Vec<String>>,
+    /// On a jump host: how many device sessions may share its connection at once.
+    pub max_channels: Option<u32>,
+}
+
+/// Which program carries the SSH session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TransportKind {
+    /// The built-in russh client.
+    #[default]
+    Native,
+    /// The system's OpenSSH client in a pty (honours ~/.ssh/config, ProxyJump, Kerberos).
+    Openssh,
+}
+
+impl TransportKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            TransportKind::Native => "native",
+            TransportKind::Openssh => "openssh",
+        }
+    }
+}
+
+/// The SSH algorithm profile of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Algorithms {
+    /// `modern` or `legacy`.
+    Profile(AlgorithmProfile),
+    /// Explicit lists, in preference order; an omitted list keeps the modern defaults.
+    Explicit(ExplicitAlgorithms),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlgorithmProfile {
+    Modern,
+    Legacy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplicitAlgorithms {
+    pub kex: Option<Vec<String>>,
+    pub ciphers: Option<Vec<String>>,
+    pub macs: Option<Vec<String>>,
+    pub host_keys: Option<Vec<String>>,
+}
+
+impl Algorithms {
+    pub fn describe(&self) -> String {
+        match self {
+            Algorithms::Profile(AlgorithmProfile::Modern) => "modern".into(),
+            Algorithms::Profile(AlgorithmProfile::Legacy) => "legacy".into(),
+            Algorithms::Explicit(_) => "explicit".into(),
+        }
+    }
+}
+
+impl Default for Algorithms {
+    fn default() -> Self {
+        Algorithms::Profile(AlgorithmProfile::Modern)
+    }
 }

@@ -1,4 +1,5 @@
 //! Transports: how bytes reach a device's CLI. `ssh` is the native russh client; both end in
 //! an `AsyncRead + AsyncWrite` stream handed to the channel layer.
 
+pub mod algorithms;
 pub mod ssh;
