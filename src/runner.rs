@@ -91,6 +91,8 @@ pub struct DeviceReport {
     pub metrics: BTreeMap<&'static str, String>,
     pub health: crate::health::Health,
     pub findings: Vec<crate::health::Finding>,
+    /// Negotiated SSH algorithms, so an audit can see which devices still need SHA-1.
+    pub ssh_algorithms: Option<String>,
 }
 
 impl DeviceReport {
@@ -251,6 +253,7 @@ fn skeleton(h: &Host) -> DeviceReport {
         metrics: BTreeMap::new(),
         health: crate::health::Health::Unknown,
         findings: Vec::new(),
+        ssh_algorithms: None,
     }
 }
 
@@ -317,6 +320,7 @@ async fn poll_one(
     };
     report.duration_ms = t0.elapsed().as_millis() as u64;
     report.hostname = progress.hostname.take();
+    report.ssh_algorithms = progress.ssh_algorithms.take();
     match outcome {
         Ok(Ok(())) => report.poll_status = PollStatus::Polled,
         Ok(Err(e)) => {

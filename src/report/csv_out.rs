@@ -25,6 +25,7 @@ pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv
             r.duration_ms.to_string(),
             r.health.id().to_string(),
             finding_codes(r),
+            r.ssh_algorithms.clone().unwrap_or_default(),
         ];
         for c in columns {
             row.push(r.metrics.get(c).cloned().unwrap_or_default());

@@ -20,4 +20,5 @@ pub const FIXED_COLUMNS: &[&str] = &[
     "duration_ms",
     "health",
     "findings",
+    "ssh_algorithms",
 ];

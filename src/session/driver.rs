@@ -34,6 +34,8 @@ pub struct Progress {
     pub commands: Vec<CommandRun>,
     /// Stage reached when the session was started at all (false: never left the queue).
     pub started: bool,
+    /// Negotiated SSH algorithms (`kex=… hostkey=… cipher=… mac=…`) once known.
+    pub ssh_algorithms: Option<String>,
 }
 
 impl Default for Progress {
@@ -43,6 +45,7 @@ impl Default for Progress {
             hostname: None,
             commands: Vec::new(),
             started: false,
+            ssh_algorithms: None,
         }
     }
 }
@@ -55,6 +58,7 @@ pub async fn poll(
 ) -> Result<(), SessionError> {
     progress.started = true;
     let (conn, stream) = ssh::open(host, &mut progress.stage).await?;
+    progress.ssh_algorithms = conn.algorithms.clone();
     let r = converse(stream, host, commands, progress).await;
     conn.close().await;
     r

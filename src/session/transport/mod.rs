@@ -2,4 +2,5 @@
 //! an `AsyncRead + AsyncWrite` stream handed to the channel layer.
 
 pub mod algorithms;
+pub mod jump;
 pub mod ssh;

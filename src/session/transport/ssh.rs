@@ -1,7 +1,9 @@
 //! Native SSH transport (russh): TCP connect, host-key policy, password / keyboard-interactive
 //! / public-key authentication, then a wide pty and a shell, returned as a byte stream.
 
+use super::algorithms;
 use crate::inventory::{Host, HostKeyPolicy};
+use tokio::io::{AsyncRead, AsyncWrite};
 use crate::session::error::{SessionError, Stage};
 use russh::client;
 use russh::keys::{HashAlg, PrivateKeyWithHashAlg, PublicKey};
@@ -22,6 +24,10 @@ pub type ShellStream = russh::ChannelStream<client::Msg>;
 /// An open SSH connection; dropping it closes the connection.
 pub struct SshConnection {
     handle: client::Handle<KeyCheck>,
+    /// What the key exchange settled on: `kex=… hostkey=… cipher=… mac=…`.
+    pub algorithms: Option<String>,
+    /// A channel slot on the last jump host, held for the session's life.
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl SshConnection {
@@ -33,13 +39,14 @@ impl SshConnection {
     }
 }
 
-struct KeyCheck {
+pub(crate) struct KeyCheck {
     host: String,
     port: u16,
     policy: HostKeyPolicy,
     pinned: Option<String>,
     known_hosts: PathBuf,
     rejection: Arc<Mutex<Option<String>>>,
+    negotiated: Arc<Mutex<Option<String>>>,
 }
 
 /// fleetpoll's own known_hosts file.
@@ -138,6 +145,29 @@ impl KeyCheck {
 impl client::Handler for KeyCheck {
     type Error = russh::Error;
 
+    async fn kex_done(
+        &mut self,
+        _shared_secret: Option<&[u8]>,
+        names: &russh::Names,
+        _session: &mut client::Session,
+    ) -> Result<(), Self::Error> {
+        let cipher = names.cipher.as_ref();
+        // AEAD ciphers carry their own integrity; the MAC slot then reads `none`.
+        let mac = if cipher.contains("gcm") || cipher.contains("poly1305") {
+            "implicit"
+        } else {
+            names.client_mac.as_ref()
+        };
+        if let Ok(mut n) = self.negotiated.lock() {
+            *n = Some(format!(
+                "kex={} hostkey={} cipher={cipher} mac={mac}",
+                names.kex.as_ref(),
+                names.key
+            ));
+        }
+        Ok(())
+    }
+
     async fn check_server_key(
         &mut self,
         key: &russh::keys::PublicKeyOrCertificate,
@@ -152,7 +182,7 @@ impl client::Handler for KeyCheck {
     }
 }
 
-async fn with_timeout<T>(
+pub(crate) async fn with_timeout<T>(
     d: Duration,
     stage: Stage,
     fut: impl std::future::Future<Output = Result<T, SessionError>>,
@@ -167,25 +197,68 @@ async fn with_timeout<T>(
     }
 }
 
-/// Connect, authenticate and open a shell. Stages: `connect` (TCP), `auth` (SSH handshake and
-/// authentication), `shell` (channel, pty, shell).
-pub async fn open(
-    host: &Host,
-    stage: &mut Stage,
-) -> Result<(SshConnection, ShellStream), SessionError> {
-    *stage = Stage::Connect;
-    let t = host.timeouts;
+/// Any byte stream an SSH connection can run over: TCP, or a channel through a jump host.
+pub trait ByteStream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> ByteStream for T {}
+pub type BoxStream = Box<dyn ByteStream>;
+
+/// TCP to `host:port`, stage `connect`.
+pub(crate) async fn tcp(host: &Host) -> Result<BoxStream, SessionError> {
     let addr = (host.host.as_str(), host.port);
-    let tcp = with_timeout(t.connect, Stage::Connect, async {
+    let tcp = with_timeout(host.timeouts.connect, Stage::Connect, async {
         TcpStream::connect(addr)
             .await
             .map_err(|e| SessionError::Connect(format!("{}:{}: {e}", host.host, host.port)))
     })
     .await?;
     let _ = tcp.set_nodelay(true);
+    Ok(Box::new(tcp))
+}
 
-    *stage = Stage::Auth;
+/// An authenticated connection and what it negotiated.
+pub(crate) struct Authenticated {
+    pub handle: client::Handle<KeyCheck>,
+    pub algorithms: Option<String>,
+}
+
+/// SSH handshake and authentication over `stream` (stage `auth`). On a key-exchange failure
+/// with group exchange on offer, `reconnect` gives a fresh stream for one retry without it.
+pub(crate) async fn handshake<F, Fut>(
+    host: &Host,
+    stream: BoxStream,
+    reconnect: F,
+) -> Result<Authenticated, SessionError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<BoxStream, SessionError>>,
+{
+    let preferred = algorithms::preferred(&host.algorithms);
+    match handshake_once(host, stream, preferred.clone()).await {
+        Err(SessionError::Protocol(first)) => match algorithms::without_gex(&preferred) {
+            Some(p) => {
+                tracing::info!(device = %host.name, error = %first, "key exchange failed; retrying without group exchange");
+                let stream = reconnect().await?;
+                handshake_once(host, stream, p).await.map_err(|e| match e {
+                    SessionError::Protocol(second) => SessionError::Protocol(format!(
+                        "{first}; retried without group exchange: {second}"
+                    )),
+                    e => e,
+                })
+            }
+            None => Err(SessionError::Protocol(first)),
+        },
+        r => r,
+    }
+}
+
+async fn handshake_once(
+    host: &Host,
+    stream: BoxStream,
+    preferred: russh::Preferred,
+) -> Result<Authenticated, SessionError> {
+    let t = host.timeouts;
     let rejection = Arc::new(Mutex::new(None));
+    let negotiated = Arc::new(Mutex::new(None));
     let handler = KeyCheck {
         host: host.host.clone(),
         port: host.port,
@@ -193,14 +266,19 @@ pub async fn open(
         pinned: host.host_key_fingerprint.clone(),
         known_hosts: host.known_hosts.clone().unwrap_or_else(default_known_hosts),
         rejection: rejection.clone(),
+        negotiated: negotiated.clone(),
     };
+    let gex = client::GexParams::new(2048, 2048, 8192)
+        .map_err(|e| SessionError::Protocol(format!("group-exchange parameters: {e}")))?;
     let config = Arc::new(client::Config {
         inactivity_timeout: None,
         nodelay: true,
+        preferred,
+        gex,
         ..Default::default()
     });
     let mut handle = with_timeout(t.auth, Stage::Auth, async {
-        client::connect_stream(config, tcp, handler).await.map_err(|e| {
+        client::connect_stream(config, stream, handler).await.map_err(|e| {
             if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
                 SessionError::HostKeyRejected(why)
             } else {
@@ -209,8 +287,36 @@ pub async fn open(
         })
     })
     .await?;
-
     with_timeout(t.auth, Stage::Auth, authenticate(&mut handle, host)).await?;
+    let algorithms = negotiated.lock().ok().and_then(|n| n.clone());
+    Ok(Authenticated { handle, algorithms })
+}
+
+/// Connect (directly or through the jump chain), authenticate and open a shell. Stages:
+/// `connect` (TCP or jump channel), `auth` (SSH handshake and authentication), `shell`
+/// (channel, pty, shell).
+pub async fn open(
+    host: &Host,
+    stage: &mut Stage,
+) -> Result<(SshConnection, ShellStream), SessionError> {
+    *stage = Stage::Connect;
+    let t = host.timeouts;
+    let (stream, permit) = if host.jump.is_empty() {
+        (tcp(host).await?, None)
+    } else {
+        let (s, p) = super::jump::open_channel(host).await?;
+        (s, Some(p))
+    };
+    *stage = Stage::Auth;
+    let auth = handshake(host, stream, || async {
+        if host.jump.is_empty() {
+            tcp(host).await
+        } else {
+            super::jump::open_channel(host).await.map(|(s, _)| s)
+        }
+    })
+    .await?;
+    let handle = auth.handle;
 
     *stage = Stage::Shell;
     let stream = with_timeout(t.prompt, Stage::Shell, async {
@@ -227,10 +333,17 @@ pub async fn open(
         Ok(ch.into_stream())
     })
     .await?;
-    Ok((SshConnection { handle }, stream))
+    Ok((
+        SshConnection {
+            handle,
+            algorithms: auth.algorithms,
+            _permit: permit,
+        },
+        stream,
+    ))
 }
 
-async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &Host) -> Result<(), SessionError> {
+pub(crate) async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &Host) -> Result<(), SessionError> {
     let proto = |e: russh::Error| SessionError::Protocol(format!("during authentication: {e}"));
     let mut tried = Vec::new();
     if let Some(path) = &host.key_file {
@@ -238,7 +351,12 @@ async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &Host) -> Res
         let key = russh::keys::load_secret_key(path, None).map_err(|e| {
             SessionError::AuthRejected(format!("cannot load key file {}: {e}", path.display()))
         })?;
-        let hash = handle.best_supported_rsa_hash().await.map_err(proto)?.flatten();
+        // Old devices never send server-sig-algs: with the legacy profile sign with ssh-rsa
+        // straight away instead of waiting for it.
+        let hash = match algorithms::legacy_rsa_hash(&host.algorithms) {
+            Some(h) => h,
+            None => handle.best_supported_rsa_hash().await.map_err(proto)?.flatten(),
+        };
         let res = handle
             .authenticate_publickey(&host.username, PrivateKeyWithHashAlg::new(Arc::new(key), hash))
             .await
