@@ -296,7 +296,9 @@ fn resolve(
             .map_err(|(field, m)| loc.error(&format!("{at}.algorithms.{field}"), m))?;
     }
     let mut jump = Vec::new();
-    if let Some((s, at)) = ssh_field(|s| s.jump.is_some()) {
+    // A jump host's own hops would come from defaults; the device lists every hop instead.
+    let jump_source = if jump_name.is_some() { None } else { ssh_field(|s| s.jump.is_some()) };
+    if let Some((s, at)) = jump_source {
         for (i, j) in s.ssh.as_ref().and_then(|x| x.jump.as_ref()).into_iter().flatten().enumerate() {
             match jumps.get(j) {
                 Some(h) => jump.push(h.clone()),

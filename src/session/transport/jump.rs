@@ -7,7 +7,10 @@ use crate::inventory::Host;
 use crate::session::error::{SessionError, Stage};
 use russh::client;
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
 /// An authenticated connection to one hop.
@@ -99,8 +102,34 @@ async fn chain(hops: &[Arc<Host>]) -> Result<Arc<Bastion>, SessionError> {
     prev.ok_or_else(|| SessionError::Protocol("empty jump chain".into()))
 }
 
-/// A channel to the device through its jump chain, and the slot it occupies on the last hop.
-pub async fn open_channel(host: &Host) -> Result<(BoxStream, OwnedSemaphorePermit), SessionError> {
+/// A channel stream that frees its slot on the bastion when the SSH session running over it
+/// drops the stream, not merely when the device session is closed.
+struct Slotted {
+    inner: BoxStream,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl AsyncRead for Slotted {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Slotted {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A channel to the device through its jump chain; it occupies one of the last hop's slots
+/// for as long as it exists.
+pub async fn open_channel(host: &Host) -> Result<BoxStream, SessionError> {
     let last = chain(&host.jump).await?;
     let permit = ssh::with_timeout(host.timeouts.connect, Stage::Connect, async {
         last.slots
@@ -112,5 +141,5 @@ pub async fn open_channel(host: &Host) -> Result<(BoxStream, OwnedSemaphorePermi
     .await
     .map_err(|e| hop_error(&last.name, e))?;
     let stream = forward(&last, &host.host, host.port, host.timeouts.connect).await?;
-    Ok((stream, permit))
+    Ok(Box::new(Slotted { inner: stream, _slot: permit }))
 }

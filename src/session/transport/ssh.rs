@@ -26,8 +26,6 @@ pub struct SshConnection {
     handle: client::Handle<KeyCheck>,
     /// What the key exchange settled on: `kex=… hostkey=… cipher=… mac=…`.
     pub algorithms: Option<String>,
-    /// A channel slot on the last jump host, held for the session's life.
-    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl SshConnection {
@@ -301,18 +299,17 @@ pub async fn open(
 ) -> Result<(SshConnection, ShellStream), SessionError> {
     *stage = Stage::Connect;
     let t = host.timeouts;
-    let (stream, permit) = if host.jump.is_empty() {
-        (tcp(host).await?, None)
+    let stream = if host.jump.is_empty() {
+        tcp(host).await?
     } else {
-        let (s, p) = super::jump::open_channel(host).await?;
-        (s, Some(p))
+        super::jump::open_channel(host).await?
     };
     *stage = Stage::Auth;
     let auth = handshake(host, stream, || async {
         if host.jump.is_empty() {
             tcp(host).await
         } else {
-            super::jump::open_channel(host).await.map(|(s, _)| s)
+            super::jump::open_channel(host).await
         }
     })
     .await?;
@@ -337,7 +334,6 @@ pub async fn open(
         SshConnection {
             handle,
             algorithms: auth.algorithms,
-            _permit: permit,
         },
         stream,
     ))
