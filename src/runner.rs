@@ -93,6 +93,8 @@ pub struct DeviceReport {
     pub findings: Vec<crate::health::Finding>,
     /// Negotiated SSH algorithms, so an audit can see which devices still need SHA-1.
     pub ssh_algorithms: Option<String>,
+    /// Connection attempts made (more than 1 after transient failures).
+    pub attempts: u32,
 }
 
 impl DeviceReport {
@@ -254,6 +256,41 @@ fn skeleton(h: &Host) -> DeviceReport {
         health: crate::health::Health::Unknown,
         findings: Vec::new(),
         ssh_algorithms: None,
+        attempts: 0,
+    }
+}
+
+/// Whether a failure is worth another attempt: nothing was sent to the device's CLI yet and
+/// the cause may pass (unreachable, or a timeout before login completed).
+fn transient(e: &SessionError, progress: &Progress) -> bool {
+    let before_login = matches!(progress.stage, Stage::Connect | Stage::Auth) && progress.hostname.is_none();
+    before_login
+        && match e {
+            SessionError::Connect(_) => true,
+            SessionError::Timeout { stage, .. } => matches!(stage, Stage::Connect | Stage::Auth),
+            _ => false,
+        }
+}
+
+/// Poll with retries and exponential backoff for transient failures only.
+async fn with_retries(
+    host: &Host,
+    cmds: &[PlannedCommand],
+    progress: &mut Progress,
+    attempts: &mut u32,
+) -> Result<(), SessionError> {
+    let mut backoff = host.retry_backoff;
+    loop {
+        *attempts += 1;
+        *progress = Progress::default();
+        match driver::poll(host, cmds, progress).await {
+            Err(e) if *attempts <= host.retries && transient(&e, progress) => {
+                tracing::info!(device = %host.name, attempt = *attempts, error = %e, ?backoff, "transient failure; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = backoff.saturating_mul(2);
+            }
+            r => return r,
+        }
     }
 }
 
@@ -299,8 +336,12 @@ async fn poll_one(
     let t0 = Instant::now();
     let mut progress = Progress::default();
     let device_deadline = host.timeouts.device;
+    let mut attempts = 0u32;
     let outcome: Result<Result<(), SessionError>, StopReason> = {
-        let session = tokio::time::timeout(device_deadline, driver::poll(&host, &cmds, &mut progress));
+        let session = tokio::time::timeout(
+            device_deadline,
+            with_retries(&host, &cmds, &mut progress, &mut attempts),
+        );
         tokio::pin!(session);
         tokio::select! {
             r = &mut session => Ok(r.unwrap_or_else(|_| Err(SessionError::Timeout {
@@ -319,6 +360,7 @@ async fn poll_one(
         }
     };
     report.duration_ms = t0.elapsed().as_millis() as u64;
+    report.attempts = attempts;
     report.hostname = progress.hostname.take();
     report.ssh_algorithms = progress.ssh_algorithms.take();
     match outcome {

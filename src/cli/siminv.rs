@@ -58,6 +58,8 @@ pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str
     let _ = writeln!(s, "  password: {{file: {pw_file}}}");
     let _ = writeln!(s, "  enable_secret: {{file: {en_file}}}");
     let _ = writeln!(s, "  timeouts: {timeouts}");
+    let _ = writeln!(s, "  retries: 1");
+    let _ = writeln!(s, "  retry_backoff: 100ms");
     let _ = writeln!(s, "  ssh:");
     let _ = writeln!(s, "    host_key_policy: pinned");
     let _ = writeln!(s, "    host_key_fingerprint: \"{fp}\"");

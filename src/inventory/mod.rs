@@ -60,6 +60,9 @@ pub struct Host {
     pub ssh_options: Vec<String>,
     /// On a jump host: sessions that may share its connection at once.
     pub max_channels: usize,
+    /// Extra attempts after a transient failure, and the first backoff.
+    pub retries: u32,
+    pub retry_backoff: Duration,
 }
 
 /// Default number of device sessions one bastion connection carries at once.
@@ -327,6 +330,14 @@ fn resolve(
         .and_then(|(s, _)| s.ssh.as_ref().and_then(|x| x.max_channels))
         .map(|n| n.max(1) as usize)
         .unwrap_or(DEFAULT_JUMP_CHANNELS);
+    let retries = pick(layers, "retries", |s| s.retries.as_ref()).map(|(r, _)| *r).unwrap_or(1);
+    if retries > 10 {
+        let at = pick(layers, "retries", |s| s.retries.as_ref()).map(|(_, a)| a).unwrap_or_default();
+        return Err(loc.error(&at, format!("{retries} retries is too many (at most 10)")));
+    }
+    let retry_backoff = pick(layers, "retry_backoff", |s| s.retry_backoff.as_ref())
+        .map(|(d, _)| *d)
+        .unwrap_or(Duration::from_secs(2));
     let transport = pick(layers, "transport", |s| s.transport.as_ref())
         .map(|(t, _)| *t)
         .unwrap_or_default();
@@ -352,6 +363,8 @@ fn resolve(
         jump,
         ssh_options,
         max_channels,
+        retries,
+        retry_backoff,
     })
 }
 

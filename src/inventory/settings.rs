@@ -33,6 +33,11 @@ pub struct Settings {
     pub max_output_bytes: Option<u64>,
     /// `native` (russh, default) or `openssh` (the local `ssh` binary in a pty).
     pub transport: Option<TransportKind>,
+    /// Extra attempts after a transient failure (unreachable, or a timeout before login).
+    pub retries: Option<u32>,
+    /// Wait before the first retry; doubled for each further one.
+    #[serde(default, deserialize_with = "opt_duration")]
+    pub retry_backoff: Option<Duration>,
 }
 
 impl Settings {

@@ -1,0 +1,75 @@
+//! Retries with backoff for transient failures only: a device that comes up after the first
+//! attempt is polled on the second; rejected credentials and a silent CLI are never retried.
+
+use fleetpoll::runner::{PollStatus, RunOptions, Runner};
+use fleetpoll::session::error::{ErrorClass, Stage};
+use fleetpoll::sim::{serve, spawn_fleet, DeviceSpec, Scenario, SIM_PASSWORD, SIM_USERNAME};
+use fleetpoll::Platform;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+fn plan(inv_text: &str, dir: &Path) -> fleetpoll::plan::Plan {
+    std::fs::write(dir.join("pw"), SIM_PASSWORD).unwrap();
+    std::fs::write(dir.join("en"), fleetpoll::sim::SIM_ENABLE_SECRET).unwrap();
+    let path = dir.join("inv.yaml");
+    std::fs::write(&path, inv_text).unwrap();
+    let inv = fleetpoll::inventory::load(&path).unwrap();
+    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), include_str!("../playbooks/health.yaml")).unwrap();
+    fleetpoll::plan::from_parts(inv, pb, None).unwrap()
+}
+
+fn header(retries: u32) -> String {
+    let fp = fleetpoll::session::transport::ssh::fingerprint(&fleetpoll::sim::host_public_key());
+    format!(
+        "defaults:\n  username: {SIM_USERNAME}\n  password: {{file: pw}}\n  enable_secret: {{file: en}}\n  retries: {retries}\n  retry_backoff: 300ms\n  timeouts: {{connect: 2s, auth: 5s, prompt: 2s, command: 5s, device: 60s}}\n  ssh: {{host_key_policy: pinned, host_key_fingerprint: \"{fp}\"}}\ndevices:\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_that_comes_up_late_is_polled_on_a_retry() {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = probe.local_addr().unwrap().port();
+    drop(probe);
+    let token = CancellationToken::new();
+    let t = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let l = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        let spec = DeviceSpec::new("late", Platform::CiscoIos, Scenario::Healthy);
+        serve(l, Arc::new(spec), t).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let inv = header(2) + &format!("  - {{name: late, host: 127.0.0.1, port: {port}, platform: cisco_ios}}\n");
+    let t0 = Instant::now();
+    let r = Runner::new().run(&plan(&inv, dir.path()), &RunOptions::default(), |_| {}).await;
+    assert_eq!(r[0].poll_status, PollStatus::Polled, "{:?}", r[0].error);
+    assert_eq!(r[0].attempts, 2, "refused once, then polled");
+    assert!(t0.elapsed() >= Duration::from_millis(300), "waited for the backoff");
+    token.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_transient_failures_are_retried() {
+    let fleet = spawn_fleet(vec![
+        DeviceSpec::new("gone", Platform::CiscoIos, Scenario::RefuseConnection),
+        DeviceSpec::new("badpw", Platform::CiscoAsa, Scenario::WrongCredentials),
+        DeviceSpec::new("mute", Platform::CiscoIos, Scenario::NoPrompt),
+    ])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut inv = header(2);
+    for d in &fleet.devices {
+        inv += &format!("  - {{name: {}, host: 127.0.0.1, port: {}, platform: {}}}\n", d.spec.name, d.addr.port(), d.spec.platform);
+    }
+    let t0 = Instant::now();
+    let r = Runner::new().run(&plan(&inv, dir.path()), &RunOptions::default(), |_| {}).await;
+    assert_eq!((r[0].error_class, r[0].attempts), (Some(ErrorClass::Unreachable), 3), "1 + 2 retries");
+    assert_eq!((r[1].error_class, r[1].attempts), (Some(ErrorClass::AuthFailed), 1), "never retry a rejected login");
+    assert_eq!((r[2].failed_stage, r[2].attempts), (Some(Stage::Prompt), 1), "never retry once logged in");
+    // Backoff 300 ms then 600 ms for the refused device; all devices run in parallel.
+    assert!(t0.elapsed() >= Duration::from_millis(900), "{:?}", t0.elapsed());
+    fleet.shutdown().await;
+}
