@@ -183,6 +183,7 @@ impl Runner {
         opts: &RunOptions,
         on_done: impl Fn(&DeviceReport) + Send + Sync + 'static,
     ) -> Vec<DeviceReport> {
+        tracing::info!(devices = plan.hosts.len(), concurrency = opts.concurrency, deadline = ?opts.deadline, "sweep started");
         let sem = Arc::new(Semaphore::new(opts.concurrency.max(1)));
         let on_done = Arc::new(on_done);
         if let Some(d) = opts.deadline {
@@ -205,6 +206,14 @@ impl Runner {
             let on_done = on_done.clone();
             set.spawn(async move {
                 let r = poll_one(host, cmds, sem, rx, grace).await;
+                tracing::info!(
+                    device = %r.device,
+                    status = r.poll_status.id(),
+                    stage = r.failed_stage.map(|s| s.id()),
+                    error = r.error_class.map(|c| c.id()),
+                    duration_ms = r.duration_ms,
+                    "device done"
+                );
                 on_done(&r);
                 (i, r)
             });

@@ -9,7 +9,8 @@ use std::path::Path;
 use std::time::Duration;
 
 const HEALTH: &str = include_str!("../playbooks/health.yaml");
-const FAST: &str = "{connect: 3s, auth: 5s, prompt: 2s, enable: 3s, command: 2s, device: 30s}";
+// Short enough to keep the test quick, long enough for a loaded 2-core CI machine.
+const FAST: &str = "{connect: 5s, auth: 8s, prompt: 4s, enable: 5s, command: 4s, device: 60s}";
 
 fn spec(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
     let mut s = DeviceSpec::new(name, platform, scenario);
@@ -105,8 +106,31 @@ async fn every_scenario_yields_its_row() {
     let stall = row(&r, "rtr-stall");
     assert!(stall.command_errors().iter().any(|e| e.ends_with("=timeout")), "{:?}", stall.command_errors());
 
-    // Timeouts bound the sweep: prompt 2 s, command 2 s + 2 s resync, all devices in parallel.
-    assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+    // Timeouts bound the sweep: prompt 4 s, command 4 s + 4 s resync, all devices in parallel.
+    assert!(t0.elapsed() < Duration::from_secs(30), "took {:?}", t0.elapsed());
+
+    // Health: each faulty scenario yields its documented finding; healthy devices none.
+    let codes = |name: &str| -> Vec<String> { row(&r, name).findings.iter().map(|f| f.code.clone()).collect() };
+    let health = |name: &str| row(&r, name).health;
+    use fleetpoll::health::Health;
+    for name in ["rtr-ok", "xe-ok", "wae-ok"] {
+        assert!(codes(name).is_empty(), "{name}: {:?}", codes(name));
+        assert_eq!(health(name), Health::Ok);
+    }
+    assert!(codes("asa-psk").contains(&"IKE_PSK_MISMATCH".to_string()), "{:?}", codes("asa-psk"));
+    assert_eq!(health("asa-psk"), Health::Critical);
+    assert!(codes("rtr-cerm").contains(&"CERM_TX_NEAR_LIMIT".to_string()), "{:?}", codes("rtr-cerm"));
+    assert_eq!(health("rtr-cerm"), Health::Warning);
+    assert!(codes("wae-shut").contains(&"MAPI_LICENSE_SHUTDOWN".to_string()), "{:?}", codes("wae-shut"));
+    assert_eq!(health("wae-shut"), Health::Critical);
+    assert!(codes("wae-enc").contains(&"MAPI_ENCRYPTED_HANDOFF".to_string()), "{:?}", codes("wae-enc"));
+    let f = row(&r, "asa-psk").findings.iter().find(|f| f.code == "IKE_PSK_MISMATCH").unwrap();
+    assert!(f.evidence.contains("MM_WAIT_MSG6") && !f.remediation.is_empty());
+    assert_eq!(f.command.as_deref(), Some("show crypto isakmp sa"));
+    for name in ["rtr-refuse", "asa-badpw", "rtr-badenable", "rtr-noprompt"] {
+        assert_eq!(health(name), Health::Unknown, "{name}");
+    }
+    assert!(codes("rtr-stall").contains(&"COMMAND_FAILED".to_string()));
     let secrets = [fleetpoll::sim::SIM_PASSWORD, fleetpoll::sim::SIM_ENABLE_SECRET];
     let dump = format!("{r:?}") + &serde_json::to_string(&r).unwrap();
     for s in secrets {
