@@ -5,8 +5,8 @@
 use super::channel::{Channel, Stop};
 use super::error::{SessionError, Stage};
 use super::platform::{self, Mode};
-use super::transport::ssh;
-use crate::inventory::Host;
+use super::transport::{ssh, system_ssh};
+use crate::inventory::{Host, TransportKind};
 use crate::playbook::PlannedCommand;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -50,13 +50,20 @@ impl Default for Progress {
     }
 }
 
-/// Poll one device over native SSH.
+/// Poll one device over SSH: the native client, or the system's `ssh` (`transport: openssh`).
 pub async fn poll(
     host: &Host,
     commands: &[PlannedCommand],
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
     progress.started = true;
+    if host.transport == TransportKind::Openssh {
+        let (conn, stream) = system_ssh::open(host, &mut progress.stage).await?;
+        progress.ssh_algorithms = conn.algorithms.clone();
+        let r = converse(stream, host, commands, progress).await;
+        conn.close().await;
+        return r;
+    }
     let (conn, stream) = ssh::open(host, &mut progress.stage).await?;
     progress.ssh_algorithms = conn.algorithms.clone();
     let r = converse(stream, host, commands, progress).await;

@@ -4,3 +4,4 @@
 pub mod algorithms;
 pub mod jump;
 pub mod ssh;
+pub mod system_ssh;
