@@ -84,12 +84,16 @@ fn non_read_only_playbook_and_unwritable_output_exit_3() {
 fn check_prints_the_plan() {
     let dir = tempfile::tempdir().unwrap();
     let inv = dir.path().join("inv.yaml");
-    std::fs::write(&inv, "defaults: {username: u, password: {env: HOME}}\ndevices:\n  - {name: fw1, host: 10.1.1.1, platform: cisco_asa}\n  - {name: wae1, host: 10.1.1.2, platform: cisco_waas}\n").unwrap();
+    std::fs::write(&inv, "defaults: {username: u, password: {env: HOME}}\njump_hosts:\n  bastion1: {host: 192.0.2.1, ssh: {host_key_policy: strict}}\ndevices:\n  - {name: fw1, host: 10.1.1.1, platform: cisco_asa, ssh: {algorithms: legacy, jump: [bastion1]}}\n  - {name: wae1, host: 10.1.1.2, platform: cisco_waas, transport: openssh}\n").unwrap();
     let o = run(&["check", "-i", inv.to_str().unwrap(), "-p", PLAYBOOK]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(s.contains("fw1") && s.contains("cisco_asa") && s.contains("show crypto isakmp sa"), "{s}");
     assert!(s.contains("csv columns: device,host,port,platform,poll_status"), "{s}");
+    let fw = s.lines().find(|l| l.contains("fw1")).unwrap();
+    assert!(fw.contains("transport=native") && fw.contains("algorithms=legacy") && fw.contains("host_key=accept-new") && fw.contains("jump=bastion1(192.0.2.1:22)"), "{fw}");
+    let wae = s.lines().find(|l| l.contains("wae1 ")).unwrap();
+    assert!(wae.contains("transport=openssh") && wae.contains("algorithms=modern") && wae.contains("jump=direct"), "{wae}");
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub fn run(a: CheckArgs, ui: &Ui) -> i32 {
     println!("\ndevices:");
     for h in &plan.hosts {
         println!(
-            "  {:<20} {}:{:<5} {:<10} user={} auth={} enable={} host_key={} transport=ssh timeouts(connect={:?} command={:?} device={:?})",
+            "  {:<20} {}:{:<5} {:<10} user={} auth={} enable={} transport={} algorithms={} host_key={} jump={} retries={} timeouts(connect={:?} command={:?} device={:?})",
             h.name,
             h.host,
             h.port,
@@ -40,7 +40,15 @@ pub fn run(a: CheckArgs, ui: &Ui) -> i32 {
                 _ => "password",
             },
             if h.enable_secret.is_some() { "secret" } else { "none" },
+            h.transport.id(),
+            h.algorithms.describe(),
             h.host_key_policy.id(),
+            if h.jump.is_empty() {
+                "direct".to_string()
+            } else {
+                h.jump.iter().map(|j| format!("{}({}:{})", j.name, j.host, j.port)).collect::<Vec<_>>().join(">")
+            },
+            h.retries,
             h.timeouts.connect,
             h.timeouts.command,
             h.timeouts.device,
