@@ -3,7 +3,16 @@
 //! (`server.rs`) executes them in order. Everything a poller has to cope with on a real CLI is
 //! here: login banner, user/privileged prompts, character echo, `enable` with a hidden secret,
 //! per-platform paging commands, the pager and its erase sequence, caret errors, latency, and
-//! the session-level fault scenarios (`NoPrompt`, `StallMidOutput`, `WrongEnableSecret`).
+//! the session-level fault scenarios played on the terminal (`NoPrompt`, `StallMidOutput`,
+//! `WrongEnableSecret`, `DisconnectMidOutput`, `PagerStuck`, `Garbage`, `HugeOutput`,
+//! `SlowDrip`, `ContextChange`). Transport and authentication faults (`Blackhole`,
+//! `BannerThenSilence`, `KbdInteractiveOnly`, `WrongCredentials`, `RefuseConnection`) are the
+//! server adapter's.
+//!
+//! Large outputs are never built whole: an output is a queue of lines, optionally fed by a
+//! generator, printed at most [`CHUNK_BYTES`] at a time; [`Action::Continue`] asks the adapter
+//! to call [`Device::resume`] for the next chunk once the previous one has been sent (so the
+//! SSH window paces the device).
 
 use super::fleet::DeviceSpec;
 use super::render;
@@ -22,6 +31,12 @@ pub enum Action {
     Delay(Duration),
     /// Close the channel (the user typed `exit`/`logout`).
     Close,
+    /// More output is ready: call [`Device::resume`] and run its actions next (before
+    /// feeding the device any input).
+    Continue,
+    /// Drop the TCP connection at once, without an SSH disconnect message (the device
+    /// reloaded or its session was reset).
+    Drop,
 }
 
 /// Page length of a fresh session (`terminal length 24` on IOS, `pager lines 24` on ASA).
@@ -32,6 +47,20 @@ pub const IOS_MORE: &str = " --More-- ";
 pub const ASA_MORE: &str = "<--- More --->";
 /// Typeahead beyond this many bytes per line is dropped, like a terminal line buffer.
 const MAX_LINE: usize = 4096;
+/// At most this many output bytes go into one [`Action::Send`]; more output is announced
+/// with [`Action::Continue`].
+pub const CHUNK_BYTES: usize = 64 * 1024;
+/// `SlowDrip`: the time between two bytes of a reply.
+pub const SLOW_DRIP_INTERVAL: Duration = Duration::from_millis(100);
+/// `DisconnectMidOutput`: this many `show` commands complete; the next one is cut.
+pub const SHOWS_BEFORE_DISCONNECT: usize = 2;
+/// `DisconnectMidOutput`: how long the half output is left to reach the client before the
+/// connection drops (the device dies a moment after printing it).
+const DROP_AFTER: Duration = Duration::from_millis(100);
+/// `ContextChange`: the security context the prompt switches to.
+pub const CHANGED_CONTEXT: &str = "admin";
+/// `HugeOutput`: the command whose output is huge.
+pub const HUGE_COMMAND: &str = "show crypto ipsec sa";
 
 /// The bytes a device prints to erase its pager string once answered: IOS and WAAS
 /// backspace over it, blank it and backspace again; the ASA returns the carriage, blanks the
@@ -100,6 +129,9 @@ enum State {
     EnableSecret,
     /// A page was printed and the pager string is waiting for an answer.
     More,
+    /// A long output is being printed chunk by chunk; `rows` lines of the current screen
+    /// are still to print (`usize::MAX` with paging off). Resumed by [`Device::resume`].
+    Streaming { rows: usize },
     /// The device prints nothing more, ever (NoPrompt, StallMidOutput).
     Silent,
     /// The session is over.
@@ -124,9 +156,111 @@ pub struct Device {
     /// 0 = paging off.
     page_length: usize,
     /// Output lines (each ending in CRLF) still to print behind the pager.
-    pending: VecDeque<Vec<u8>>,
+    pending: Pending,
     /// `StallMidOutput` already played (it stalls the first `show` command only).
     stalled: bool,
+    /// How many `show` commands have printed output in this session.
+    shows: usize,
+    /// The security context shown in the prompt (`ContextChange`): `host/context#`.
+    context: Option<&'static str>,
+    /// `HugeOutput`: size of the huge output.
+    huge_output_bytes: usize,
+}
+
+/// The output still to print: queued lines, then (for a huge output) whatever the generator
+/// produces, a few kilobytes at a time.
+#[derive(Debug, Default)]
+struct Pending {
+    lines: VecDeque<Vec<u8>>,
+    gen: Option<HugeIpsec>,
+}
+
+impl Pending {
+    fn from_lines(lines: Vec<Vec<u8>>) -> Pending {
+        Pending {
+            lines: lines.into(),
+            gen: None,
+        }
+    }
+
+    fn fill(&mut self) {
+        while self.lines.is_empty() {
+            let Some(g) = self.gen.as_mut() else { return };
+            if !g.refill(&mut self.lines) {
+                self.gen = None;
+            }
+        }
+    }
+
+    fn pop_front(&mut self) -> Option<Vec<u8>> {
+        self.fill();
+        self.lines.pop_front()
+    }
+
+    fn is_empty(&mut self) -> bool {
+        self.fill();
+        self.lines.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.lines.clear();
+        self.gen = None;
+    }
+}
+
+/// The `show crypto ipsec sa` of a VPN hub with thousands of SAs, generated on demand: the
+/// device's own output first, then the SA blocks of the same renderer for further seeds
+/// (different peers, counters and SPIs), until about `remaining` bytes were produced.
+#[derive(Debug)]
+struct HugeIpsec {
+    platform: Platform,
+    hostname: String,
+    seed: u64,
+    /// Renderings produced so far.
+    next: u64,
+    remaining: usize,
+}
+
+impl HugeIpsec {
+    /// Append the lines of one more rendering; false when the budget is spent.
+    fn refill(&mut self, lines: &mut VecDeque<Vec<u8>>) -> bool {
+        if self.remaining == 0 {
+            return false;
+        }
+        let ctx = RenderCtx {
+            platform: self.platform,
+            scenario: Scenario::Healthy,
+            hostname: &self.hostname,
+            seed: self.seed.wrapping_add(self.next),
+        };
+        let Some(text) = render::render(&ctx, HUGE_COMMAND) else {
+            return false;
+        };
+        let mut rendered = crlf_lines(&text);
+        if self.next > 0 {
+            // Only the SA blocks: the interface header was printed once, at the top.
+            let header = match self.platform.family() {
+                Platform::CiscoAsa => rendered
+                    .iter()
+                    .take_while(|l| l.starts_with(b"interface:"))
+                    .count(),
+                _ => rendered
+                    .iter()
+                    .position(|l| l.trim_ascii_start().starts_with(b"Crypto map tag"))
+                    .map_or(0, |i| i + 1),
+            };
+            rendered.drain(..header.min(rendered.len()));
+        }
+        self.next += 1;
+        if rendered.is_empty() {
+            return self.next < 4;
+        }
+        for l in rendered {
+            self.remaining = self.remaining.saturating_sub(l.len());
+            lines.push_back(l);
+        }
+        true
+    }
 }
 
 /// Collects actions, merging consecutive sends and skipping zero delays.
@@ -152,6 +286,80 @@ impl Out {
     fn close(&mut self) {
         self.0.push(Action::Close);
     }
+    fn push(&mut self, a: Action) {
+        self.0.push(a);
+    }
+}
+
+/// `SlowDrip`: every byte sent on its own, [`SLOW_DRIP_INTERVAL`] after the previous one.
+fn drip(actions: Vec<Action>) -> Vec<Action> {
+    let mut out = Vec::new();
+    for a in actions {
+        match a {
+            Action::Send(bytes) => {
+                for b in bytes {
+                    out.push(Action::Delay(SLOW_DRIP_INTERVAL));
+                    out.push(Action::Send(vec![b]));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `Garbage`: free text the device holds in Latin-1, not UTF-8 (a `©` in the copyright line,
+/// a no-break space pasted into a username); the needle is replaced with the bytes.
+pub const LATIN1: &[(&[u8], &[u8])] = &[
+    (b"Copyright (c)", b"Copyright \xa9"),
+    (b"last modified by netops", b"last modified by netops\xa0"),
+];
+
+/// `Garbage`: what a noisy terminal adds to output line `i`: ANSI colours and erase-line
+/// sequences, stray control bytes (BEL, NUL padding, SO/SI) and, in free text, Latin-1 bytes
+/// that are not UTF-8 (see [`LATIN1`]). A sanitizing client recovers the clean line, except
+/// that the Latin-1 bytes become U+FFFD.
+fn garble(i: usize, line: &[u8]) -> Vec<u8> {
+    let mut body = line.strip_suffix(b"\r\n").unwrap_or(line).to_vec();
+    for (needle, latin1) in LATIN1 {
+        if let Some(at) = body.windows(needle.len()).position(|w| w == *needle) {
+            body.splice(at..at + needle.len(), latin1.iter().copied());
+        }
+    }
+    let mut v = Vec::with_capacity(body.len() + 24);
+    if i == 0 {
+        v.push(0x07);
+    }
+    if body.is_empty() {
+        // Padding a blank line, as old terminal servers do.
+        v.extend_from_slice(b"\x00\x00");
+    } else {
+        match i % 4 {
+            0 => {
+                v.extend_from_slice(b"\x1b[1;32m");
+                v.extend_from_slice(&body);
+                v.extend_from_slice(b"\x1b[0m");
+            }
+            1 => {
+                // A NUL and a shift-out/shift-in pair inside the line.
+                let (head, tail) = body.split_at(body.len() / 2);
+                v.extend_from_slice(head);
+                v.extend_from_slice(b"\x00\x0e\x0f");
+                v.extend_from_slice(tail);
+            }
+            2 => {
+                v.extend_from_slice(&body);
+                v.extend_from_slice(b"\x1b[K");
+            }
+            _ => {
+                v.extend_from_slice(b"\x1b[33m\x1b[1m");
+                v.extend_from_slice(&body);
+                v.extend_from_slice(b"\x1b[m\x07");
+            }
+        }
+    }
+    v.extend_from_slice(b"\r\n");
+    v
 }
 
 /// How the command line was classified by the built-in (non-rendered) commands.
@@ -177,8 +385,11 @@ impl Device {
             line: Vec::new(),
             after_cr: false,
             page_length: DEFAULT_PAGE_LENGTH,
-            pending: VecDeque::new(),
+            pending: Pending::default(),
             stalled: false,
+            shows: 0,
+            context: None,
+            huge_output_bytes: spec.huge_output_bytes,
         }
     }
 
@@ -198,7 +409,14 @@ impl Device {
     }
 
     fn prompt(&self) -> String {
-        prompt(self.platform, &self.hostname, self.privileged)
+        match self.context {
+            Some(c) => prompt(
+                self.platform,
+                &format!("{}/{c}", self.hostname),
+                self.privileged,
+            ),
+            None => prompt(self.platform, &self.hostname, self.privileged),
+        }
     }
 
     fn is_asa(&self) -> bool {
@@ -223,7 +441,9 @@ impl Device {
     }
 
     /// Bytes typed by the client. CR, LF and CRLF are each one Enter, also when the LF of a
-    /// CRLF arrives in a later call.
+    /// CRLF arrives in a later call. Input while an output is streaming (after
+    /// [`Action::Continue`], before [`Device::resume`] finished it) is ignored: the adapter
+    /// keeps it as typeahead until then.
     pub fn input(&mut self, bytes: &[u8]) -> Vec<Action> {
         let mut out = Out::default();
         for &b in bytes {
@@ -232,13 +452,31 @@ impl Device {
                 continue;
             }
             match self.state {
-                State::NotStarted | State::Silent | State::Closed => {}
+                State::NotStarted | State::Silent | State::Closed | State::Streaming { .. } => {}
                 State::Line => self.line_byte(b, &mut out),
                 State::EnableSecret => self.secret_byte(b, &mut out),
                 State::More => self.more_byte(b, &mut out),
             }
         }
-        out.0
+        self.finish(out)
+    }
+
+    /// The next chunk of a streaming output (after [`Action::Continue`]).
+    pub fn resume(&mut self) -> Vec<Action> {
+        let mut out = Out::default();
+        if let State::Streaming { rows } = self.state {
+            self.print_rows(rows, &mut out);
+        }
+        self.finish(out)
+    }
+
+    /// Replies after login, as the scenario delivers them.
+    fn finish(&self, out: Out) -> Vec<Action> {
+        if self.scenario == Scenario::SlowDrip {
+            drip(out.0)
+        } else {
+            out.0
+        }
     }
 
     fn line_byte(&mut self, b: u8, out: &mut Out) {
@@ -319,10 +557,30 @@ impl Device {
         } else {
             self.page_length.saturating_sub(1).max(1)
         };
-        for _ in 0..rows {
+        self.print_rows(rows, out);
+    }
+
+    /// Print up to `rows` lines of pending output, at most [`CHUNK_BYTES`] now: with more
+    /// to print, announce it ([`Action::Continue`]) and stream the rest from [`resume`].
+    ///
+    /// [`resume`]: Device::resume
+    fn print_rows(&mut self, mut rows: usize, out: &mut Out) {
+        let mut bytes = 0usize;
+        while rows > 0 {
+            if bytes >= CHUNK_BYTES {
+                self.state = State::Streaming { rows };
+                out.push(Action::Continue);
+                return;
+            }
             match self.pending.pop_front() {
-                Some(line) => out.send(&line),
+                Some(line) => {
+                    bytes += line.len();
+                    out.send(&line);
+                }
                 None => break,
+            }
+            if rows != usize::MAX {
+                rows -= 1;
             }
         }
         self.after_page(out);
@@ -363,6 +621,21 @@ impl Device {
             Builtin::Other => {}
         }
         let command = normalize_command(line);
+        if self.scenario == Scenario::HugeOutput && command == HUGE_COMMAND {
+            self.shows += 1;
+            self.pending = Pending {
+                lines: VecDeque::new(),
+                gen: Some(HugeIpsec {
+                    platform: self.platform,
+                    hostname: self.hostname.clone(),
+                    seed: self.seed,
+                    next: 0,
+                    remaining: self.huge_output_bytes.max(1),
+                }),
+            };
+            self.print_page(out);
+            return;
+        }
         let ctx = RenderCtx {
             platform: self.platform,
             scenario: self.scenario,
@@ -379,20 +652,48 @@ impl Device {
     }
 
     fn print_output(&mut self, command: &str, text: &str, out: &mut Out) {
-        let lines = crlf_lines(text);
-        if self.scenario == Scenario::StallMidOutput
-            && !self.stalled
-            && command.starts_with("show ")
-        {
-            self.stalled = true;
-            let half = lines.len().div_ceil(2).max(1).min(lines.len());
-            for l in lines.iter().take(half) {
-                out.send(l);
-            }
-            self.state = State::Silent;
-            return;
+        let mut lines = crlf_lines(text);
+        let show = command.starts_with("show ");
+        if show {
+            self.shows += 1;
         }
-        self.pending = lines.into();
+        let half = lines.len().div_ceil(2).max(1).min(lines.len());
+        match self.scenario {
+            Scenario::StallMidOutput if show && !self.stalled => {
+                self.stalled = true;
+                for l in lines.iter().take(half) {
+                    out.send(l);
+                }
+                self.state = State::Silent;
+                return;
+            }
+            Scenario::DisconnectMidOutput if show && self.shows > SHOWS_BEFORE_DISCONNECT => {
+                for l in lines.iter().take(half) {
+                    out.send(l);
+                }
+                out.delay(DROP_AFTER);
+                out.push(Action::Drop);
+                self.state = State::Closed;
+                return;
+            }
+            Scenario::Garbage if show => {
+                lines = lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| garble(i, l))
+                    .collect();
+                // A colour reset right before the prompt, as colouring CLIs print.
+                if let Some(last) = lines.last_mut() {
+                    last.extend_from_slice(b"\x1b[0m");
+                }
+            }
+            // The prompt that ends the first show output is already the new context's.
+            Scenario::ContextChange if show && self.is_asa() => {
+                self.context = Some(CHANGED_CONTEXT);
+            }
+            _ => {}
+        }
+        self.pending = Pending::from_lines(lines);
         self.print_page(out);
     }
 
@@ -453,6 +754,12 @@ impl Device {
             }
             ["terminal"] => Builtin::Incomplete,
             ["terminal", "length"] if !asa => Builtin::Incomplete,
+            // A restricted parser view without `terminal length` / `terminal pager`.
+            ["terminal", "length", _] | ["terminal", "pager", ..]
+                if self.scenario == Scenario::PagerStuck =>
+            {
+                Builtin::Invalid(1)
+            }
             ["terminal", "length", n] if !asa => match n.parse::<u16>() {
                 Ok(n) if n <= 512 => {
                     self.page_length = usize::from(n);
@@ -619,6 +926,7 @@ mod tests {
             enable_secret: enable.map(str::to_string),
             latency: Duration::ZERO,
             seed: 7,
+            huge_output_bytes: 200_000,
         }
     }
 

@@ -28,6 +28,8 @@ pub const SIM_ENABLE_SECRET: &str = "sim-enable";
 pub const WRONG_PASSWORD: &str = "not-the-inventory-password";
 /// Latency of the demo fleet's devices.
 pub const DEMO_LATENCY: Duration = Duration::from_millis(20);
+/// Default size of a `HugeOutput` device's large output (50 MB).
+pub const HUGE_OUTPUT_BYTES: usize = 50 * 1000 * 1000;
 
 /// One simulated device.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +48,9 @@ pub struct DeviceSpec {
     pub latency: Duration,
     /// Varies addresses and counters between devices, deterministically.
     pub seed: u64,
+    /// `HugeOutput`: about how many bytes its large output has ([`HUGE_OUTPUT_BYTES`] by
+    /// default). It is generated and sent in chunks, never held in memory whole.
+    pub huge_output_bytes: usize,
 }
 
 impl DeviceSpec {
@@ -66,6 +71,7 @@ impl DeviceSpec {
             enable_secret: Some(SIM_ENABLE_SECRET.to_string()),
             latency: Duration::ZERO,
             seed: seed_for(name),
+            huge_output_bytes: HUGE_OUTPUT_BYTES,
         }
     }
 
@@ -207,14 +213,19 @@ pub fn demo_specs() -> Vec<DeviceSpec> {
 }
 
 /// Whether `scenario` means something on `platform` (session-level scenarios and NTP apply
-/// everywhere; crypto ones on IOS/XE and ASA; CERM on IOS/XE; MAPI/CMS on WAAS).
+/// everywhere; crypto ones, including the huge `show crypto ipsec sa`, on IOS/XE and ASA;
+/// CERM on IOS/XE; MAPI/CMS on WAAS; a context change on the ASA).
 pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
     use Scenario::*;
     let fam = platform.family();
     match scenario {
         Healthy | NtpUnsynced | RefuseConnection | WrongCredentials | WrongEnableSecret
-        | NoPrompt | StallMidOutput => true,
-        IkePskMismatch | IkeAggressiveStuck | IpsecOneWay | PeerDown => fam != Platform::CiscoWaas,
+        | NoPrompt | StallMidOutput | Blackhole | BannerThenSilence | KbdInteractiveOnly
+        | DisconnectMidOutput | PagerStuck | Garbage | SlowDrip => true,
+        IkePskMismatch | IkeAggressiveStuck | IpsecOneWay | PeerDown | HugeOutput => {
+            fam != Platform::CiscoWaas
+        }
+        ContextChange => fam == Platform::CiscoAsa,
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
         AspExpiredVpnContext => fam == Platform::CiscoAsa,
         MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed

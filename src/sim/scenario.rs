@@ -49,6 +49,33 @@ pub enum Scenario {
     NoPrompt,
     /// Session: a command prints part of its output and then nothing more.
     StallMidOutput,
+    /// Transport: the TCP connection is accepted and held open, but no SSH identification
+    /// line is ever sent (a wedged sshd, a middlebox that black-holes the session).
+    Blackhole,
+    /// Transport: the SSH identification line arrives, then nothing (no KEXINIT), whatever
+    /// the client sends.
+    BannerThenSilence,
+    /// Auth: the device offers only `keyboard-interactive` (a password request is refused
+    /// with that method as the one that can continue) and asks `Password: ` there.
+    KbdInteractiveOnly,
+    /// Session: the TCP connection drops in the middle of the third `show` command's output
+    /// (half of it printed), without an SSH disconnect message: a reload, a reset.
+    DisconnectMidOutput,
+    /// Session: the paging-off command is rejected with the platform's invalid-input error
+    /// (a restricted parser view), so every output pages at 24 lines.
+    PagerStuck,
+    /// Output: show outputs carry ANSI colour codes, stray control bytes (BEL, NUL, SO/SI)
+    /// and invalid UTF-8 bytes; echo and prompt stay clean.
+    Garbage,
+    /// Output: `show crypto ipsec sa` prints a very large output (a VPN hub with thousands
+    /// of SAs; `DeviceSpec::huge_output_bytes`, 50 MB by default), streamed in chunks.
+    HugeOutput,
+    /// Session: after login, every byte of every reply (echo, output, prompt) arrives
+    /// 100 ms after the previous one.
+    SlowDrip,
+    /// ASA: the prompt changes after the first `show` command (`fw1# ` → `fw1/admin# `, as
+    /// after `changeto context admin` in multiple-context mode).
+    ContextChange,
 }
 
 impl Scenario {
@@ -73,6 +100,15 @@ impl Scenario {
         Scenario::WrongEnableSecret,
         Scenario::NoPrompt,
         Scenario::StallMidOutput,
+        Scenario::Blackhole,
+        Scenario::BannerThenSilence,
+        Scenario::KbdInteractiveOnly,
+        Scenario::DisconnectMidOutput,
+        Scenario::PagerStuck,
+        Scenario::Garbage,
+        Scenario::HugeOutput,
+        Scenario::SlowDrip,
+        Scenario::ContextChange,
     ];
 
     pub fn id(self) -> &'static str {
@@ -97,6 +133,15 @@ impl Scenario {
             Scenario::WrongEnableSecret => "wrong_enable_secret",
             Scenario::NoPrompt => "no_prompt",
             Scenario::StallMidOutput => "stall_mid_output",
+            Scenario::Blackhole => "blackhole",
+            Scenario::BannerThenSilence => "banner_then_silence",
+            Scenario::KbdInteractiveOnly => "kbd_interactive_only",
+            Scenario::DisconnectMidOutput => "disconnect_mid_output",
+            Scenario::PagerStuck => "pager_stuck",
+            Scenario::Garbage => "garbage",
+            Scenario::HugeOutput => "huge_output",
+            Scenario::SlowDrip => "slow_drip",
+            Scenario::ContextChange => "context_change",
         }
     }
 }

@@ -3,6 +3,14 @@
 //! keyboard-interactive), and plays the [`Device`] model on the shell channel, executing its
 //! [`Action`]s in order with tokio timers and russh flow control.
 //!
+//! Transport and authentication faults are played here: `Blackhole` accepts the TCP
+//! connection and never runs SSH on it (no identification line); `BannerThenSilence` sends
+//! the identification line and then nothing; both read and discard what the client sends
+//! until it hangs up. `KbdInteractiveOnly` offers only keyboard-interactive and turns a
+//! password request down as an unsupported method. `WrongCredentials` rejects everything.
+//! [`Action::Drop`] (`DisconnectMidOutput`) shuts the TCP connection down under the SSH
+//! session, so the client sees the stream end without an SSH disconnect message.
+//!
 //! Cost per device: one accept task; per connection, one session task (russh) and one
 //! channel task. Output goes through `ChannelWriteHalf::data_bytes`, which waits for the
 //! client's window, so a slow reader holds back the device instead of growing a buffer.
@@ -53,14 +61,21 @@ const SIM_KEX: &[russh::kex::Name] = &[
     russh::kex::EXTENSION_OPENSSH_STRICT_KEX_AS_SERVER,
 ];
 
-/// The server configuration of one device; `server_id` looks like the platform's.
-fn config(platform: Platform) -> russh::server::Config {
-    let id = match platform {
+/// The SSH identification line of a platform.
+fn server_id(platform: Platform) -> &'static str {
+    match platform {
         Platform::CiscoWaas => "SSH-2.0-OpenSSH_7.4",
         _ => "SSH-2.0-Cisco-1.25",
-    };
+    }
+}
+
+/// The server configuration of one device; `server_id` looks like the platform's.
+fn config(spec: &DeviceSpec) -> russh::server::Config {
+    let id = server_id(spec.platform);
     let mut methods = MethodSet::empty();
-    methods.push(MethodKind::Password);
+    if spec.scenario != Scenario::KbdInteractiveOnly {
+        methods.push(MethodKind::Password);
+    }
     methods.push(MethodKind::KeyboardInteractive);
     russh::server::Config {
         server_id: russh::SshId::Standard(Cow::Borrowed(id)),
@@ -88,20 +103,32 @@ pub async fn serve(listener: TcpListener, spec: Arc<DeviceSpec>, shutdown: Cance
         drop(listener);
         return;
     }
-    let config = Arc::new(config(spec.platform));
+    let config = Arc::new(config(&spec));
     loop {
         tokio::select! {
             biased;
             _ = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    tokio::spawn(connection(
-                        stream,
-                        config.clone(),
-                        spec.clone(),
-                        shutdown.clone(),
-                    ));
-                }
+                Ok((stream, _peer)) => match spec.scenario {
+                    Scenario::Blackhole => {
+                        tokio::spawn(hold(stream, None, shutdown.clone()));
+                    }
+                    Scenario::BannerThenSilence => {
+                        tokio::spawn(hold(
+                            stream,
+                            Some(server_id(spec.platform)),
+                            shutdown.clone(),
+                        ));
+                    }
+                    _ => {
+                        tokio::spawn(connection(
+                            stream,
+                            config.clone(),
+                            spec.clone(),
+                            shutdown.clone(),
+                        ));
+                    }
+                },
                 Err(e) => {
                     // e.g. EMFILE: back off instead of spinning.
                     tracing::warn!(device = %spec.name, error = %e, "sim accept failed");
@@ -112,6 +139,40 @@ pub async fn serve(listener: TcpListener, spec: Arc<DeviceSpec>, shutdown: Cance
     }
 }
 
+/// `Blackhole` (`id` = None) and `BannerThenSilence`: hold an accepted connection without
+/// running SSH: optionally send the identification line, then read and discard whatever
+/// arrives, answering nothing, until the client hangs up or the fleet shuts down.
+async fn hold(mut stream: TcpStream, id: Option<&'static str>, shutdown: CancellationToken) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if let Some(id) = id {
+        let line = format!("{id}\r\n");
+        let wrote = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = stream.write_all(line.as_bytes()) => r,
+        };
+        if wrote.is_err() {
+            return;
+        }
+    }
+    let mut buf = vec![0u8; 4096];
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = stream.read(&mut buf) => match r {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            },
+        }
+    }
+}
+
+/// A second handle on the connection's socket, to shut it down under the SSH session.
+fn split_killer(stream: TcpStream) -> std::io::Result<(TcpStream, std::net::TcpStream)> {
+    let std = stream.into_std()?;
+    let killer = std.try_clone()?;
+    Ok((TcpStream::from_std(std)?, killer))
+}
+
 async fn connection(
     stream: TcpStream,
     config: Arc<russh::server::Config>,
@@ -119,9 +180,18 @@ async fn connection(
     shutdown: CancellationToken,
 ) {
     let _ = stream.set_nodelay(true);
+    let (stream, killer) = match split_killer(stream) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(device = %spec.name, error = %e, "sim connection setup failed");
+            return;
+        }
+    };
+    let kill = CancellationToken::new();
     let handler = SimHandler {
         spec: spec.clone(),
         shutdown: shutdown.clone(),
+        kill: kill.clone(),
     };
     let session = match russh::server::run_stream(config, stream, handler).await {
         Ok(s) => s,
@@ -131,11 +201,17 @@ async fn connection(
         }
     };
     let handle = session.handle();
+    tokio::pin!(session);
     tokio::select! {
-        r = session => {
+        r = &mut session => {
             if let Err(e) = r {
                 tracing::debug!(device = %spec.name, error = %e, "sim session ended");
             }
+        }
+        _ = kill.cancelled() => {
+            // No SSH goodbye: the socket goes away under the session, which then ends on EOF.
+            let _ = killer.shutdown(std::net::Shutdown::Both);
+            let _ = tokio::time::timeout(Duration::from_secs(5), &mut session).await;
         }
         _ = shutdown.cancelled() => {
             let _ = handle
@@ -152,6 +228,8 @@ async fn connection(
 struct SimHandler {
     spec: Arc<DeviceSpec>,
     shutdown: CancellationToken,
+    /// Cancelled to drop the connection without an SSH goodbye ([`Action::Drop`]).
+    kill: CancellationToken,
 }
 
 impl SimHandler {
@@ -171,6 +249,10 @@ impl russh::server::Handler for SimHandler {
     type Error = russh::Error;
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        if self.spec.scenario == Scenario::KbdInteractiveOnly {
+            // Not an offered method: refused unchecked; the failure lists keyboard-interactive.
+            return Ok(Auth::UnsupportedMethod);
+        }
         Ok(self.check(user, password.as_bytes()))
     }
 
@@ -205,6 +287,7 @@ impl russh::server::Handler for SimHandler {
             session.handle(),
             self.spec.clone(),
             self.shutdown.clone(),
+            self.kill.clone(),
         ));
         Ok(())
     }
@@ -290,6 +373,7 @@ async fn run_channel(
     session: russh::server::Handle,
     spec: Arc<DeviceSpec>,
     shutdown: CancellationToken,
+    kill: CancellationToken,
 ) {
     let (rx, tx) = channel.split();
     let mut input = Input {
@@ -354,6 +438,13 @@ async fn run_channel(
                             "en".into(),
                         )
                         .await;
+                    return;
+                }
+                // The next chunk of a long output, generated only now that the previous one
+                // is on its way (the SSH window paces the device).
+                Action::Continue => queue.extend(device.resume()),
+                Action::Drop => {
+                    kill.cancel();
                     return;
                 }
             }

@@ -1,0 +1,562 @@
+//! Every way a device can fail, end to end: one simulated device (or a few) per fault over
+//! loopback SSH, swept by the real runner with the health playbook; each test asserts the
+//! outcome class, the failed stage and that the sweep ends within its deadline.
+//!
+//! Expected outcomes (where the brief left them open, the choice is documented at the test):
+//!
+//! | fault | poll status | stage | class |
+//! |---|---|---|---|
+//! | refused connection | failed | connect | unreachable |
+//! | blackhole (TCP accepted, no SSH banner) | failed | auth (handshake) | timeout |
+//! | SSH banner, then silence | failed | auth (handshake) | timeout |
+//! | wrong credentials | failed | auth | auth_failed |
+//! | keyboard-interactive only | polled | | |
+//! | wrong enable secret | failed | enable | auth_failed |
+//! | connection drops mid-output | failed | command | protocol (earlier commands ok) |
+//! | prompt never printed | failed | prompt | timeout |
+//! | stall mid-output | failed | command | timeout (the command recorded `timeout`) |
+//! | pager stuck (paging-off rejected) | polled, outputs equal a paging-off twin's | | |
+//! | garbage bytes in outputs | polled, records equal a clean twin's | | |
+//! | huge output | polled, the command `truncated`, raw ≤ `max_output_bytes` | | |
+//! | slow drip (1 byte / 100 ms) | failed | command | timeout (the command recorded `timeout`) |
+//! | ASA context change mid-session | polled, every command ok | | |
+//!
+//! Elapsed-time bounds are generous: the CI box has two loaded cores and these are debug
+//! builds doing real SSH crypto on both ends.
+
+use fleetpoll::cli::siminv;
+use fleetpoll::runner::{CommandStatus, DeviceReport, PollStatus, RunOptions, Runner};
+use fleetpoll::session::error::{ErrorClass, Stage};
+use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+use fleetpoll::Platform;
+use std::path::Path;
+use std::sync::{RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
+
+const HEALTH: &str = include_str!("../playbooks/health.yaml");
+/// The timeouts of most tests: a stuck stage fails in seconds.
+const TIMEOUTS: &str = "{connect: 2s, auth: 3s, prompt: 3s, enable: 3s, command: 5s, device: 60s}";
+
+fn spec(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
+    let mut s = DeviceSpec::new(name, platform, scenario);
+    s.latency = Duration::from_millis(1);
+    s
+}
+
+/// A healthy device that prints exactly what `of` prints when nothing goes wrong: same
+/// hostname, same seed, same login mode.
+fn twin(name: &str, of: &DeviceSpec) -> DeviceSpec {
+    let mut s = spec(name, of.platform, Scenario::Healthy);
+    s.hostname = of.hostname.clone();
+    s.seed = of.seed;
+    s.enable_secret = of.enable_secret.clone();
+    s
+}
+
+struct Sweep {
+    reports: Vec<DeviceReport>,
+    elapsed: Duration,
+}
+
+impl Sweep {
+    fn row(&self, name: &str) -> &DeviceReport {
+        match self.reports.iter().find(|d| d.device == name) {
+            Some(d) => d,
+            None => panic!("no report for {name}"),
+        }
+    }
+}
+
+/// Sweep `fleet` with the health playbook; `extra` is YAML added under `defaults:`.
+async fn sweep(fleet: &RunningFleet, timeouts: &str, extra: &str, concurrency: usize) -> Sweep {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path =
+        siminv::write_with(fleet, &dir.path().join("inv.yaml"), timeouts).expect("inventory");
+    if !extra.is_empty() {
+        let text = std::fs::read_to_string(&path).expect("read inventory");
+        let text = text.replacen("defaults:\n", &format!("defaults:\n{extra}"), 1);
+        std::fs::write(&path, text).expect("write inventory");
+    }
+    let inv = fleetpoll::inventory::load(&path).expect("load inventory");
+    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).expect("playbook");
+    let plan = fleetpoll::plan::from_parts(inv, pb, None).expect("plan");
+    let opts = RunOptions {
+        concurrency,
+        ..RunOptions::default()
+    };
+    let t0 = Instant::now();
+    let reports = Runner::new().run(&plan, &opts, |_| {}).await;
+    let elapsed = t0.elapsed();
+    assert_eq!(reports.len(), plan.hosts.len(), "one report per device");
+    Sweep { reports, elapsed }
+}
+
+async fn fleet(specs: Vec<DeviceSpec>) -> RunningFleet {
+    spawn_fleet(specs).await.expect("spawn fleet")
+}
+
+#[track_caller]
+fn assert_failed(d: &DeviceReport, stage: Stage, class: ErrorClass) {
+    assert_eq!(
+        d.poll_status,
+        PollStatus::Failed,
+        "{}: {:?}",
+        d.device,
+        d.error
+    );
+    assert_eq!(d.failed_stage, Some(stage), "{}: {:?}", d.device, d.error);
+    assert_eq!(d.error_class, Some(class), "{}: {:?}", d.device, d.error);
+}
+
+#[track_caller]
+fn assert_polled_clean(d: &DeviceReport) {
+    assert_eq!(
+        d.poll_status,
+        PollStatus::Polled,
+        "{}: {:?}",
+        d.device,
+        d.error
+    );
+    assert!(d.error_class.is_none(), "{}: {:?}", d.device, d.error);
+    assert!(
+        d.command_errors().is_empty(),
+        "{}: {:?}",
+        d.device,
+        d.command_errors()
+    );
+    assert!(!d.commands.is_empty(), "{}: no commands", d.device);
+}
+
+#[track_caller]
+fn assert_within(s: &Sweep, min: Duration, max: Duration) {
+    assert!(
+        s.elapsed >= min && s.elapsed < max,
+        "sweep took {:?}, expected {min:?}..{max:?}",
+        s.elapsed
+    );
+}
+
+/// Wall-clock times (and NTP timestamps) masked: the renderers derive `reference time`,
+/// `Configuration last modified` and `System restarted at` from the current time, so they
+/// differ between two devices polled a few milliseconds apart.
+fn mask_clock(s: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"[0-9A-F]{8}\.[0-9A-F]{8}|\d\d:\d\d:\d\d(?:\.\d{3})?").expect("regex")
+    });
+    re.replace_all(s, "<clock>").into_owned()
+}
+
+/// Assert that `d` got the same outputs, records and metrics as `t`, wall-clock stamps aside;
+/// name the first difference.
+#[track_caller]
+fn assert_same_outputs(d: &DeviceReport, t: &DeviceReport) {
+    assert_eq!(d.commands.len(), t.commands.len(), "{}", d.device);
+    for (c, ct) in d.commands.iter().zip(&t.commands) {
+        assert_eq!(c.command, ct.command, "{}", d.device);
+        assert_eq!(c.status, ct.status, "{}: {}", d.device, c.command);
+        let a = mask_clock(c.raw.as_deref().unwrap_or(""));
+        let b = mask_clock(ct.raw.as_deref().unwrap_or(""));
+        if a != b {
+            let (n, (la, lb)) = a
+                .lines()
+                .chain(std::iter::repeat("<end>"))
+                .zip(b.lines().chain(std::iter::repeat("<end>")))
+                .enumerate()
+                .find(|(_, (x, y))| x != y)
+                .unwrap_or((0, ("?", "?")));
+            panic!(
+                "{}: `{}` differs from its twin's at line {}:\n  got  {la:?}\n  twin {lb:?}",
+                d.device,
+                c.command,
+                n + 1
+            );
+        }
+        assert_eq!(
+            mask_clock(&serde_json::to_string(&c.record).unwrap_or_default()),
+            mask_clock(&serde_json::to_string(&ct.record).unwrap_or_default()),
+            "{}: {}",
+            d.device,
+            c.command
+        );
+    }
+    assert_eq!(d.metrics, t.metrics, "{}", d.device);
+}
+
+/// Tests take this lock shared; the huge-output test takes it alone, so its memory and
+/// time are its own.
+static EXCLUSIVE: RwLock<()> = RwLock::new(());
+
+fn shared() -> RwLockReadGuard<'static, ()> {
+    EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_connection_is_unreachable_at_connect() {
+    let _g = shared();
+    let f = fleet(vec![spec(
+        "gone",
+        Platform::CiscoIos,
+        Scenario::RefuseConnection,
+    )])
+    .await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    assert_failed(sw.row("gone"), Stage::Connect, ErrorClass::Unreachable);
+    assert!(sw.row("gone").commands.is_empty());
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(5));
+    f.shutdown().await;
+}
+
+/// The client's SSH handshake (`auth` stage: handshake and authentication share the auth
+/// timeout) never gets an identification line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blackhole_times_out_in_the_handshake() {
+    let _g = shared();
+    let f = fleet(vec![spec("hole", Platform::CiscoAsa, Scenario::Blackhole)]).await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    let d = sw.row("hole");
+    assert_failed(d, Stage::Auth, ErrorClass::Timeout);
+    assert!(d.commands.is_empty());
+    // auth timeout 3 s, then nothing else to wait for.
+    assert_within(&sw, Duration::from_millis(2900), Duration::from_secs(10));
+    f.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn banner_then_silence_times_out_in_the_handshake() {
+    let _g = shared();
+    let f = fleet(vec![spec(
+        "mute",
+        Platform::CiscoWaas,
+        Scenario::BannerThenSilence,
+    )])
+    .await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    let d = sw.row("mute");
+    assert_failed(d, Stage::Auth, ErrorClass::Timeout);
+    assert!(d.commands.is_empty());
+    assert_within(&sw, Duration::from_millis(2900), Duration::from_secs(10));
+    f.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_credentials_fail_auth() {
+    let _g = shared();
+    let f = fleet(vec![spec(
+        "badpw",
+        Platform::CiscoAsa,
+        Scenario::WrongCredentials,
+    )])
+    .await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    assert_failed(sw.row("badpw"), Stage::Auth, ErrorClass::AuthFailed);
+    // Rejections are answered at once: no timeout is involved.
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(5));
+    f.shutdown().await;
+}
+
+/// Password auth is turned down with keyboard-interactive as the method that can continue;
+/// the client answers its `Password: ` prompt with the inventory password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_interactive_only_logs_in_with_the_password() {
+    let _g = shared();
+    let f = fleet(vec![
+        spec("kbd-rtr", Platform::CiscoIos, Scenario::KbdInteractiveOnly),
+        spec("kbd-asa", Platform::CiscoAsa, Scenario::KbdInteractiveOnly),
+        spec("kbd-wae", Platform::CiscoWaas, Scenario::KbdInteractiveOnly),
+    ])
+    .await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    for name in ["kbd-rtr", "kbd-asa", "kbd-wae"] {
+        assert_polled_clean(sw.row(name));
+    }
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(20));
+    f.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_enable_secret_fails_enable() {
+    let _g = shared();
+    let f = fleet(vec![
+        spec("en-rtr", Platform::CiscoIos, Scenario::WrongEnableSecret),
+        spec("en-asa", Platform::CiscoAsa, Scenario::WrongEnableSecret),
+    ])
+    .await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    for name in ["en-rtr", "en-asa"] {
+        let d = sw.row(name);
+        assert_failed(d, Stage::Enable, ErrorClass::AuthFailed);
+        assert!(d.commands.is_empty());
+    }
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(10));
+    f.shutdown().await;
+}
+
+/// The TCP connection goes away in the middle of the third show command's output: the
+/// device fails at `command` with `protocol` (connection closed), the two commands before it
+/// are recorded with their parsed records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnect_mid_output_fails_the_command_and_keeps_earlier_ones() {
+    let _g = shared();
+    let f = fleet(vec![
+        spec("cut-rtr", Platform::CiscoIos, Scenario::DisconnectMidOutput),
+        spec("cut-asa", Platform::CiscoAsa, Scenario::DisconnectMidOutput),
+        spec(
+            "cut-wae",
+            Platform::CiscoWaas,
+            Scenario::DisconnectMidOutput,
+        ),
+    ])
+    .await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    for name in ["cut-rtr", "cut-asa", "cut-wae"] {
+        let d = sw.row(name);
+        assert_failed(d, Stage::Command, ErrorClass::Protocol);
+        assert_eq!(
+            d.commands.len(),
+            fleetpoll::sim::device::SHOWS_BEFORE_DISCONNECT,
+            "{name}: {:?}",
+            d.commands
+        );
+        for c in &d.commands {
+            assert_eq!(
+                c.status,
+                CommandStatus::Ok,
+                "{name}: {}: {:?}",
+                c.command,
+                c.error
+            );
+            assert!(c.record.is_some());
+        }
+    }
+    // No timeout is involved: the end of the stream is seen at once.
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(10));
+    f.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_prompt_times_out_at_prompt() {
+    let _g = shared();
+    let f = fleet(vec![spec("np", Platform::CiscoIos, Scenario::NoPrompt)]).await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    assert_failed(sw.row("np"), Stage::Prompt, ErrorClass::Timeout);
+    assert_within(&sw, Duration::from_millis(2900), Duration::from_secs(10));
+    f.shutdown().await;
+}
+
+/// Half an output, then silence: the command times out (5 s), the resync Enter gets no
+/// prompt back (3 s), the device fails at `command` with `timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stall_mid_output_times_out_the_command() {
+    let _g = shared();
+    let f = fleet(vec![spec(
+        "stall",
+        Platform::CiscoWaas,
+        Scenario::StallMidOutput,
+    )])
+    .await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    let d = sw.row("stall");
+    assert_failed(d, Stage::Command, ErrorClass::Timeout);
+    assert_eq!(d.command_errors(), ["show version=timeout"]);
+    assert_within(&sw, Duration::from_millis(7900), Duration::from_secs(20));
+    f.shutdown().await;
+}
+
+/// Paging cannot be turned off: the client answers every pager (24-line pages) and gets the
+/// same complete, clean outputs and records as a device with paging off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pager_stuck_outputs_equal_a_paging_off_twin() {
+    let _g = shared();
+    let mut specs = Vec::new();
+    for (name, p) in [
+        ("pg-rtr", Platform::CiscoIos),
+        ("pg-xe", Platform::CiscoXe),
+        ("pg-asa", Platform::CiscoAsa),
+        ("pg-wae", Platform::CiscoWaas),
+    ] {
+        let s = spec(name, p, Scenario::PagerStuck);
+        specs.push(twin(&format!("{name}-twin"), &s));
+        specs.push(s);
+    }
+    let f = fleet(specs).await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    for name in ["pg-rtr", "pg-xe", "pg-asa", "pg-wae"] {
+        let d = sw.row(name);
+        let t = sw.row(&format!("{name}-twin"));
+        assert_polled_clean(d);
+        assert_polled_clean(t);
+        assert_same_outputs(d, t);
+        // The outputs are long enough to have paged.
+        assert!(
+            d.commands
+                .iter()
+                .any(|c| c.raw.as_deref().is_some_and(|r| r.lines().count() > 24)),
+            "{name}: no output longer than a page"
+        );
+    }
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(30));
+    f.shutdown().await;
+}
+
+/// ANSI colours, control bytes and invalid UTF-8 in every show output: the device is polled,
+/// every record parses and equals a clean twin's; the bytes that were not UTF-8 are U+FFFD.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_outputs_parse_like_a_clean_twin() {
+    let _g = shared();
+    let mut specs = Vec::new();
+    for (name, p) in [
+        ("gb-rtr", Platform::CiscoIos),
+        ("gb-xe", Platform::CiscoXe),
+        ("gb-asa", Platform::CiscoAsa),
+        ("gb-wae", Platform::CiscoWaas),
+    ] {
+        let s = spec(name, p, Scenario::Garbage);
+        specs.push(twin(&format!("{name}-twin"), &s));
+        specs.push(s);
+    }
+    let f = fleet(specs).await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    for name in ["gb-rtr", "gb-xe", "gb-asa", "gb-wae"] {
+        let d = sw.row(name);
+        let t = sw.row(&format!("{name}-twin"));
+        assert_polled_clean(d);
+        assert_polled_clean(t);
+        // The twin's outputs with the device's Latin-1 free text as the client must see it.
+        let mut expected = t.clone();
+        for c in &mut expected.commands {
+            let mut raw = c.raw.clone().unwrap_or_default();
+            for (needle, latin1) in fleetpoll::sim::device::LATIN1 {
+                raw = raw.replace(
+                    &*String::from_utf8_lossy(needle),
+                    &String::from_utf8_lossy(latin1),
+                );
+            }
+            c.raw = Some(raw);
+        }
+        let mut replaced = false;
+        for c in &d.commands {
+            let raw = c.raw.as_deref().unwrap_or("");
+            assert!(
+                !raw.chars()
+                    .any(|ch| ch.is_control() && ch != '\n' && ch != '\t'),
+                "{name}: {}: control characters left in {raw:?}",
+                c.command
+            );
+            replaced |= raw.contains('\u{FFFD}');
+        }
+        assert_same_outputs(d, &expected);
+        assert!(replaced, "{name}: no U+FFFD in any output");
+    }
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(30));
+    f.shutdown().await;
+}
+
+/// Size of the huge output: big enough that holding it whole anywhere would show in the
+/// process's peak memory.
+const HUGE: usize = 48_000_000;
+
+/// 48 MB of `show crypto ipsec sa` against a 1 MiB `max_output_bytes`: the command is
+/// flagged `truncated`, its stored output is at most the cap, the device is polled, and the
+/// process's peak memory grows far less than the output's size (neither the simulator nor
+/// the client holds it whole).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_output_is_truncated_at_the_cap_in_bounded_memory() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let hwm_before = peak_rss_kib();
+    let mut s = spec("hub", Platform::CiscoIos, Scenario::HugeOutput);
+    s.huge_output_bytes = HUGE;
+    let mut a = spec("hub-asa", Platform::CiscoAsa, Scenario::HugeOutput);
+    a.huge_output_bytes = HUGE / 4;
+    let f = fleet(vec![s, a]).await;
+    let cap: usize = 1 << 20;
+    let sw = sweep(
+        &f,
+        "{connect: 2s, auth: 3s, prompt: 3s, enable: 3s, command: 90s, device: 120s}",
+        &format!("  max_output_bytes: {cap}\n"),
+        8,
+    )
+    .await;
+    for name in ["hub", "hub-asa"] {
+        let d = sw.row(name);
+        assert_eq!(d.poll_status, PollStatus::Polled, "{name}: {:?}", d.error);
+        let c = d
+            .commands
+            .iter()
+            .find(|c| c.command == "show crypto ipsec sa")
+            .expect("ipsec command");
+        assert!(c.truncated, "{name}");
+        let raw = c.raw.as_deref().unwrap_or("");
+        assert!(raw.len() <= cap, "{name}: {} bytes kept", raw.len());
+        assert!(raw.len() > cap / 2, "{name}: only {} bytes kept", raw.len());
+        // A truncated output still parses (the SAs read before the cut).
+        assert_eq!(c.status, CommandStatus::Ok, "{name}: {:?}", c.error);
+        for c in d
+            .commands
+            .iter()
+            .filter(|c| c.command != "show crypto ipsec sa")
+        {
+            assert_eq!(c.status, CommandStatus::Ok, "{name}: {}", c.command);
+            assert!(!c.truncated, "{name}: {}", c.command);
+        }
+    }
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(100));
+    if let (Some(before), Some(after)) = (hwm_before, peak_rss_kib()) {
+        let grew = after.saturating_sub(before) * 1024;
+        assert!(
+            grew < HUGE * 2 / 3,
+            "peak memory grew by {grew} bytes for a {HUGE}-byte output"
+        );
+    }
+    f.shutdown().await;
+}
+
+/// The process's peak resident memory (Linux), in KiB.
+fn peak_rss_kib() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// One byte every 100 ms after login: `terminal length 0` still completes (about 2.5 s of
+/// echo and prompt, under the 5 s command timeout), `show version` does not; its timeout is
+/// recorded, the resync Enter gets no prompt within 3 s, and the device fails at `command`
+/// with `timeout`, long before its 60 s deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_drip_times_out_commands_within_the_device_deadline() {
+    let _g = shared();
+    let mut s = spec("drip", Platform::CiscoIos, Scenario::SlowDrip);
+    // Privileged at login: the enable dialogue would drip for ~2.5 s against a 3 s timeout.
+    s.enable_secret = None;
+    let f = fleet(vec![s]).await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    let d = sw.row("drip");
+    assert_failed(d, Stage::Command, ErrorClass::Timeout);
+    assert!(
+        d.command_errors().iter().any(|e| e.ends_with("=timeout")),
+        "{:?}",
+        d.command_errors()
+    );
+    assert_eq!(d.commands[0].status, CommandStatus::Timeout);
+    // paging ~2.5 s + command 5 s + resync 3 s.
+    assert!(d.duration_ms < 30_000, "{} ms", d.duration_ms);
+    assert_within(&sw, Duration::from_secs(8), Duration::from_secs(30));
+    f.shutdown().await;
+}
+
+/// `fw1# ` becomes `fw1/admin# ` from the end of the first show output on: the client
+/// follows the context and every command is ok.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_change_keeps_polling() {
+    let _g = shared();
+    let s = spec("fw1", Platform::CiscoAsa, Scenario::ContextChange);
+    let t = twin("fw1-twin", &s);
+    let f = fleet(vec![s, t]).await;
+    let sw = sweep(&f, TIMEOUTS, "", 8).await;
+    let d = sw.row("fw1");
+    assert_polled_clean(d);
+    assert!(d.commands.iter().all(|c| c.status == CommandStatus::Ok));
+    assert_same_outputs(d, sw.row("fw1-twin"));
+    assert_within(&sw, Duration::ZERO, Duration::from_secs(15));
+    f.shutdown().await;
+}
