@@ -30,8 +30,8 @@ use fleetpoll::session::error::{ErrorClass, Stage};
 use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
 use fleetpoll::Platform;
 use std::path::Path;
-use std::sync::{RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
+use tokio::sync::{RwLock, RwLockReadGuard};
 
 const HEALTH: &str = include_str!("../playbooks/health.yaml");
 /// The timeouts of most tests: a stuck stage fails in seconds.
@@ -185,15 +185,15 @@ fn assert_same_outputs(d: &DeviceReport, t: &DeviceReport) {
 
 /// Tests take this lock shared; the huge-output test takes it alone, so its memory and
 /// time are its own.
-static EXCLUSIVE: RwLock<()> = RwLock::new(());
+static EXCLUSIVE: RwLock<()> = RwLock::const_new(());
 
-fn shared() -> RwLockReadGuard<'static, ()> {
-    EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner())
+async fn shared() -> RwLockReadGuard<'static, ()> {
+    EXCLUSIVE.read().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_connection_is_unreachable_at_connect() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![spec(
         "gone",
         Platform::CiscoIos,
@@ -211,7 +211,7 @@ async fn refused_connection_is_unreachable_at_connect() {
 /// timeout) never gets an identification line.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blackhole_times_out_in_the_handshake() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![spec("hole", Platform::CiscoAsa, Scenario::Blackhole)]).await;
     let sw = sweep(&f, TIMEOUTS, "", 8).await;
     let d = sw.row("hole");
@@ -224,7 +224,7 @@ async fn blackhole_times_out_in_the_handshake() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn banner_then_silence_times_out_in_the_handshake() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![spec(
         "mute",
         Platform::CiscoWaas,
@@ -241,7 +241,7 @@ async fn banner_then_silence_times_out_in_the_handshake() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_credentials_fail_auth() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![spec(
         "badpw",
         Platform::CiscoAsa,
@@ -259,7 +259,7 @@ async fn wrong_credentials_fail_auth() {
 /// the client answers its `Password: ` prompt with the inventory password.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_interactive_only_logs_in_with_the_password() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![
         spec("kbd-rtr", Platform::CiscoIos, Scenario::KbdInteractiveOnly),
         spec("kbd-asa", Platform::CiscoAsa, Scenario::KbdInteractiveOnly),
@@ -276,7 +276,7 @@ async fn keyboard_interactive_only_logs_in_with_the_password() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_enable_secret_fails_enable() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![
         spec("en-rtr", Platform::CiscoIos, Scenario::WrongEnableSecret),
         spec("en-asa", Platform::CiscoAsa, Scenario::WrongEnableSecret),
@@ -297,7 +297,7 @@ async fn wrong_enable_secret_fails_enable() {
 /// are recorded with their parsed records.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disconnect_mid_output_fails_the_command_and_keeps_earlier_ones() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![
         spec("cut-rtr", Platform::CiscoIos, Scenario::DisconnectMidOutput),
         spec("cut-asa", Platform::CiscoAsa, Scenario::DisconnectMidOutput),
@@ -336,7 +336,7 @@ async fn disconnect_mid_output_fails_the_command_and_keeps_earlier_ones() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_prompt_times_out_at_prompt() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![spec("np", Platform::CiscoIos, Scenario::NoPrompt)]).await;
     let sw = sweep(&f, TIMEOUTS, "", 8).await;
     assert_failed(sw.row("np"), Stage::Prompt, ErrorClass::Timeout);
@@ -348,7 +348,7 @@ async fn no_prompt_times_out_at_prompt() {
 /// prompt back (3 s), the device fails at `command` with `timeout`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stall_mid_output_times_out_the_command() {
-    let _g = shared();
+    let _g = shared().await;
     let f = fleet(vec![spec(
         "stall",
         Platform::CiscoWaas,
@@ -367,7 +367,7 @@ async fn stall_mid_output_times_out_the_command() {
 /// same complete, clean outputs and records as a device with paging off.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pager_stuck_outputs_equal_a_paging_off_twin() {
-    let _g = shared();
+    let _g = shared().await;
     let mut specs = Vec::new();
     for (name, p) in [
         ("pg-rtr", Platform::CiscoIos),
@@ -403,7 +403,7 @@ async fn pager_stuck_outputs_equal_a_paging_off_twin() {
 /// every record parses and equals a clean twin's; the bytes that were not UTF-8 are U+FFFD.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_outputs_parse_like_a_clean_twin() {
-    let _g = shared();
+    let _g = shared().await;
     let mut specs = Vec::new();
     for (name, p) in [
         ("gb-rtr", Platform::CiscoIos),
@@ -462,7 +462,7 @@ const HUGE: usize = 48_000_000;
 /// the client holds it whole).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn huge_output_is_truncated_at_the_cap_in_bounded_memory() {
-    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let _g = EXCLUSIVE.write().await;
     let hwm_before = peak_rss_kib();
     let mut s = spec("hub", Platform::CiscoIos, Scenario::HugeOutput);
     s.huge_output_bytes = HUGE;
@@ -524,7 +524,7 @@ fn peak_rss_kib() -> Option<usize> {
 /// with `timeout`, long before its 60 s deadline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_drip_times_out_commands_within_the_device_deadline() {
-    let _g = shared();
+    let _g = shared().await;
     let mut s = spec("drip", Platform::CiscoIos, Scenario::SlowDrip);
     // Privileged at login: the enable dialogue would drip for ~2.5 s against a 3 s timeout.
     s.enable_secret = None;
@@ -548,7 +548,7 @@ async fn slow_drip_times_out_commands_within_the_device_deadline() {
 /// follows the context and every command is ok.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn context_change_keeps_polling() {
-    let _g = shared();
+    let _g = shared().await;
     let s = spec("fw1", Platform::CiscoAsa, Scenario::ContextChange);
     let t = twin("fw1-twin", &s);
     let f = fleet(vec![s, t]).await;
@@ -558,5 +558,116 @@ async fn context_change_keeps_polling() {
     assert!(d.commands.iter().all(|c| c.status == CommandStatus::Ok));
     assert_same_outputs(d, sw.row("fw1-twin"));
     assert_within(&sw, Duration::ZERO, Duration::from_secs(15));
+    f.shutdown().await;
+}
+
+/// How a fault's device must end.
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    Polled,
+    Failed(Stage, ErrorClass),
+}
+
+/// The outcome of each fault scenario under [`TIMEOUTS`] (what the tests above assert one by
+/// one).
+fn expected(scenario: Scenario) -> Option<Outcome> {
+    use ErrorClass::*;
+    use Outcome::*;
+    Some(match scenario {
+        Scenario::RefuseConnection => Failed(Stage::Connect, Unreachable),
+        Scenario::Blackhole | Scenario::BannerThenSilence => Failed(Stage::Auth, Timeout),
+        Scenario::WrongCredentials => Failed(Stage::Auth, AuthFailed),
+        Scenario::WrongEnableSecret => Failed(Stage::Enable, AuthFailed),
+        Scenario::NoPrompt => Failed(Stage::Prompt, Timeout),
+        Scenario::StallMidOutput | Scenario::SlowDrip => Failed(Stage::Command, Timeout),
+        Scenario::DisconnectMidOutput => Failed(Stage::Command, Protocol),
+        Scenario::KbdInteractiveOnly
+        | Scenario::PagerStuck
+        | Scenario::Garbage
+        | Scenario::HugeOutput
+        | Scenario::ContextChange => Polled,
+        _ => return None,
+    })
+}
+
+/// Every fault at once among healthy devices, eight sessions at a time: exactly one report
+/// per device, the healthy devices polled cleanly, and each fault ending as it does alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mixed_fleet_every_fault_at_once() {
+    let _g = shared().await;
+    let platforms = [
+        Platform::CiscoIos,
+        Platform::CiscoAsa,
+        Platform::CiscoWaas,
+        Platform::CiscoXe,
+    ];
+    let mut specs = Vec::new();
+    let mut i = 0usize;
+    for &scenario in Scenario::ALL {
+        if expected(scenario).is_none() {
+            continue;
+        }
+        // Rotate platforms over the faults, skipping those a fault does not apply to.
+        let platform = (0..platforms.len())
+            .map(|k| platforms[(i + k) % platforms.len()])
+            .find(|p| fleetpoll::sim::applies_to(scenario, *p))
+            .expect("an applicable platform");
+        i += 1;
+        let mut s = spec(&format!("f-{scenario}"), platform, scenario);
+        if scenario == Scenario::SlowDrip {
+            s.enable_secret = None;
+        }
+        // Four times the cap, small enough to stream within the command timeout while
+        // seventeen other sessions share the two cores.
+        s.huge_output_bytes = 4 << 20;
+        specs.push(s);
+    }
+    let faults = specs.len();
+    assert!(faults >= 14, "{faults} faults");
+    for (k, &p) in platforms.iter().chain(platforms.iter()).enumerate() {
+        let mut s = spec(&format!("ok-{k}"), p, Scenario::Healthy);
+        if k % 3 == 2 {
+            s.enable_secret = None;
+        }
+        specs.push(s);
+    }
+    let f = fleet(specs.clone()).await;
+    let sw = sweep(&f, TIMEOUTS, "  max_output_bytes: 1048576\n", 8).await;
+
+    let mut names: Vec<&str> = sw.reports.iter().map(|r| r.device.as_str()).collect();
+    assert_eq!(names.len(), specs.len());
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), specs.len(), "a device reported twice");
+    for (r, s) in sw.reports.iter().zip(&specs) {
+        assert_eq!(r.device, s.name, "inventory order");
+    }
+
+    for s in &specs {
+        let d = sw.row(&s.name);
+        match expected(s.scenario) {
+            None => assert_polled_clean(d),
+            Some(Outcome::Failed(stage, class)) => assert_failed(d, stage, class),
+            Some(Outcome::Polled) if s.scenario == Scenario::HugeOutput => {
+                assert_eq!(
+                    d.poll_status,
+                    PollStatus::Polled,
+                    "{}: {:?}",
+                    d.device,
+                    d.error
+                );
+                assert!(d.commands.iter().any(|c| c.truncated), "{}", d.device);
+            }
+            Some(Outcome::Polled) => assert_polled_clean(d),
+        }
+    }
+    // The slowest device (slow drip: ~2.5 s paging, 5 s command timeout, 3 s resync) and the
+    // 3 s handshake and prompt timeouts, eight at a time.
+    assert_within(&sw, Duration::from_secs(8), Duration::from_secs(60));
+    eprintln!(
+        "mixed fleet of {} devices swept in {:?}",
+        specs.len(),
+        sw.elapsed
+    );
     f.shutdown().await;
 }

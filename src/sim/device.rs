@@ -1286,4 +1286,241 @@ mod tests {
         );
         assert!(crlf_lines("").is_empty());
     }
+
+    /// Everything sent as raw bytes, following [`Action::Continue`] through `resume`; also
+    /// returns the largest single send and whether the last action was a drop.
+    fn drain(d: &mut Device, mut actions: Vec<Action>) -> (Vec<u8>, usize, bool) {
+        let mut bytes = Vec::new();
+        let mut largest = 0;
+        let mut dropped = false;
+        loop {
+            let mut more = false;
+            for a in actions {
+                match a {
+                    Action::Send(b) => {
+                        largest = largest.max(b.len());
+                        bytes.extend_from_slice(&b);
+                    }
+                    Action::Continue => more = true,
+                    Action::Drop => dropped = true,
+                    Action::Delay(_) | Action::Close => {}
+                }
+            }
+            if !more {
+                return (bytes, largest, dropped);
+            }
+            actions = d.resume();
+        }
+    }
+
+    fn paging_off(p: Platform) -> &'static [u8] {
+        if p == Platform::CiscoAsa {
+            b"terminal pager 0\n"
+        } else {
+            b"terminal length 0\n"
+        }
+    }
+
+    /// What a terminal shows of `bytes`: escape sequences and control bytes (but LF) dropped.
+    fn visible(bytes: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+                i += 2;
+                while i < bytes.len() && !(0x40..=0x7e).contains(&bytes[i]) {
+                    i += 1;
+                }
+            } else if b == b'\n' || b >= 0x20 {
+                v.push(b);
+            }
+            i += 1;
+        }
+        v
+    }
+
+    #[test]
+    fn pager_stuck_rejects_paging_off_and_keeps_paging() {
+        let mut d = started(Platform::CiscoIos, Scenario::PagerStuck, None);
+        let out = sent(&d.input(b"terminal length 0\n"));
+        assert_eq!(
+            out,
+            format!(
+                "terminal length 0\r\n{}^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1#",
+                " ".repeat(3 + 9)
+            )
+        );
+        assert_eq!(d.page_length(), DEFAULT_PAGE_LENGTH);
+        let out = feed_output(&mut d, 30);
+        assert!(out.ends_with("line 23\r\n --More-- "), "{out:?}");
+
+        let mut d = started(Platform::CiscoAsa, Scenario::PagerStuck, None);
+        for cmd in ["terminal pager 0\n", "terminal pager lines 0\n"] {
+            let out = sent(&d.input(cmd.as_bytes()));
+            assert!(
+                out.contains("ERROR: % Invalid input detected at '^' marker."),
+                "{out:?}"
+            );
+        }
+        assert_eq!(d.page_length(), DEFAULT_PAGE_LENGTH);
+        let out = feed_output(&mut d, 30);
+        assert!(out.ends_with("<--- More --->"), "{out:?}");
+    }
+
+    #[test]
+    fn garbage_colours_control_bytes_and_latin1_in_show_outputs_only() {
+        for p in [Platform::CiscoIos, Platform::CiscoAsa, Platform::CiscoWaas] {
+            let mut d = started(p, Scenario::Garbage, None);
+            d.input(paging_off(p));
+            let (raw, _, _) = {
+                let a = d.input(b"show version\n");
+                drain(&mut d, a)
+            };
+            assert!(raw.windows(2).any(|w| w == b"\x1b["), "{p}: no ANSI");
+            assert!(
+                raw.contains(&0x07) && raw.contains(&0x00),
+                "{p}: no BEL/NUL"
+            );
+            assert!(std::str::from_utf8(&raw).is_err(), "{p}: all valid UTF-8");
+            let prompt = prompt(p, "R1", true);
+            // The echo and the prompt are clean.
+            assert!(raw.starts_with(b"show version\r\n"), "{p}");
+            assert!(raw.ends_with(prompt.as_bytes()), "{p}");
+            // What a terminal shows is the rendered text, Latin-1 free text aside.
+            let ctx = RenderCtx {
+                platform: p,
+                scenario: Scenario::Garbage,
+                hostname: "R1",
+                seed: 7,
+            };
+            let Some(text) = render::render(&ctx, "show version") else {
+                panic!("no show version on {p}");
+            };
+            let mut want: Vec<u8> = format!("show version\r\n{}", text.replace('\n', "\r\n"))
+                .into_bytes()
+                .into_iter()
+                .filter(|b| *b != b'\r')
+                .collect();
+            for (needle, latin1) in LATIN1 {
+                if let Some(at) = want.windows(needle.len()).position(|w| w == *needle) {
+                    want.splice(at..at + needle.len(), latin1.iter().copied());
+                }
+            }
+            want.extend_from_slice(prompt.as_bytes());
+            assert_eq!(
+                String::from_utf8_lossy(&visible(&raw)),
+                String::from_utf8_lossy(&want),
+                "{p}"
+            );
+        }
+        // Built-in commands are not garbled.
+        let mut d = started(Platform::CiscoIos, Scenario::Garbage, None);
+        assert_eq!(
+            sent(&d.input(b"terminal length 0\n")),
+            "terminal length 0\r\nR1#"
+        );
+    }
+
+    #[test]
+    fn huge_output_streams_in_bounded_chunks() {
+        for p in [Platform::CiscoIos, Platform::CiscoAsa] {
+            let mut d = started(p, Scenario::HugeOutput, None);
+            d.input(paging_off(p));
+            let first = d.input(b"show crypto ipsec sa\n");
+            assert_eq!(first.last(), Some(&Action::Continue), "{p}: not streamed");
+            // Typed while streaming: ignored by the model (the adapter holds typeahead).
+            assert!(d.input(b"show version\n").is_empty());
+            let (raw, largest, dropped) = drain(&mut d, first);
+            assert!(!dropped);
+            // A chunk is at most CHUNK_BYTES plus the line that crossed the limit.
+            assert!(
+                largest < CHUNK_BYTES + 512,
+                "{p}: a send of {largest} bytes"
+            );
+            let text = String::from_utf8_lossy(&raw);
+            let prompt = prompt(p, "R1", true);
+            assert!(text.ends_with(&format!("\r\n{prompt}")), "{p}");
+            // About the configured size (200 kB), overshooting by at most one rendering.
+            assert!(
+                raw.len() >= 200_000 && raw.len() < 230_000,
+                "{p}: {}",
+                raw.len()
+            );
+            // One interface header, then SA blocks of many peers.
+            assert_eq!(text.matches("interface:").count(), 1, "{p}");
+            let peers: std::collections::BTreeSet<&str> = text
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("current_peer"))
+                .collect();
+            assert!(peers.len() > 20, "{p}: {} peers", peers.len());
+            // Other commands are normal, and so is the prompt after the huge output.
+            let out = sent(&d.input(b"show version\n"));
+            assert!(out.ends_with(&prompt) && out.len() < 10_000, "{p}");
+        }
+        // With paging on, the huge output pages like any other (one screen at a time).
+        let mut d = started(Platform::CiscoIos, Scenario::HugeOutput, None);
+        let out = sent(&d.input(b"show crypto ipsec sa\n"));
+        assert!(out.ends_with(" --More-- "), "{out:?}");
+        assert_eq!(out.matches("\r\n").count(), 1 + 23);
+        let out = sent(&d.input(b"q"));
+        assert!(out.ends_with("R1#"));
+    }
+
+    #[test]
+    fn slow_drip_sends_each_reply_byte_alone_after_login() {
+        let mut d = Device::new(&spec(Platform::CiscoIos, Scenario::SlowDrip, None));
+        // Banner and first prompt arrive as usual.
+        let a = d.start();
+        assert!(a.len() <= 3, "{a:?}");
+        let a = d.input(b"\n");
+        let reply = "\r\nR1#";
+        assert_eq!(a.len(), 2 * reply.len());
+        for (pair, b) in a.chunks(2).zip(reply.bytes()) {
+            assert_eq!(pair[0], Action::Delay(SLOW_DRIP_INTERVAL));
+            assert_eq!(pair[1], Action::Send(vec![b]));
+        }
+    }
+
+    #[test]
+    fn disconnect_mid_output_cuts_the_third_show_command() {
+        let mut d = started(Platform::CiscoWaas, Scenario::DisconnectMidOutput, None);
+        d.input(b"terminal length 0\n");
+        for _ in 0..SHOWS_BEFORE_DISCONNECT {
+            let out = sent(&d.input(b"show version\n"));
+            assert!(out.ends_with("R1#"), "{out:?}");
+        }
+        let a = d.input(b"show version\n");
+        assert_eq!(a.last(), Some(&Action::Drop));
+        assert!(a.contains(&Action::Delay(DROP_AFTER)));
+        let out = sent(&a);
+        assert!(!out.ends_with("R1#"));
+        let full = {
+            let mut t = started(Platform::CiscoWaas, Scenario::Healthy, None);
+            t.input(b"terminal length 0\n");
+            sent(&t.input(b"show version\n"))
+        };
+        assert!(
+            full.starts_with(&out) && out.len() < full.len() * 3 / 4,
+            "{out:?}"
+        );
+        assert!(d.is_closed());
+        assert!(d.input(b"\n").is_empty());
+    }
+
+    #[test]
+    fn context_change_after_the_first_show_command() {
+        let mut d = started(Platform::CiscoAsa, Scenario::ContextChange, None);
+        assert_eq!(
+            sent(&d.input(b"terminal pager 0\n")),
+            "terminal pager 0\r\nR1# "
+        );
+        let out = sent(&d.input(b"show version\n"));
+        assert!(out.ends_with("\r\nR1/admin# "), "{out:?}");
+        assert_eq!(sent(&d.input(b"\n")), "\r\nR1/admin# ");
+        // Not on IOS, whose prompts have no contexts.
+        let mut d = started(Platform::CiscoIos, Scenario::ContextChange, None);
+        d.input(b"terminal length 0\n");
+        assert!(sent(&d.input(b"show version\n")).ends_with("\r\nR1#"));
+    }
 }

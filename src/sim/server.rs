@@ -903,4 +903,156 @@ mod tests {
         assert!(!h.is_closed());
         f.shutdown().await;
     }
+
+    #[tokio::test]
+    async fn blackhole_accepts_and_never_speaks() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let f = fleet(vec![spec("bh", Platform::CiscoIos, Scenario::Blackhole)]).await;
+        let mut tcp = match TcpStream::connect(f.devices[0].addr).await {
+            Ok(t) => t,
+            Err(e) => panic!("connect: {e}"),
+        };
+        assert!(tcp.write_all(b"SSH-2.0-test\r\n").await.is_ok());
+        let mut buf = [0u8; 64];
+        let r = tokio::time::timeout(Duration::from_millis(300), tcp.read(&mut buf)).await;
+        assert!(r.is_err(), "blackhole answered: {r:?}");
+        // Still open: more writes are swallowed.
+        assert!(tcp.write_all(&[0u8; 1024]).await.is_ok());
+        f.shutdown().await;
+        // Shutdown lets it go.
+        let r = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf)).await;
+        assert!(matches!(r, Ok(Ok(0)) | Ok(Err(_))), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn banner_then_silence_sends_the_identification_line_only() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let f = fleet(vec![spec(
+            "bs",
+            Platform::CiscoWaas,
+            Scenario::BannerThenSilence,
+        )])
+        .await;
+        let mut tcp = match TcpStream::connect(f.devices[0].addr).await {
+            Ok(t) => t,
+            Err(e) => panic!("connect: {e}"),
+        };
+        let mut got = Vec::new();
+        let mut buf = [0u8; 64];
+        while !got.ends_with(b"\r\n") {
+            match tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => got.extend_from_slice(&buf[..n]),
+                r => panic!("no identification line: {r:?}"),
+            }
+        }
+        assert_eq!(got, b"SSH-2.0-OpenSSH_7.4\r\n");
+        // Our identification and a (bogus) KEXINIT-sized packet get no answer.
+        assert!(tcp.write_all(b"SSH-2.0-test\r\n").await.is_ok());
+        assert!(tcp.write_all(&[0u8; 512]).await.is_ok());
+        let r = tokio::time::timeout(Duration::from_millis(300), tcp.read(&mut buf)).await;
+        assert!(r.is_err(), "device said more: {r:?}");
+        f.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn kbd_interactive_only_refuses_password_and_names_the_method() {
+        let f = fleet(vec![spec(
+            "kbd",
+            Platform::CiscoIos,
+            Scenario::KbdInteractiveOnly,
+        )])
+        .await;
+        let mut h = connect(f.devices[0].addr).await;
+        let r = h.authenticate_password(SIM_USERNAME, SIM_PASSWORD).await;
+        match r {
+            Ok(client::AuthResult::Failure {
+                remaining_methods, ..
+            }) => {
+                assert!(remaining_methods.contains(&MethodKind::KeyboardInteractive));
+                assert!(!remaining_methods.contains(&MethodKind::Password));
+            }
+            other => panic!("password accepted or errored: {other:?}"),
+        }
+        let r = h
+            .authenticate_keyboard_interactive_start(SIM_USERNAME, None)
+            .await;
+        assert!(
+            matches!(r, Ok(client::KeyboardInteractiveAuthResponse::InfoRequest { ref prompts, .. })
+                if prompts.len() == 1 && prompts[0].prompt == "Password: " && !prompts[0].echo),
+            "{r:?}"
+        );
+        let r = h
+            .authenticate_keyboard_interactive_respond(vec![SIM_PASSWORD.into()])
+            .await;
+        assert!(
+            matches!(r, Ok(client::KeyboardInteractiveAuthResponse::Success)),
+            "{r:?}"
+        );
+        f.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn disconnect_mid_output_drops_the_connection() {
+        let f = fleet(vec![spec(
+            "cut",
+            Platform::CiscoIos,
+            Scenario::DisconnectMidOutput,
+        )])
+        .await;
+        let (h, mut ch) = shell(f.devices[0].addr).await;
+        let mut buf = Vec::new();
+        read_until(&mut ch, &mut buf, b"cut#").await;
+        assert!(ch.data(&b"terminal length 0\n"[..]).await.is_ok());
+        read_until(&mut ch, &mut buf, b"\r\ncut#").await;
+        for _ in 0..crate::sim::device::SHOWS_BEFORE_DISCONNECT {
+            buf.clear();
+            assert!(ch.data(&b"show simtest-lines 100\n"[..]).await.is_ok());
+            read_until(&mut ch, &mut buf, b"line 100\r\ncut#").await;
+        }
+        buf.clear();
+        assert!(ch.data(&b"show simtest-lines 100\n"[..]).await.is_ok());
+        read_until(&mut ch, &mut buf, b"line 50\r\n").await;
+        // Then the stream ends: no more data, no exit status, no prompt.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match tokio::time::timeout_at(deadline, ch.wait()).await {
+                Ok(None) => break,
+                Ok(Some(ChannelMsg::Data { data })) => buf.extend_from_slice(&data),
+                Ok(Some(ChannelMsg::ExitStatus { .. })) => panic!("exit status sent"),
+                Ok(Some(_)) => {}
+                Err(_) => panic!("connection not dropped"),
+            }
+        }
+        assert!(!String::from_utf8_lossy(&buf).contains("line 51"));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !h.is_closed() {
+            assert!(tokio::time::Instant::now() < deadline, "session still up");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        f.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn huge_output_over_the_wire_is_complete() {
+        let mut s = spec("hub", Platform::CiscoAsa, Scenario::HugeOutput);
+        s.huge_output_bytes = 3_000_000;
+        let f = fleet(vec![s]).await;
+        let (_h, mut ch) = shell(f.devices[0].addr).await;
+        let mut buf = Vec::new();
+        read_until(&mut ch, &mut buf, b"hub# ").await;
+        buf.clear();
+        assert!(ch.data(&b"terminal pager 0\n"[..]).await.is_ok());
+        read_until(&mut ch, &mut buf, b"\r\nhub# ").await;
+        buf.clear();
+        assert!(ch.data(&b"show crypto ipsec sa\n"[..]).await.is_ok());
+        // Slow at first: the device waits for the window instead of buffering.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        read_until(&mut ch, &mut buf, b"\r\nhub# ").await;
+        assert!(
+            buf.len() > 3_000_000 && buf.len() < 3_100_000,
+            "{}",
+            buf.len()
+        );
+        f.shutdown().await;
+    }
 }
