@@ -769,9 +769,12 @@ fn known_fingerprint(file: &Path, n: usize) -> Option<String> {
 /// read whenever the pty has news.
 enum LogSource {
     Pipe {
-        rx: tokio::net::unix::pipe::Receiver,
-        /// Held until ssh has opened its end (its first line), so the pipe ends with ssh.
-        tx: Option<tokio::net::unix::pipe::Sender>,
+        /// The read end (non-blocking). Always read with the syscall, never through tokio's
+        /// readiness cache: after ssh exits, its last lines must be read at once.
+        rx: AsyncFd<File>,
+        /// The write end, held until ssh has opened it (its first line), so that the pipe
+        /// ends when ssh does.
+        tx: Option<std::os::fd::OwnedFd>,
     },
     File {
         file: File,
@@ -780,10 +783,32 @@ enum LogSource {
     },
 }
 
+/// Read `f` (non-blocking) into `st` until it would block (`false`) or ends (`true`).
+fn read_log(mut f: &File, st: &mut LogState, mut got: impl FnMut()) -> bool {
+    let mut buf = [0u8; 8192];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(n) => {
+                got();
+                st.feed(&buf[..n]);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return true,
+        }
+    }
+}
+
 impl LogSource {
     fn new() -> io::Result<LogSource> {
         if Path::new("/proc/self/fd").is_dir() {
             let (tx, rx) = tokio::net::unix::pipe::pipe()?;
+            let rx = File::from(rx.into_nonblocking_fd()?);
+            // SAFETY: the `File` owns the pipe's read end and keeps it open, unchanged, for
+            // as long as the `AsyncFd` owns the `File`.
+            let rx = unsafe { AsyncFd::register(rx) }?;
+            let tx = tx.into_blocking_fd()?;
             return Ok(LogSource::Pipe { rx, tx: Some(tx) });
         }
         let dir = tempfile::Builder::new().prefix("fleetpoll-ssh").tempdir()?;
@@ -804,36 +829,22 @@ impl LogSource {
         }
     }
 
-    /// Wait for news (a file never signals; the pty and the deadline drive that mode).
+    /// Wait for news (a file never signals; the pty and the deadline drive that mode). The
+    /// readiness is cleared here; [`drain`](Self::drain) then reads until the pipe is empty.
     async fn readable(&self) -> io::Result<()> {
         match self {
-            LogSource::Pipe { rx, .. } => rx.readable().await,
+            LogSource::Pipe { rx, .. } => rx.readable().await.map(|mut g| g.clear_ready()),
             LogSource::File { .. } => std::future::pending().await,
         }
     }
 
     /// Read what is there into `st`. True at end of file.
     fn drain(&mut self, st: &mut LogState) -> bool {
-        let mut buf = [0u8; 8192];
-        loop {
-            let r = match self {
-                LogSource::Pipe { rx, .. } => rx.try_read(&mut buf),
-                LogSource::File { file, .. } => match file.read(&mut buf) {
-                    Ok(0) => return false,
-                    r => r,
-                },
-            };
-            match r {
-                Ok(0) => return true,
-                Ok(n) => {
-                    if let LogSource::Pipe { tx, .. } = self {
-                        *tx = None;
-                    }
-                    st.feed(&buf[..n]);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return true,
+        match self {
+            LogSource::Pipe { rx, tx } => read_log(rx.get_ref(), st, || *tx = None),
+            LogSource::File { file, .. } => {
+                read_log(file, st, || {});
+                false
             }
         }
     }
@@ -850,18 +861,17 @@ impl LogSource {
             LogSource::Pipe { rx, tx } => {
                 drop(tx);
                 let task = tokio::spawn(async move {
-                    let mut buf = [0u8; 8192];
+                    let mut sink = LogState::default();
                     loop {
-                        if rx.readable().await.is_err() {
-                            return;
-                        }
-                        match rx.try_read(&mut buf) {
-                            Ok(0) => return,
-                            Ok(_) => {}
-                            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        match rx.readable().await {
+                            Ok(mut g) => g.clear_ready(),
                             Err(_) => return,
                         }
+                        if read_log(rx.get_ref(), &mut sink, || {}) {
+                            return;
+                        }
+                        // Only the tail matters (nothing reads it): keep memory flat.
+                        sink = LogState::default();
                     }
                 });
                 (Some(task), None)
@@ -995,6 +1005,48 @@ fn pinned_ok(host: &Host, st: &LogState) -> Option<Result<(), SessionError>> {
     })
 }
 
+/// The login's stage and deadline, moved on by what ssh's log says.
+struct Clock {
+    timeouts: crate::inventory::ResolvedTimeouts,
+    stage_at: Instant,
+    deadline: Instant,
+    proxy_extended: bool,
+}
+
+impl Clock {
+    fn new(timeouts: crate::inventory::ResolvedTimeouts) -> Clock {
+        let now = Instant::now();
+        Clock {
+            timeouts,
+            stage_at: now,
+            deadline: now + timeouts.connect,
+            proxy_extended: false,
+        }
+    }
+
+    fn enter(&mut self, stage: &mut Stage, next: Stage, budget: Duration) {
+        *stage = next;
+        self.stage_at = Instant::now();
+        self.deadline = self.stage_at + budget;
+    }
+
+    /// `connect` until the TCP connection, `auth` until authenticated, then `shell`.
+    fn advance(&mut self, st: &LogState, stage: &mut Stage) {
+        let t = self.timeouts;
+        if st.proxied && !self.proxy_extended {
+            // A ProxyCommand / ProxyJump connects through another login first.
+            self.proxy_extended = true;
+            self.deadline += t.auth;
+        }
+        if *stage == Stage::Connect && (st.connected || st.authenticated) {
+            self.enter(stage, Stage::Auth, t.auth);
+        }
+        if st.authenticated && *stage != Stage::Shell {
+            self.enter(stage, Stage::Shell, t.prompt);
+        }
+    }
+}
+
 /// Drive ssh to the interactive session. Returns the pty bytes already read past the login.
 async fn login(
     host: &Host,
@@ -1004,10 +1056,7 @@ async fn login(
     st: &mut LogState,
     stage: &mut Stage,
 ) -> Result<Vec<u8>, SessionError> {
-    let t = host.timeouts;
-    let mut stage_at = Instant::now();
-    let mut deadline = stage_at + t.connect;
-    let mut proxy_extended = false;
+    let mut clock = Clock::new(host.timeouts);
     let mut log_open = true;
     let mut passwords = 0u32;
     let mut skipped_key: Option<String> = None;
@@ -1023,23 +1072,9 @@ async fn login(
         if log_open && log.drain(st) {
             log_open = false;
         }
-        if st.proxied && !proxy_extended {
-            // A ProxyCommand / ProxyJump connects through another login first.
-            proxy_extended = true;
-            deadline += t.auth;
-        }
-        if *stage == Stage::Connect && (st.connected || st.authenticated) {
-            *stage = Stage::Auth;
-            stage_at = Instant::now();
-            deadline = stage_at + t.auth;
-        }
+        clock.advance(st, stage);
         if let Some(Err(e)) = pinned_ok(host, st) {
             return Err(e);
-        }
-        if st.authenticated && *stage != Stage::Shell {
-            *stage = Stage::Shell;
-            stage_at = Instant::now();
-            deadline = stage_at + t.prompt;
         }
         let s = child.session()?;
         if st.interactive {
@@ -1088,9 +1123,7 @@ async fn login(
             }
             Ok(Some(Prompt::Password)) => {
                 if *stage == Stage::Connect {
-                    *stage = Stage::Auth;
-                    stage_at = Instant::now();
-                    deadline = stage_at + t.auth;
+                    clock.enter(stage, Stage::Auth, host.timeouts.auth);
                 }
                 if let Some(Err(e)) = pinned_ok(host, st) {
                     return Err(e);
@@ -1126,8 +1159,9 @@ async fn login(
                 if log_open {
                     log.drain(st);
                 }
+                clock.advance(st, stage);
                 tail.push(&take_pending(s));
-                let waited = stage_at.elapsed();
+                let waited = clock.stage_at.elapsed();
                 let mut e = st.failure(host, *stage, waited, &tail.text(host));
                 if let (SessionError::AuthRejected(m), Some(k)) = (&mut e, &skipped_key) {
                     m.push_str(&format!(" (key file {k} is encrypted and no passphrase is configured; it was skipped)"));
@@ -1145,16 +1179,21 @@ async fn login(
                     log_open = false;
                 }
             }
-            _ = tokio::time::sleep_until(deadline) => {
-                if log_open {
-                    log.drain(st);
+            _ = tokio::time::sleep_until(clock.deadline) => {
+                if log_open && log.drain(st) {
+                    log_open = false;
+                }
+                clock.advance(st, stage);
+                if Instant::now() < clock.deadline {
+                    // The log had news the loop had not read yet: a new stage, a new budget.
+                    continue;
                 }
                 let mut last = st.recent.iter().cloned().collect::<Vec<_>>().join(" | ");
                 let pty_tail = tail.text(host);
                 if !pty_tail.trim().is_empty() {
                     last.push_str(&format!(" | tty: {}", pty_tail.trim()));
                 }
-                return Err(SessionError::Timeout { stage: *stage, waited: stage_at.elapsed(), tail: last });
+                return Err(SessionError::Timeout { stage: *stage, waited: clock.stage_at.elapsed(), tail: last });
             }
         }
     }
@@ -1232,32 +1271,13 @@ pub async fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{ExplicitAlgorithms, ResolvedTimeouts, Secret, TransportKind};
+    use crate::inventory::ExplicitAlgorithms;
 
+    /// A device resolved the way the inventory does it (so new `Host` fields need no edit).
     fn host() -> Host {
-        Host {
-            name: "r1".into(),
-            host: "10.0.0.1".into(),
-            port: 2222,
-            platform: crate::Platform::CiscoIos,
-            groups: vec![],
-            site: None,
-            tags: vec![],
-            username: "netops".into(),
-            password: Some(Secret::new("s3cret")),
-            enable_secret: None,
-            key_file: None,
-            timeouts: ResolvedTimeouts::default(),
-            host_key_policy: HostKeyPolicy::AcceptNew,
-            host_key_fingerprint: None,
-            known_hosts: None,
-            max_output_bytes: 1 << 20,
-            transport: TransportKind::Openssh,
-            algorithms: Algorithms::default(),
-            jump: vec![],
-            ssh_options: vec![],
-            max_channels: 10,
-        }
+        let yaml = "devices:\n  - {name: r1, host: 10.0.0.1, port: 2222, platform: cisco_ios, transport: openssh, username: netops, password: s3cret}\n";
+        let mut inv = crate::inventory::parse(Path::new("t.yaml"), yaml).unwrap();
+        inv.hosts.remove(0)
     }
 
     fn opts(args: &[String]) -> Vec<&str> {
