@@ -20,7 +20,6 @@ use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const SSHD: &str = "/usr/sbin/sshd";
@@ -38,11 +37,7 @@ platforms:
 
 /// One test at a time: they share the machine's two cores, the throwaway account, and the
 /// zombie check counts this process's `ssh` children.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn skip() -> bool {
     for tool in [SSHD, "/usr/bin/ssh-keygen"] {
@@ -488,7 +483,7 @@ async fn legacy_only_sshd_is_polled_by_both_transports_with_the_legacy_profile()
     if skip() {
         return;
     }
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let lab = Lab::new();
     let pw_user = PasswordUser::create(&lab);
     let extra: Vec<&str> = pw_user.iter().map(|u| u.name).collect();
@@ -601,7 +596,7 @@ async fn legacy_profile_still_negotiates_modern_algorithms_with_a_modern_sshd() 
     if skip() {
         return;
     }
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let lab = Lab::new();
     let sshd = Sshd::start(&lab, Offer::Default, &[]);
     let p = sshd.port;
@@ -650,7 +645,7 @@ async fn openssh_transport_host_keys_credentials_and_failures() {
     if skip() {
         return;
     }
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let lab = Lab::new();
     let sshd = Sshd::start(&lab, Offer::LegacyOnly, &[]);
     let p = sshd.port;
@@ -831,7 +826,7 @@ async fn a_dropped_openssh_session_leaves_no_process() {
     if skip() {
         return;
     }
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let lab = Lab::new();
     // Accepts and never speaks: the login hangs until the future is dropped.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -607,10 +607,10 @@ impl LogState {
             self.server_fp = it.next().map(|f| f.trim_end_matches(',').to_string());
         } else if d.starts_with("Authentication succeeded") {
             self.authenticated = true;
-        } else if d == "Entering interactive session." {
-            self.authenticated = true;
-            self.interactive = true;
-        } else if d.starts_with("mux_client_request_session: master session id") {
+        } else if d == "Entering interactive session."
+            // A connection-sharing client (ControlMaster in the user's config).
+            || d.starts_with("mux_client_request_session: master session id")
+        {
             self.authenticated = true;
             self.interactive = true;
         }
