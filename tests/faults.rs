@@ -88,6 +88,14 @@ async fn sweep(fleet: &RunningFleet, timeouts: &str, extra: &str, concurrency: u
     let reports = Runner::new().run(&plan, &opts, |_| {}).await;
     let elapsed = t0.elapsed();
     assert_eq!(reports.len(), plan.hosts.len(), "one report per device");
+    eprintln!(
+        "swept [{}] in {elapsed:.2?}",
+        reports
+            .iter()
+            .map(|r| format!("{} {} ms", r.device, r.duration_ms))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Sweep { reports, elapsed }
 }
 
@@ -217,8 +225,9 @@ async fn blackhole_times_out_in_the_handshake() {
     let d = sw.row("hole");
     assert_failed(d, Stage::Auth, ErrorClass::Timeout);
     assert!(d.commands.is_empty());
-    // auth timeout 3 s, then nothing else to wait for.
-    assert_within(&sw, Duration::from_millis(2900), Duration::from_secs(10));
+    // The 3 s auth timeout, twice: a timeout before login is transient and the simulated
+    // fleet's inventory allows one retry (100 ms backoff).
+    assert_within(&sw, Duration::from_millis(2900), Duration::from_secs(15));
     f.shutdown().await;
 }
 
@@ -235,7 +244,8 @@ async fn banner_then_silence_times_out_in_the_handshake() {
     let d = sw.row("mute");
     assert_failed(d, Stage::Auth, ErrorClass::Timeout);
     assert!(d.commands.is_empty());
-    assert_within(&sw, Duration::from_millis(2900), Duration::from_secs(10));
+    // As for the blackhole: 3 s, retried once.
+    assert_within(&sw, Duration::from_millis(2900), Duration::from_secs(15));
     f.shutdown().await;
 }
 
@@ -559,6 +569,76 @@ async fn context_change_keeps_polling() {
     assert_same_outputs(d, sw.row("fw1-twin"));
     assert_within(&sw, Duration::ZERO, Duration::from_secs(15));
     f.shutdown().await;
+}
+
+/// The first show command answers after 4 s, past its 2 s timeout but within the 5 s resync
+/// wait: the timeout is recorded, the driver's resync Enter finds the prompt, and the device
+/// goes on. Expected: polled, `show version=timeout` the only command error, and every other
+/// command carrying its own output (equal to a healthy twin's).
+///
+/// Fails today: the resync stops at the prompt that ends the late output, but the device
+/// answers the resync Enter with one more prompt, which then ends the next command's read.
+/// Every later command gets the previous command's output (`show ntp status` gets nothing,
+/// `show crypto isakmp sa` gets the `show ntp status` echo and output, ...), all
+/// `parse_failed` here; with a lenient parser or a raw command the wrong output would be
+/// stored under the wrong command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "driver bug: after a command-timeout resync every later command gets the previous command's output (off by one prompt)"]
+async fn slow_command_times_out_then_the_session_resyncs() {
+    let _g = shared().await;
+    let mut s = spec("slow", Platform::CiscoIos, Scenario::SlowCommand);
+    s.latency = Duration::from_millis(20);
+    let mut t = twin("slow-twin", &s);
+    t.latency = s.latency;
+    let f = fleet(vec![s, t]).await;
+    let sw = sweep(
+        &f,
+        "{connect: 2s, auth: 3s, prompt: 5s, enable: 3s, command: 2s, device: 60s}",
+        "",
+        8,
+    )
+    .await;
+    let d = sw.row("slow");
+    assert_eq!(d.poll_status, PollStatus::Polled, "{:?}", d.error);
+    assert_eq!(d.command_errors(), ["show version=timeout"]);
+    let mut expected = sw.row("slow-twin").clone();
+    expected.commands[0] = d.commands[0].clone();
+    expected.metrics.clear();
+    let mut got = d.clone();
+    got.metrics.clear();
+    assert_same_outputs(&got, &expected);
+    assert_within(&sw, Duration::from_secs(4), Duration::from_secs(20));
+    f.shutdown().await;
+}
+
+/// What the client's terminal sanitizer keeps of `bytes`.
+fn sanitized(bytes: &[u8]) -> String {
+    let mut s = fleetpoll::session::channel::Screen::new(1 << 20);
+    s.feed(bytes);
+    s.take_output().0
+}
+
+/// Three-byte escape sequences (ESC, an intermediate byte 0x20..=0x2F, a final byte): the
+/// charset designations `ESC ( B` (in ncurses' `sgr0` for xterm: `ESC ( B ESC [ m`, what a
+/// Linux-based appliance's coloured output resets with), `ESC ) 0`, and `ESC # 8`. A terminal
+/// shows nothing of them; the sanitizer drops ESC and the intermediate byte but keeps the
+/// final byte as text (`Bone`, `0three`, `8four`).
+#[test]
+#[ignore = "channel sanitizer bug: ESC + intermediate + final sequences (ESC ( B) leave their final byte in the output"]
+fn sanitizer_drops_three_byte_escape_sequences() {
+    assert_eq!(sanitized(b"\x1b(Bone\x1b[m\r\n"), "one\n");
+    assert_eq!(sanitized(b"\x1b)0three\r\n"), "three\n");
+    assert_eq!(sanitized(b"\x1b#8four\r\n"), "four\n");
+    // Two-byte sequences are already right.
+    assert_eq!(sanitized(b"fi\x1bMve\r\n"), "five\n");
+}
+
+/// DEL (0x7F) received from the device is ignored by a VT100 (it is fill, not an erase); the
+/// sanitizer treats it as a backspace and deletes the previous character (`tw<DEL>o` → `to`).
+#[test]
+#[ignore = "channel sanitizer bug: DEL (0x7F) in device output erases the previous character instead of being ignored"]
+fn sanitizer_ignores_del_in_output() {
+    assert_eq!(sanitized(b"tw\x7fo\r\n"), "two\n");
 }
 
 /// How a fault's device must end.

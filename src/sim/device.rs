@@ -5,7 +5,7 @@
 //! per-platform paging commands, the pager and its erase sequence, caret errors, latency, and
 //! the session-level fault scenarios played on the terminal (`NoPrompt`, `StallMidOutput`,
 //! `WrongEnableSecret`, `DisconnectMidOutput`, `PagerStuck`, `Garbage`, `HugeOutput`,
-//! `SlowDrip`, `ContextChange`). Transport and authentication faults (`Blackhole`,
+//! `SlowDrip`, `ContextChange`, `SlowCommand`). Transport and authentication faults (`Blackhole`,
 //! `BannerThenSilence`, `KbdInteractiveOnly`, `WrongCredentials`, `RefuseConnection`) are the
 //! server adapter's.
 //!
@@ -57,6 +57,8 @@ pub const SHOWS_BEFORE_DISCONNECT: usize = 2;
 /// `DisconnectMidOutput`: how long the half output is left to reach the client before the
 /// connection drops (the device dies a moment after printing it).
 const DROP_AFTER: Duration = Duration::from_millis(100);
+/// `SlowCommand`: how long the first `show` command takes before it prints anything.
+pub const SLOW_COMMAND_DELAY: Duration = Duration::from_secs(4);
 /// `ContextChange`: the security context the prompt switches to.
 pub const CHANGED_CONTEXT: &str = "admin";
 /// `HugeOutput`: the command whose output is huge.
@@ -687,6 +689,7 @@ impl Device {
                     last.extend_from_slice(b"\x1b[0m");
                 }
             }
+            Scenario::SlowCommand if show && self.shows == 1 => out.delay(SLOW_COMMAND_DELAY),
             // The prompt that ends the first show output is already the new context's.
             Scenario::ContextChange if show && self.is_asa() => {
                 self.context = Some(CHANGED_CONTEXT);
@@ -1522,5 +1525,22 @@ mod tests {
         let mut d = started(Platform::CiscoIos, Scenario::ContextChange, None);
         d.input(b"terminal length 0\n");
         assert!(sent(&d.input(b"show version\n")).ends_with("\r\nR1#"));
+    }
+
+    #[test]
+    fn slow_command_pauses_before_the_first_show_output_only() {
+        let mut d = started(Platform::CiscoIos, Scenario::SlowCommand, None);
+        let a = d.input(b"terminal length 0\n");
+        assert!(!a.contains(&Action::Delay(SLOW_COMMAND_DELAY)));
+        let a = d.input(b"show version\n");
+        let at = a
+            .iter()
+            .position(|x| *x == Action::Delay(SLOW_COMMAND_DELAY));
+        // Echo, then the pause, then the whole output and the prompt.
+        assert_eq!(at, Some(1), "{a:?}");
+        assert_eq!(sent(&a[..1]), "show version\r\n");
+        assert!(sent(&a).ends_with("\r\nR1#"));
+        let a = d.input(b"show version\n");
+        assert!(!a.contains(&Action::Delay(SLOW_COMMAND_DELAY)));
     }
 }

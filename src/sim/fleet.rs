@@ -221,7 +221,7 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
     match scenario {
         Healthy | NtpUnsynced | RefuseConnection | WrongCredentials | WrongEnableSecret
         | NoPrompt | StallMidOutput | Blackhole | BannerThenSilence | KbdInteractiveOnly
-        | DisconnectMidOutput | PagerStuck | Garbage | SlowDrip => true,
+        | DisconnectMidOutput | PagerStuck | Garbage | SlowDrip | SlowCommand => true,
         IkePskMismatch | IkeAggressiveStuck | IpsecOneWay | PeerDown | HugeOutput => {
             fam != Platform::CiscoWaas
         }

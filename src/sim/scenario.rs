@@ -76,6 +76,9 @@ pub enum Scenario {
     /// ASA: the prompt changes after the first `show` command (`fw1# ` → `fw1/admin# `, as
     /// after `changeto context admin` in multiple-context mode).
     ContextChange,
+    /// Session: the first `show` command answers only after a 4 s pause (a busy control
+    /// plane), then normally; everything else is prompt.
+    SlowCommand,
 }
 
 impl Scenario {
@@ -109,6 +112,7 @@ impl Scenario {
         Scenario::HugeOutput,
         Scenario::SlowDrip,
         Scenario::ContextChange,
+        Scenario::SlowCommand,
     ];
 
     pub fn id(self) -> &'static str {
@@ -142,6 +146,7 @@ impl Scenario {
             Scenario::HugeOutput => "huge_output",
             Scenario::SlowDrip => "slow_drip",
             Scenario::ContextChange => "context_change",
+            Scenario::SlowCommand => "slow_command",
         }
     }
 }
