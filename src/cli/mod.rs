@@ -150,20 +150,32 @@ fn init_logging(g: &Global) -> bool {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("{level},russh=warn")));
     let progress = tty && !g.quiet;
-    let registry = tracing_subscriber::registry().with(filter);
+    // The level filter applies to log lines only: the progress bar hangs off an info span
+    // that must exist even when only warnings are logged.
+    let registry = tracing_subscriber::registry();
     if progress {
         let layer = tracing_indicatif::IndicatifLayer::new();
         let writer = layer.get_stderr_writer();
-        let fmt = tracing_subscriber::fmt::layer().with_writer(writer).with_target(false);
-        let _ = registry.with(fmt).with(layer).try_init();
+        let fmt = tracing_subscriber::fmt::layer()
+            .with_writer(writer)
+            .with_target(false)
+            .with_filter(filter);
+        let bars = layer.with_filter(tracing_subscriber::filter::filter_fn(|m| {
+            m.is_span() && m.name() == "sweep"
+        }));
+        let _ = registry.with(fmt).with(bars).try_init();
     } else if g.log_format == LogFormat::Json {
-        let fmt = tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr);
+        let fmt = tracing_subscriber::fmt::layer()
+            .json()
+            .with_writer(std::io::stderr)
+            .with_filter(filter);
         let _ = registry.with(fmt).try_init();
     } else {
         let fmt = tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
             .with_ansi(false)
-            .with_target(false);
+            .with_target(false)
+            .with_filter(filter);
         let _ = registry.with(fmt).try_init();
     }
     progress

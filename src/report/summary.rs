@@ -5,6 +5,9 @@ use crate::health::{Health, Severity};
 use crate::runner::{DeviceReport, PollStatus};
 use std::fmt::Write;
 
+/// Findings listed per severity before the summary points at `--findings`.
+const MAX_LISTED: usize = 40;
+
 pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String {
     let w_dev = reports.iter().map(|r| r.device.len()).max().unwrap_or(6).max(6);
     let mut s = String::new();
@@ -37,13 +40,19 @@ pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String 
         if rows.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "\n{title}:");
-        for (r, f) in rows {
-            let _ = writeln!(s, "  {:<w_dev$}  {:<26} {}", r.device, f.code, f.message);
-            if !f.evidence.is_empty() {
-                let _ = writeln!(s, "  {:<w_dev$}  {:<26} evidence: {}", "", "", first_line(&f.evidence));
+        let _ = writeln!(s, "\n{title} ({}):", rows.len());
+        for (r, f) in rows.iter().take(MAX_LISTED) {
+            let _ = writeln!(s, "  {:<w_dev$}  {:<26} {}", r.device, f.code, first_line(&f.message));
+            // Critical findings carry what to look at and what to do; warnings stay one line.
+            if sev == Severity::Critical {
+                if !f.evidence.is_empty() {
+                    let _ = writeln!(s, "  {:<w_dev$}  {:<26} evidence: {}", "", "", first_line(&f.evidence));
+                }
+                let _ = writeln!(s, "  {:<w_dev$}  {:<26} fix: {}", "", "", f.remediation);
             }
-            let _ = writeln!(s, "  {:<w_dev$}  {:<26} fix: {}", "", "", f.remediation);
+        }
+        if rows.len() > MAX_LISTED {
+            let _ = writeln!(s, "  … and {} more (write them all with --findings FILE)", rows.len() - MAX_LISTED);
         }
     }
     let count = |h: Health| reports.iter().filter(|r| r.health == h).count();
