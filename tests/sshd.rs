@@ -339,7 +339,7 @@ impl Drop for PasswordUser {
 
 /// One inventory device; `ssh` is the body of its `ssh:` map.
 struct Dev {
-    name: &'static str,
+    name: String,
     port: u16,
     transport: &'static str,
     user: String,
@@ -348,9 +348,15 @@ struct Dev {
 }
 
 impl Dev {
-    fn key(lab: &Lab, name: &'static str, port: u16, transport: &'static str, ssh: String) -> Dev {
+    fn key(
+        lab: &Lab,
+        name: impl Into<String>,
+        port: u16,
+        transport: &'static str,
+        ssh: String,
+    ) -> Dev {
         Dev {
-            name,
+            name: name.into(),
             port,
             transport,
             user: lab.user.clone(),
@@ -366,11 +372,17 @@ const TIMEOUTS: &str =
 const QUICK: &str = "{connect: 3s, auth: 3s, prompt: 30s, enable: 15s, command: 30s, device: 120s}";
 
 async fn sweep(lab: &Lab, file: &str, devices: &[Dev]) -> Vec<DeviceReport> {
-    sweep_with(lab, file, TIMEOUTS, devices).await
+    sweep_with(lab, file, TIMEOUTS, 4, devices).await
 }
 
 /// Write an inventory of `devices` and poll it with the test playbook.
-async fn sweep_with(lab: &Lab, file: &str, timeouts: &str, devices: &[Dev]) -> Vec<DeviceReport> {
+async fn sweep_with(
+    lab: &Lab,
+    file: &str,
+    timeouts: &str,
+    concurrency: usize,
+    devices: &[Dev],
+) -> Vec<DeviceReport> {
     let mut inv = format!(
         "defaults:\n  platform: cisco_ios\n  enable_secret: {{file: {}}}\n  timeouts: {timeouts}\ndevices:\n",
         lab.enable.display()
@@ -387,7 +399,7 @@ async fn sweep_with(lab: &Lab, file: &str, timeouts: &str, devices: &[Dev]) -> V
     let pb = fleetpoll::playbook::parse_text(Path::new("sshd.yaml"), PLAYBOOK).unwrap();
     let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
     let opts = RunOptions {
-        concurrency: 4,
+        concurrency,
         ..RunOptions::default()
     };
     Runner::new().run(&plan, &opts, |_| {}).await
@@ -528,7 +540,7 @@ async fn legacy_only_sshd_is_polled_by_both_transports_with_the_legacy_profile()
             ("openssh-bad-password", "openssh", "wrong_password", "8"),
         ] {
             devs.push(Dev {
-                name,
+                name: name.into(),
                 port: p,
                 transport,
                 user: u.name.to_string(),
@@ -813,11 +825,44 @@ async fn openssh_transport_host_keys_credentials_and_failures() {
             kh("learned").display()
         )),
     );
-    let r = sweep_with(&lab, "strict.yaml", QUICK, &[strict, silent_dev]).await;
+    let r = sweep_with(&lab, "strict.yaml", QUICK, 4, &[strict, silent_dev]).await;
     assert_polled(row(&r, "strict-learned"), &sshd);
     let d = row(&r, "silent");
     assert_failed(d, ErrorClass::Timeout, Stage::Auth, "", &sshd);
     drop(silent);
+    no_ssh_left().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_openssh_sessions_at_once() {
+    if skip() {
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    let lab = Lab::new();
+    let sshd = Sshd::start(&lab, Offer::Default, &[]);
+    let kh = format!("known_hosts: {}", lab.path("kh").display());
+    let devs: Vec<Dev> = (0..16)
+        .map(|i| {
+            Dev::key(
+                &lab,
+                format!("rtr-{i:02}"),
+                sshd.port,
+                "openssh",
+                kh.clone(),
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let r = sweep_with(&lab, "many.yaml", TIMEOUTS, 16, &devs).await;
+    for d in &r {
+        assert_polled(d, &sshd);
+    }
+    eprintln!(
+        "16 openssh sessions at once: {:?} (per device, ms: {:?})",
+        started.elapsed(),
+        r.iter().map(|d| d.duration_ms).collect::<Vec<_>>()
+    );
     no_ssh_left().await;
 }
 

@@ -87,14 +87,6 @@ impl SystemSshConnection {
             d.abort();
         }
     }
-
-    /// The process id of the `ssh` child, while it runs.
-    pub fn pid(&self) -> Option<i32> {
-        self.child
-            .session
-            .as_ref()
-            .map(|s| s.get_process().pid().as_raw())
-    }
 }
 
 impl Drop for SystemSshConnection {
@@ -405,7 +397,13 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
     o("LogLevel=DEBUG1".into());
     match host.host_key_policy {
         HostKeyPolicy::AcceptNew => {
-            o("StrictHostKeyChecking=accept-new".into());
+            // `accept-new` needs OpenSSH 7.6; before that ssh asks, and the login answers
+            // `yes` to an unknown key (a changed key still fails), which is the same policy.
+            if caps.version.is_some_and(|v| v < (7, 6)) {
+                o("StrictHostKeyChecking=ask".into());
+            } else {
+                o("StrictHostKeyChecking=accept-new".into());
+            }
             o(format!("UserKnownHostsFile={}", ssh_path(known_hosts)));
             o("HashKnownHosts=no".into());
         }
@@ -447,6 +445,10 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
     o("ControlMaster=no".into());
     o("ControlPath=none".into());
     o("RequestTTY=force".into());
+    if !caps.version.is_some_and(|v| v < (7, 6)) {
+        // A `RemoteCommand` in the user's config would replace the device's shell.
+        o("RemoteCommand=none".into());
+    }
     if let Some(k) = &host.key_file {
         o("IdentitiesOnly=yes".into());
         a.push("-i".into());
@@ -811,6 +813,10 @@ impl LogSource {
             let tx = tx.into_blocking_fd()?;
             return Ok(LogSource::Pipe { rx, tx: Some(tx) });
         }
+        Self::file()
+    }
+
+    fn file() -> io::Result<LogSource> {
         let dir = tempfile::Builder::new().prefix("fleetpoll-ssh").tempdir()?;
         let path = dir.path().join("ssh.log");
         File::create(&path)?;
@@ -1189,6 +1195,9 @@ async fn login(
                     continue;
                 }
                 let mut last = st.recent.iter().cloned().collect::<Vec<_>>().join(" | ");
+                if let Some(cut) = last.char_indices().rev().nth(500).map(|(i, _)| i) {
+                    last = format!("…{}", &last[cut..]);
+                }
                 let pty_tail = tail.text(host);
                 if !pty_tail.trim().is_empty() {
                     last.push_str(&format!(" | tty: {}", pty_tail.trim()));
@@ -1213,11 +1222,7 @@ pub async fn open(
             "ssh.jump is not supported by the openssh transport; use ProxyJump in ~/.ssh/config or ssh.options: [ProxyJump=user@bastion]".into(),
         ));
     }
-    let none = Capabilities::default();
-    let caps = match host.algorithms {
-        Algorithms::Profile(AlgorithmProfile::Legacy) => capabilities().await,
-        _ => &none,
-    };
+    let caps = capabilities().await;
     let known_hosts = host.known_hosts.clone().unwrap_or_else(default_known_hosts);
     if host.host_key_policy == HostKeyPolicy::AcceptNew {
         if let Some(dir) = known_hosts.parent() {
@@ -1310,6 +1315,7 @@ mod tests {
         assert!(o.contains(&"BatchMode=no"));
         assert!(o.contains(&"ConnectTimeout=10"));
         assert!(o.contains(&"LogLevel=DEBUG1"));
+        assert!(o.contains(&"RemoteCommand=none"));
         assert!(!o.iter().any(|x| x.starts_with("KexAlgorithms")));
         assert!(!o.iter().any(|x| x.starts_with("PasswordAuthentication")));
         assert!(!a.contains(&"-i".to_string()));
@@ -1369,6 +1375,17 @@ mod tests {
         assert!(o2.contains(&"PubkeyAcceptedKeyTypes=+ssh-rsa"));
         assert!(o2.contains(&"KexAlgorithms=+diffie-hellman-group14-sha1,diffie-hellman-group1-sha1,diffie-hellman-group-exchange-sha1"));
         assert!(o2.contains(&"HostKeyAlgorithms=+ssh-rsa,ssh-dss"));
+        assert!(o2.contains(&"StrictHostKeyChecking=yes"));
+        assert!(
+            !o2.iter().any(|x| x.starts_with("RemoteCommand")),
+            "unknown before 7.6"
+        );
+        h.host_key_policy = HostKeyPolicy::AcceptNew;
+        let o3 = build_args(&h, &old, Path::new("/kh"), "/log");
+        assert!(
+            opts(&o3).contains(&"StrictHostKeyChecking=ask"),
+            "accept-new is 7.6+"
+        );
     }
 
     #[test]
@@ -1516,6 +1533,39 @@ debug1: Entering interactive session.\r
             matches!(&e, SessionError::HostKeyRejected(m) if m.contains("SHA256:abc") && m.contains("not in known_hosts")),
             "{e}"
         );
+    }
+
+    #[tokio::test]
+    async fn log_sources_deliver_lines_as_written() {
+        for mut src in [LogSource::new().unwrap(), LogSource::file().unwrap()] {
+            let path = src.path();
+            let mut w = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap();
+            let mut st = LogState::default();
+            assert!(!src.drain(&mut st));
+            w.write_all(b"debug1: Connection established.\r\ndebug1: kex: algo")
+                .unwrap();
+            assert!(!src.drain(&mut st));
+            assert!(st.connected, "{path}");
+            w.write_all(b"rithm: diffie-hellman-group1-sha1\r\n")
+                .unwrap();
+            src.drain(&mut st);
+            assert_eq!(
+                st.kex.as_deref(),
+                Some("diffie-hellman-group1-sha1"),
+                "{path}"
+            );
+            if let LogSource::Pipe { tx, .. } = &src {
+                assert!(
+                    tx.is_none(),
+                    "our write end is released once the writer is in"
+                );
+                drop(w);
+                assert!(src.drain(&mut st), "the pipe ends with its last writer");
+            }
+        }
     }
 
     #[test]
