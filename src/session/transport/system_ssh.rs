@@ -393,13 +393,15 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
     for opt in &host.ssh_options {
         o(opt.clone());
     }
+    // `accept-new` and `RemoteCommand` arrived in OpenSSH 7.6 (unknown version: assume newer).
+    let before_7_6 = caps.version.is_some_and(|v| v < (7, 6));
     // Not `-v`: ssh passes `-v` on to a ProxyJump child, whose stderr is the pty.
     o("LogLevel=DEBUG1".into());
     match host.host_key_policy {
         HostKeyPolicy::AcceptNew => {
             // `accept-new` needs OpenSSH 7.6; before that ssh asks, and the login answers
             // `yes` to an unknown key (a changed key still fails), which is the same policy.
-            if caps.version.is_some_and(|v| v < (7, 6)) {
+            if before_7_6 {
                 o("StrictHostKeyChecking=ask".into());
             } else {
                 o("StrictHostKeyChecking=accept-new".into());
@@ -445,7 +447,7 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
     o("ControlMaster=no".into());
     o("ControlPath=none".into());
     o("RequestTTY=force".into());
-    if !caps.version.is_some_and(|v| v < (7, 6)) {
+    if !before_7_6 {
         // A `RemoteCommand` in the user's config would replace the device's shell.
         o("RemoteCommand=none".into());
     }
