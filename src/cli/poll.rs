@@ -101,22 +101,20 @@ pub fn exit_status(reports: &[DeviceReport]) -> i32 {
     }
 }
 
-/// Run the plan with a progress bar and Ctrl-C handling, write the outputs, print the summary.
-pub async fn sweep(
+/// Run the plan with a progress bar on a terminal; Ctrl-C stops the run (logging `on_interrupt`)
+/// and unfinished devices are reported `interrupted`.
+pub async fn run_with_progress(
     plan: &Plan,
     opts: &RunOptions,
-    out: &Outputs<'_>,
     ui: &Ui,
-) -> anyhow::Result<Vec<DeviceReport>> {
+    on_interrupt: &'static str,
+) -> Vec<DeviceReport> {
     use tracing_indicatif::span_ext::IndicatifSpanExt;
-    for w in &plan.warnings {
-        ui.note(format!("warning: {w}"));
-    }
     let runner = Runner::new();
     let stopper = runner.stopper();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            tracing::warn!("interrupted: starting no new devices; in-flight ones get a short grace");
+            tracing::warn!("{on_interrupt}");
             stopper.stop(StopReason::Interrupted);
         }
     });
@@ -130,22 +128,42 @@ pub async fn sweep(
         );
         span.pb_set_length(plan.hosts.len() as u64);
     }
-    let started = std::time::Instant::now();
     let reports = {
         let _enter = span.enter();
-        let span2 = span.clone();
+        let bar = span.clone();
         let show = ui.progress;
         runner
             .run(plan, opts, move |r| {
                 if show {
-                    span2.pb_inc(1);
-                    span2.pb_set_message(&format!("{} {}", r.device, r.poll_status.id()));
+                    bar.pb_inc(1);
+                    bar.pb_set_message(&format!("{} {}", r.device, r.poll_status.id()));
                 }
             })
             .await
     };
     drop(span);
     ctrl_c.abort();
+    reports
+}
+
+/// Run the plan with a progress bar and Ctrl-C handling, write the outputs, print the summary.
+pub async fn sweep(
+    plan: &Plan,
+    opts: &RunOptions,
+    out: &Outputs<'_>,
+    ui: &Ui,
+) -> anyhow::Result<Vec<DeviceReport>> {
+    for w in &plan.warnings {
+        ui.note(format!("warning: {w}"));
+    }
+    let started = std::time::Instant::now();
+    let reports = run_with_progress(
+        plan,
+        opts,
+        ui,
+        "interrupted: starting no new devices; in-flight ones get a short grace",
+    )
+    .await;
     let elapsed = started.elapsed();
     crate::report::csv_out::write(out.csv, &reports, &plan.columns)?;
     if let Some(j) = out.jsonl {

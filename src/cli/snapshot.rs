@@ -3,7 +3,7 @@
 //! (see [`crate::snapshot`] for the layout).
 
 use super::{exit, Ui};
-use crate::runner::{PollStatus, RunOptions, Runner, StopReason};
+use crate::runner::{PollStatus, RunOptions};
 use crate::snapshot::{write, WriteOptions};
 use clap::Args;
 use std::path::PathBuf;
@@ -45,7 +45,6 @@ pub fn default_dir(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
 }
 
 pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
-    use tracing_indicatif::span_ext::IndicatifSpanExt;
     let plan = match crate::plan::build(&a.inventory, &a.playbook, a.limit.as_deref()) {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
@@ -63,40 +62,14 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         deadline: a.deadline,
         ..RunOptions::default()
     };
-    let runner = Runner::new();
-    let stopper = runner.stopper();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            tracing::warn!("interrupted: starting no new devices; no snapshot will be written");
-            stopper.stop(StopReason::Interrupted);
-        }
-    });
-    let span = tracing::info_span!("snapshot");
-    if ui.progress {
-        span.pb_set_style(
-            &indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} devices  ETA {eta}  {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        span.pb_set_length(plan.hosts.len() as u64);
-    }
     let t0 = std::time::Instant::now();
-    let reports = {
-        let _enter = span.enter();
-        let span2 = span.clone();
-        let show = ui.progress;
-        runner
-            .run(&plan, &opts, move |r| {
-                if show {
-                    span2.pb_inc(1);
-                    span2.pb_set_message(&format!("{} {}", r.device, r.poll_status.id()));
-                }
-            })
-            .await
-    };
-    drop(span);
-    ctrl_c.abort();
+    let reports = super::poll::run_with_progress(
+        &plan,
+        &opts,
+        ui,
+        "interrupted: starting no new devices; no snapshot will be written",
+    )
+    .await;
     // A snapshot missing devices because of Ctrl-C would pass for the fleet's state.
     if reports
         .iter()

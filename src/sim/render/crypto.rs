@@ -17,6 +17,7 @@
 //! other scenario renders a healthy device. A peer without phase 1 has no IPsec SAs (IOS still
 //! lists its crypto map entry with zero counters, as routers do).
 
+use super::mix;
 use crate::sim::scenario::{RenderCtx, Scenario};
 use crate::Platform;
 use std::fmt::Write as _;
@@ -82,15 +83,6 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
     })
 }
 
-/// splitmix64: a deterministic number from the device seed and a per-value salt.
-fn mix(seed: u64, salt: u64) -> u64 {
-    let mut z = seed
-        .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// Phase 1 of one peer.
 #[derive(Clone, Copy, PartialEq)]

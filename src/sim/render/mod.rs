@@ -15,3 +15,14 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
         .or_else(|| waas::render(ctx, command))
         .or_else(|| system::render(ctx, command))
 }
+
+/// splitmix64: a deterministic number from the device seed and a per-value salt, so one seed
+/// gives a device stable, varied counters and addresses across every command it renders.
+pub(crate) fn mix(seed: u64, salt: u64) -> u64 {
+    let mut z = seed
+        .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}

@@ -16,6 +16,7 @@
 // that both stay aligned; clippy would rather see the headings inlined into the format string.
 #![allow(clippy::write_literal)]
 
+use super::mix;
 use crate::sim::scenario::{RenderCtx, Scenario};
 use crate::Platform;
 use std::fmt::Write as _;
@@ -60,15 +61,6 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
     })
 }
 
-/// splitmix64: a deterministic number from the device seed and a per-counter salt.
-fn mix(seed: u64, salt: u64) -> u64 {
-    let mut z = seed
-        .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// The state of one simulated WAE, derived from scenario and seed.
 struct Wae {
