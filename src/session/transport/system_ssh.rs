@@ -166,11 +166,17 @@ impl Child {
             .ok_or_else(|| SessionError::Protocol("the ssh process is gone".into()))
     }
 
+    /// Stop and reap the child. Cancel-safe: until it is reaped the session stays here, so a
+    /// dropped `shutdown` leaves the child to [`Drop`].
     async fn shutdown(&mut self, grace: Duration) {
-        if let Some(mut s) = self.session.take() {
-            if !terminate(&mut s, grace).await {
-                abandon(s);
-            }
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        if terminate(s, grace).await {
+            // Reaped: ptyprocess's destructor has nothing left to do.
+            self.session = None;
+        } else if let Some(s) = self.session.take() {
+            abandon(s);
         }
     }
 }
