@@ -100,6 +100,8 @@ async fn every_scenario_yields_its_row() {
     failed("rtr-refuse", Stage::Connect, ErrorClass::Unreachable);
     failed("asa-badpw", Stage::Auth, ErrorClass::AuthFailed);
     failed("rtr-badenable", Stage::Enable, ErrorClass::AuthFailed);
+    let e = row(&r, "rtr-badenable").error.clone().unwrap_or_default();
+    assert!(e.contains("enable secret rejected (device: `% Access denied`)"), "{e}");
     failed("rtr-noprompt", Stage::Prompt, ErrorClass::Timeout);
     // The stalled command is recorded; the device cannot go on without its prompt.
     failed("rtr-stall", Stage::Command, ErrorClass::Timeout);

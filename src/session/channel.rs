@@ -350,6 +350,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
         Ok(Output { text, truncated })
     }
 
+    /// Lines received since the last command, consumed (e.g. what `enable` answered).
+    pub fn take_text(&mut self) -> String {
+        self.screen.take_output().0
+    }
+
     pub fn into_inner(self) -> S {
         self.stream
     }

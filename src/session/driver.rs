@@ -190,11 +190,18 @@ async fn enable<S: AsyncRead + AsyncWrite + Unpin>(
                 ))
             }
             Stop::Prompt { mode: Mode::User, .. } => {
+                let said = ch.take_text();
+                let indicator = def
+                    .enable_failure_indicators
+                    .iter()
+                    .find(|i| said.contains(i.as_str()))
+                    .map(|i| format!(" (device: `{i}`)"))
+                    .unwrap_or_default();
                 return Err(SessionError::AuthRejected(if asked > 0 {
-                    "enable secret rejected".into()
+                    format!("enable secret rejected{indicator}")
                 } else {
-                    "`enable` did not reach privileged mode".into()
-                }))
+                    format!("`enable` did not reach privileged mode{indicator}")
+                }));
             }
             Stop::Password => {
                 let Some(secret) = &host.enable_secret else {
