@@ -586,7 +586,6 @@ async fn context_change_keeps_polling() {
 /// `parse_failed` here; with a lenient parser or a raw command the wrong output would be
 /// stored under the wrong command.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "driver bug: after a command-timeout resync every later command gets the previous command's output (off by one prompt)"]
 async fn slow_command_times_out_then_the_session_resyncs() {
     let _g = shared().await;
     let mut s = spec("slow", Platform::CiscoIos, Scenario::SlowCommand);
@@ -627,7 +626,6 @@ fn sanitized(bytes: &[u8]) -> String {
 /// shows nothing of them; the sanitizer drops ESC and the intermediate byte but keeps the
 /// final byte as text (`Bone`, `0three`, `8four`).
 #[test]
-#[ignore = "channel sanitizer bug: ESC + intermediate + final sequences (ESC ( B) leave their final byte in the output"]
 fn sanitizer_drops_three_byte_escape_sequences() {
     assert_eq!(sanitized(b"\x1b(Bone\x1b[m\r\n"), "one\n");
     assert_eq!(sanitized(b"\x1b)0three\r\n"), "three\n");
@@ -639,7 +637,6 @@ fn sanitizer_drops_three_byte_escape_sequences() {
 /// DEL (0x7F) received from the device is ignored by a VT100 (it is fill, not an erase); the
 /// sanitizer treats it as a backspace and deletes the previous character (`tw<DEL>o` → `to`).
 #[test]
-#[ignore = "channel sanitizer bug: DEL (0x7F) in device output erases the previous character instead of being ignored"]
 fn sanitizer_ignores_del_in_output() {
     assert_eq!(sanitized(b"tw\x7fo\r\n"), "two\n");
 }

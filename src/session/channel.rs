@@ -20,6 +20,8 @@ enum Esc {
     None,
     /// ESC seen, sequence type not yet known.
     Start,
+    /// ESC followed by intermediate bytes (`ESC ( B`, `ESC # 8`): ends at a final byte.
+    Intermediate,
     Csi,
     Osc,
     /// ESC inside an OSC string (the first byte of its ST terminator).
@@ -65,8 +67,15 @@ impl Screen {
                 self.esc = match b {
                     b'[' => Esc::Csi,
                     b']' => Esc::Osc,
+                    0x20..=0x2f => Esc::Intermediate,
                     _ => Esc::None,
                 };
+                return;
+            }
+            Esc::Intermediate => {
+                if !(0x20..=0x2f).contains(&b) {
+                    self.esc = Esc::None;
+                }
                 return;
             }
             Esc::Csi => {
@@ -102,9 +111,11 @@ impl Screen {
             0x1b => self.esc = Esc::Start,
             b'\r' => self.pending_cr = true,
             b'\n' => self.newline(),
-            0x08 | 0x7f => {
+            // Backspace moves back over what a pager printed; DEL does nothing on a VT100.
+            0x08 => {
                 self.cur.pop();
             }
+            0x7f => {}
             b'\t' => self.push(b),
             b if b < 0x20 => {}
             b => self.push(b),
@@ -350,8 +361,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
         Ok(Output { text, truncated })
     }
 
-    /// Lines received since the last command, consumed (e.g. what `enable` answered).
+    /// Lines received before the prompt just read, consumed together with that prompt (e.g.
+    /// what `enable` answered).
     pub fn take_text(&mut self) -> String {
+        self.screen.clear_current();
         self.screen.take_output().0
     }
 
@@ -410,6 +423,13 @@ mod tests {
         }
         assert_eq!(s.take_output().0, "ab\n");
         assert_eq!(s.current_line(), Some("c"));
+    }
+
+    #[test]
+    fn screen_drops_three_byte_escapes_and_ignores_del() {
+        let mut s = Screen::new(1 << 20);
+        s.feed(b"\x1b(Bone\x1b)0 two\x1b#8\x1b[m three\r\ntw\x7fo\r\n");
+        assert_eq!(s.take_output().0, "one two three\ntwo\n");
     }
 
     #[test]

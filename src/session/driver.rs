@@ -148,15 +148,10 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                     result: Err(e),
                     duration,
                 });
-                // The rest of that output may still arrive: wait for the prompt once more,
-                // briefly, and carry on only if the CLI is back in step.
+                // The rest of that output may still arrive: send an Enter and carry on only
+                // once the CLI is back in step, briefly.
                 let resync = Instant::now() + t.prompt.min(Duration::from_secs(10));
-                if ch.write_line("", Stage::Command).await.is_err()
-                    || !matches!(
-                        ch.read_until(false, resync, Stage::Command).await,
-                        Ok(Stop::Prompt { .. })
-                    )
-                {
+                if !resync_prompt(&mut ch, resync).await {
                     return Err(SessionError::Timeout {
                         stage: Stage::Command,
                         waited,
@@ -171,6 +166,25 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     progress.stage = Stage::Close;
     let _ = ch.write_line(&def.exit_command, Stage::Close).await;
     Ok(())
+}
+
+/// After a timeout: send an Enter and read prompts until one follows nothing but that Enter's
+/// blank line. The late command's own prompt (after its remaining output) comes first and
+/// must not be taken for ours, or every later command would get its predecessor's output.
+async fn resync_prompt<S: AsyncRead + AsyncWrite + Unpin>(ch: &mut Channel<S>, deadline: Instant) -> bool {
+    if ch.write_line("", Stage::Command).await.is_err() {
+        return false;
+    }
+    loop {
+        match ch.read_until(false, deadline, Stage::Command).await {
+            Ok(Stop::Prompt { .. }) => {
+                if ch.take_text().trim().is_empty() {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 async fn enable<S: AsyncRead + AsyncWrite + Unpin>(
