@@ -965,33 +965,73 @@ fn matched(
     r.map(|c| (!c.is_empty()).then_some(c))
 }
 
+/// Any login prompt (one needle: every `check` reads the pty first, so the matching must be
+/// one check, the last before waiting, or bytes read by a later check would sit unexamined
+/// while no new readiness event comes).
+fn any_prompt() -> &'static str {
+    static ANY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ANY.get_or_init(|| {
+        [
+            HOST_KEY_PROMPT,
+            PASSPHRASE_PROMPT,
+            PASSWORD_PROMPT,
+            USERNAME_PROMPT,
+        ]
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|")
+    })
+}
+
+/// Which prompt `text` (a match of [`any_prompt`]) is.
+fn classify(text: &[u8]) -> Option<Prompt> {
+    static RES: std::sync::OnceLock<Vec<regex::bytes::Regex>> = std::sync::OnceLock::new();
+    let res = RES.get_or_init(|| {
+        [
+            HOST_KEY_PROMPT,
+            PASSPHRASE_PROMPT,
+            PASSWORD_PROMPT,
+            USERNAME_PROMPT,
+        ]
+        .iter()
+        .filter_map(|p| regex::bytes::Regex::new(p).ok())
+        .collect()
+    });
+    let hit = |i: usize| res.get(i).and_then(|r| r.captures(text));
+    if hit(0).is_some() {
+        Some(Prompt::HostKey)
+    } else if let Some(c) = hit(1) {
+        let key = c
+            .get(1)
+            .map(|k| String::from_utf8_lossy(k.as_bytes()).into_owned());
+        Some(Prompt::Passphrase(key.unwrap_or_default()))
+    } else if hit(2).is_some() {
+        Some(Prompt::Password)
+    } else if hit(3).is_some() {
+        Some(Prompt::Username)
+    } else {
+        None
+    }
+}
+
 /// Look for a prompt at the end of the pending pty output (and bound what stays pending).
-/// `Ok(None)`: nothing to answer yet. `Err`: the pty is closed (ssh exited) or unreadable.
+/// `Ok(None)`: nothing to answer yet, and the pty was read until it had nothing more.
+/// `Err`: the pty is closed (ssh exited) or unreadable.
 fn next_prompt(
     s: &mut expectrl::Session,
     tail: &mut Tail,
 ) -> Result<Option<Prompt>, expectrl::Error> {
-    if let Some(c) = matched(s.check(expectrl::Regex(HOST_KEY_PROMPT)))? {
-        tail.push(c.as_bytes());
-        return Ok(Some(Prompt::HostKey));
-    }
-    if let Some(c) = matched(s.check(expectrl::Regex(PASSPHRASE_PROMPT)))? {
-        tail.push(c.as_bytes());
-        let key = c.get(1).map(|k| String::from_utf8_lossy(k).into_owned());
-        return Ok(Some(Prompt::Passphrase(key.unwrap_or_default())));
-    }
-    if let Some(c) = matched(s.check(expectrl::Regex(PASSWORD_PROMPT)))? {
-        tail.push(c.as_bytes());
-        return Ok(Some(Prompt::Password));
-    }
-    if let Some(c) = matched(s.check(expectrl::Regex(USERNAME_PROMPT)))? {
-        tail.push(c.as_bytes());
-        return Ok(Some(Prompt::Username));
-    }
+    // Older output than the last LOGIN_BUFFER bytes cannot hold the prompt: drop it first.
     if let Some(c) = matched(s.check(expectrl::NBytes(LOGIN_BUFFER)))? {
         tail.push(c.as_bytes());
     }
-    Ok(None)
+    // Last: this check's read leaves the pty empty, so anything later wakes the loop.
+    let Some(c) = matched(s.check(expectrl::Regex(any_prompt())))? else {
+        return Ok(None);
+    };
+    tail.push(c.as_bytes());
+    Ok(c.get(0).and_then(classify))
 }
 
 /// Everything expectrl holds (read to the end of what the pty has now).
@@ -1206,6 +1246,7 @@ async fn login(
                 if let Some(cut) = last.char_indices().rev().nth(500).map(|(i, _)| i) {
                     last = format!("…{}", &last[cut..]);
                 }
+                tail.push(&take_pending(s));
                 let pty_tail = tail.text(host);
                 if !pty_tail.trim().is_empty() {
                     last.push_str(&format!(" | tty: {}", pty_tail.trim()));
@@ -1599,6 +1640,31 @@ debug1: Entering interactive session.\r
             .unwrap();
         assert_eq!(&c[1], b"/home/n/.ssh/id_rsa");
         assert!(re(USERNAME_PROMPT).is_match(b"Username: "));
+        // One needle for all of them, classified afterwards.
+        let any = re(any_prompt());
+        for (text, want) in [
+            (
+                &b"x\r\nAre you sure you want to continue connecting (yes/no/[fingerprint])? "[..],
+                Some(Prompt::HostKey),
+            ),
+            (
+                b"\r\n\r(netops@10.0.0.1) Password: ",
+                Some(Prompt::Password),
+            ),
+            (
+                b"Enter passphrase for key '/k/id': ",
+                Some(Prompt::Passphrase("/k/id".into())),
+            ),
+            (b"Username: ", Some(Prompt::Username)),
+        ] {
+            let m = any.find(text).unwrap_or_else(|| panic!("{text:?}"));
+            assert_eq!(classify(m.as_bytes()), want, "{text:?}");
+        }
+        assert!(
+            !any.is_match(b"ENTER PASSPHRASE FOR KEY 'x': "),
+            "case-insensitivity stays inside its group"
+        );
+        assert!(!any.is_match(b"Authorized use only. Password: never share it\r\n"));
         let all = re(EVERYTHING);
         assert_eq!(all.find(b"a\r\n\xffb").unwrap().as_bytes(), b"a\r\n\xffb");
     }
