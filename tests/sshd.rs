@@ -384,7 +384,7 @@ async fn sweep_with(
     devices: &[Dev],
 ) -> Vec<DeviceReport> {
     let mut inv = format!(
-        "defaults:\n  platform: cisco_ios\n  enable_secret: {{file: {}}}\n  timeouts: {timeouts}\ndevices:\n",
+        "defaults:\n  platform: cisco_ios\n  retries: 0\n  enable_secret: {{file: {}}}\n  timeouts: {timeouts}\ndevices:\n",
         lab.enable.display()
     );
     for d in devices {
@@ -430,6 +430,9 @@ fn explain(d: &DeviceReport, sshd: &Sshd) -> String {
 /// Polled, every command parsed, the fake router's numbers in the metrics.
 fn assert_polled(d: &DeviceReport, sshd: &Sshd) {
     assert_eq!(d.poll_status, PollStatus::Polled, "{}", explain(d, sshd));
+    // Loopback sessions take well under a second; one that waited out a stage timeout has
+    // stalled (a missed wake-up), even if it got there in the end.
+    assert!(d.duration_ms < 15_000, "{}: {} ms", d.device, d.duration_ms);
     assert_eq!(
         d.hostname.as_deref(),
         Some("lab-rtr1"),
