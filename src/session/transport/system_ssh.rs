@@ -41,7 +41,7 @@ const SSH_PROGRAM: &str = "ssh";
 /// Prompts are looked for at the end of the pending pty output; older output beyond this is
 /// dropped (a long pre-login banner) so expectrl's rescans stay cheap.
 const LOGIN_BUFFER: usize = 16 * 1024;
-/// How many of ssh's own messages an error message may quote.
+/// How many of ssh's own messages are kept (the last ones: ssh's verdict comes last).
 const MESSAGES: usize = 40;
 /// Keepalive interval: a peer that stops answering is dropped after three intervals.
 const ALIVE_INTERVAL_S: u64 = 15;
@@ -518,8 +518,8 @@ pub struct LogState {
     partial: Vec<u8>,
     /// The last lines, debug included (for timeouts).
     recent: VecDeque<String>,
-    /// ssh's own messages (not debug lines), the first [`MESSAGES`].
-    messages: Vec<String>,
+    /// ssh's own messages (not debug lines), the last [`MESSAGES`].
+    messages: VecDeque<String>,
     kex: Option<String>,
     host_key_alg: Option<String>,
     cipher: Option<String>,
@@ -577,8 +577,11 @@ impl LogState {
                     }
                 }
             }
-            if !line.starts_with("Warning: Permanently added") && self.messages.len() < MESSAGES {
-                self.messages.push(line.to_string());
+            if !line.starts_with("Warning: Permanently added") {
+                if self.messages.len() == MESSAGES {
+                    self.messages.pop_front();
+                }
+                self.messages.push_back(line.to_string());
             }
             return;
         };
@@ -1537,6 +1540,12 @@ debug1: Entering interactive session.\r
             assert_eq!(e.class(), *class, "{log} -> {e}");
             assert!(e.to_string().contains(text), "{log} -> {e}");
         }
+        // ssh's verdict comes last, however much it said before.
+        let noisy = format!(
+            "{}netops@10.0.0.1: Permission denied (password).\n",
+            "Warning: something\n".repeat(100)
+        );
+        assert_eq!(fail(&noisy, Stage::Auth).class(), AuthFailed);
         match fail(
             "ssh: connect to host 10.0.0.1 port 22: Connection timed out\n",
             Stage::Connect,
