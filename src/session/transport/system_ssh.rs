@@ -1286,7 +1286,11 @@ pub async fn open(
     let args = build_args(host, caps, &known_hosts, &log.path());
     tracing::debug!(device = %host.name, ?args, "starting ssh");
     let mut cmd = std::process::Command::new(SSH_PROGRAM);
-    cmd.args(&args).env("TERM", "vt100");
+    // The remote pty's terminal type, as the native transport asks for; and prompts on the
+    // tty, never through an askpass program.
+    cmd.args(&args)
+        .env("TERM", "vt100")
+        .env_remove("SSH_ASKPASS_REQUIRE");
     let (mut child, master) = spawn(cmd).await?;
     // SAFETY: the `File` owns its descriptor (a dup of the pty master) and keeps it open,
     // unchanged, for as long as the `AsyncFd` owns the `File`.
