@@ -27,12 +27,21 @@ fn plan(inv: &Path, limit: Option<usize>) -> fleetpoll::plan::Plan {
     // Generous timeouts: the bench measures throughput, not failure handling.
     let text = text
         .lines()
-        .map(|l| if l.trim_start().starts_with("timeouts:") { format!("  timeouts: {TIMEOUTS}") } else { l.to_string() })
+        .map(|l| {
+            if l.trim_start().starts_with("timeouts:") {
+                format!("  timeouts: {TIMEOUTS}")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let inv = fleetpoll::inventory::parse(inv, &text).expect("load");
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), include_str!("../playbooks/health.yaml"))
-        .expect("playbook");
+    let pb = fleetpoll::playbook::parse_text(
+        Path::new("health.yaml"),
+        include_str!("../playbooks/health.yaml"),
+    )
+    .expect("playbook");
     let mut plan = fleetpoll::plan::from_parts(inv, pb, None).expect("plan");
     if let Some(n) = limit {
         plan.hosts.truncate(n);
@@ -44,7 +53,14 @@ fn plan(inv: &Path, limit: Option<usize>) -> fleetpoll::plan::Plan {
 fn start_external(n: usize, latency: Duration, dir: &Path) -> (std::process::Child, PathBuf) {
     let inv = dir.join("bench.yaml");
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_fleetpoll"))
-        .args(["-q", "simulate", "--platform", "cisco_ios", "--scenario", "healthy"])
+        .args([
+            "-q",
+            "simulate",
+            "--platform",
+            "cisco_ios",
+            "--scenario",
+            "healthy",
+        ])
         .arg("--devices")
         .arg(n.to_string())
         .arg("--latency-ms")
@@ -55,20 +71,29 @@ fn start_external(n: usize, latency: Duration, dir: &Path) -> (std::process::Chi
         .expect("spawn fleetpoll simulate");
     let t0 = Instant::now();
     while !inv.exists() {
-        assert!(t0.elapsed() < Duration::from_secs(120), "simulate did not start");
+        assert!(
+            t0.elapsed() < Duration::from_secs(120),
+            "simulate did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     (child, inv)
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let conc: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100);
     let latency = Duration::from_millis(args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50));
     let in_process = std::env::var_os("FLEETPOLL_BENCH_IN_PROCESS").is_some();
     let dir = tempfile::tempdir().expect("tempdir");
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
         let (fleet, child, inv) = if in_process {
             let specs: Vec<DeviceSpec> = (0..n)

@@ -64,7 +64,9 @@ impl ConfigError {
             message.truncate(i);
         }
         let (mut field, message) = match message.split_once(": ") {
-            Some((f, m)) if !f.contains(' ') && !f.is_empty() => (Some(f.to_string()), m.to_string()),
+            Some((f, m)) if !f.contains(' ') && !f.is_empty() => {
+                (Some(f.to_string()), m.to_string())
+            }
             _ => (None, message),
         };
         // Name the offending key itself, not only the map that holds it.

@@ -30,7 +30,11 @@ pub fn acquire(path: &Path) -> Result<RunLock, String> {
         Err(std::fs::TryLockError::WouldBlock) => {
             return Err(format!(
                 "another fleetpoll run{} holds the lock {}; not starting",
-                if old.is_empty() { String::new() } else { format!(" (pid {old})") },
+                if old.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (pid {old})")
+                },
                 path.display()
             ))
         }

@@ -272,7 +272,8 @@ fn skeleton(h: &Host) -> DeviceReport {
 /// Whether a failure is worth another attempt: nothing was sent to the device's CLI yet and
 /// the cause may pass (unreachable, or a timeout before login completed).
 fn transient(e: &SessionError, progress: &Progress) -> bool {
-    let before_login = matches!(progress.stage, Stage::Connect | Stage::Auth) && progress.hostname.is_none();
+    let before_login =
+        matches!(progress.stage, Stage::Connect | Stage::Auth) && progress.hostname.is_none();
     before_login
         && match e {
             SessionError::Connect(_) => true,
@@ -440,7 +441,11 @@ fn finish_command(
                         }
                         (CommandStatus::Ok, None, Some(rec))
                     }
-                    Err(e) => (CommandStatus::ParseFailed, Some(format!("{}: {e}", p.name)), None),
+                    Err(e) => (
+                        CommandStatus::ParseFailed,
+                        Some(format!("{}: {e}", p.name)),
+                        None,
+                    ),
                 },
             };
             CommandReport {

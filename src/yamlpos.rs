@@ -20,7 +20,10 @@ pub fn index(text: &str) -> HashMap<String, (usize, usize)> {
         let mut indent = line.len() - line.trim_start().len();
         let mut rest = line.trim_start();
         // A list item: `- key: value` or `- value`. YAML lets a list sit at its key's indent.
-        while let Some(after) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+        while let Some(after) = rest
+            .strip_prefix("- ")
+            .or_else(|| (rest == "-").then_some(""))
+        {
             while stack
                 .last()
                 .is_some_and(|(i, _, item)| if *item { *i > indent } else { *i > indent + 1 })
@@ -83,7 +86,9 @@ fn strip_comment(line: &str) -> &str {
 }
 
 fn split_key(s: &str) -> Option<(&str, &str)> {
-    let idx = s.find(": ").or_else(|| s.strip_suffix(':').map(|k| k.len()))?;
+    let idx = s
+        .find(": ")
+        .or_else(|| s.strip_suffix(':').map(|k| k.len()))?;
     let key = s.get(..idx)?.trim().trim_matches(|c| c == '"' || c == '\'');
     if key.is_empty() || key.starts_with('{') {
         return None;
@@ -91,14 +96,21 @@ fn split_key(s: &str) -> Option<(&str, &str)> {
     Some((key, s.get(idx + 1..).unwrap_or("")))
 }
 
-fn index_flow(v: &str, path: &str, line: usize, col: usize, out: &mut HashMap<String, (usize, usize)>) {
+fn index_flow(
+    v: &str,
+    path: &str,
+    line: usize,
+    col: usize,
+    out: &mut HashMap<String, (usize, usize)>,
+) {
     let inner = v.trim_start_matches('{').split('}').next().unwrap_or("");
     let mut offset = v.find('{').map(|i| i + 1).unwrap_or(0);
     for part in inner.split(',') {
         if let Some((k, _)) = part.split_once(':') {
             let k = k.trim().trim_matches(|c| c == '"' || c == '\'');
             let lead = part.len() - part.trim_start().len();
-            out.entry(join(path, k)).or_insert((line, col + offset + lead));
+            out.entry(join(path, k))
+                .or_insert((line, col + offset + lead));
         }
         offset += part.len() + 1;
     }
@@ -132,7 +144,14 @@ mod tests {
 
     #[test]
     fn survives_odd_input() {
-        for y in ["", "- - -", ":", "a:\n  - b\n  - c: {x", "'#':\n  \"k: v\": 1", "\u{feff}x: 1"] {
+        for y in [
+            "",
+            "- - -",
+            ":",
+            "a:\n  - b\n  - c: {x",
+            "'#':\n  \"k: v\": 1",
+            "\u{feff}x: 1",
+        ] {
             let _ = index(y);
         }
     }

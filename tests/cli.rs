@@ -28,7 +28,15 @@ fn help_teaches_and_usage_errors_exit_3() {
     let o = run(&["--help"]);
     assert_eq!(code(&o), 0);
     let help = String::from_utf8_lossy(&o.stdout);
-    for s in ["poll", "demo", "simulate", "check", "parse", "Examples:", "Exit status"] {
+    for s in [
+        "poll",
+        "demo",
+        "simulate",
+        "check",
+        "parse",
+        "Examples:",
+        "Exit status",
+    ] {
         assert!(help.contains(s), "--help lacks {s}");
     }
     assert_eq!(code(&run(&["poll", "--bogus"])), 3);
@@ -41,7 +49,15 @@ fn bad_inventory_case(inv: &str, expect: &str) {
     let inv_path = dir.path().join("inv.yaml");
     std::fs::write(&inv_path, inv).unwrap();
     let out = dir.path().join("health.csv");
-    let o = run(&["poll", "-i", inv_path.to_str().unwrap(), "-p", PLAYBOOK, "-o", out.to_str().unwrap()]);
+    let o = run(&[
+        "poll",
+        "-i",
+        inv_path.to_str().unwrap(),
+        "-p",
+        PLAYBOOK,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(code(&o), 3, "{err}");
     assert!(err.contains(expect), "stderr {err:?} lacks {expect:?}");
@@ -52,7 +68,10 @@ fn bad_inventory_case(inv: &str, expect: &str) {
 #[test]
 fn bad_inventories_exit_3_with_location_and_write_nothing() {
     bad_inventory_case("devices: [\n", "inv.yaml");
-    bad_inventory_case("devices:\n  - name: a\n    host: h\n    platfrom: x\n", "unknown field `platfrom`");
+    bad_inventory_case(
+        "devices:\n  - name: a\n    host: h\n    platfrom: x\n",
+        "unknown field `platfrom`",
+    );
     bad_inventory_case("defaults: {username: u, password: p}\ndevices:\n  - name: a\n    host: h\n    platform: cisco_nxos\n", "inv.yaml:5:15");
     bad_inventory_case("defaults: {username: u, password: p, platform: cisco_ios}\ndevices:\n  - {name: a, host: h}\n  - {name: a, host: h}\n", "duplicate device name");
     bad_inventory_case("defaults: {username: u, password: p, platform: cisco_ios}\ndevices:\n  - name: a\n    host: h\n    groups: [nope]\n", "group `nope`");
@@ -69,13 +88,36 @@ fn non_read_only_playbook_and_unwritable_output_exit_3() {
     std::fs::write(&pb, "name: x\nplatforms:\n  cisco_ios:\n    commands:\n      - command: show version\n      - command: clear crypto sa\n").unwrap();
     let out = dir.path().join("h.csv");
     std::fs::write(&out, "previous run\n").unwrap();
-    let o = run(&["poll", "-i", inv.to_str().unwrap(), "-p", pb.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = run(&[
+        "poll",
+        "-i",
+        inv.to_str().unwrap(),
+        "-p",
+        pb.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(code(&o), 3);
-    assert!(err.contains("pb.yaml:6:") && err.contains("not a read-only command"), "{err}");
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n", "not truncated");
+    assert!(
+        err.contains("pb.yaml:6:") && err.contains("not a read-only command"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "previous run\n",
+        "not truncated"
+    );
 
-    let o = run(&["poll", "-i", inv.to_str().unwrap(), "-p", PLAYBOOK, "-o", "/nonexistent-dir/h.csv"]);
+    let o = run(&[
+        "poll",
+        "-i",
+        inv.to_str().unwrap(),
+        "-p",
+        PLAYBOOK,
+        "-o",
+        "/nonexistent-dir/h.csv",
+    ]);
     assert_eq!(code(&o), 3);
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent-dir/h.csv"));
 }
@@ -88,12 +130,29 @@ fn check_prints_the_plan() {
     let o = run(&["check", "-i", inv.to_str().unwrap(), "-p", PLAYBOOK]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("fw1") && s.contains("cisco_asa") && s.contains("show crypto isakmp sa"), "{s}");
-    assert!(s.contains("csv columns: device,host,port,platform,poll_status"), "{s}");
+    assert!(
+        s.contains("fw1") && s.contains("cisco_asa") && s.contains("show crypto isakmp sa"),
+        "{s}"
+    );
+    assert!(
+        s.contains("csv columns: device,host,port,platform,poll_status"),
+        "{s}"
+    );
     let fw = s.lines().find(|l| l.contains("fw1")).unwrap();
-    assert!(fw.contains("transport=native") && fw.contains("algorithms=legacy") && fw.contains("host_key=accept-new") && fw.contains("jump=bastion1(192.0.2.1:22)"), "{fw}");
+    assert!(
+        fw.contains("transport=native")
+            && fw.contains("algorithms=legacy")
+            && fw.contains("host_key=accept-new")
+            && fw.contains("jump=bastion1(192.0.2.1:22)"),
+        "{fw}"
+    );
     let wae = s.lines().find(|l| l.contains("wae1 ")).unwrap();
-    assert!(wae.contains("transport=openssh") && wae.contains("algorithms=modern") && wae.contains("jump=direct"), "{wae}");
+    assert!(
+        wae.contains("transport=openssh")
+            && wae.contains("algorithms=modern")
+            && wae.contains("jump=direct"),
+        "{wae}"
+    );
 }
 
 #[test]
@@ -101,12 +160,29 @@ fn parse_prints_json_and_rejects_unknown_commands() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("cerm.txt");
     std::fs::write(&f, "Crypto Export Restrictions Manager(CERM) Information:\nCERM functionality: ENABLED\n----------------------------------------------------------------\nResource                  Maximum Limit        Available\n----------------------------------------------------------------\nTx Bandwidth(in kbps)     85000                1200\nRx Bandwidth(in kbps)     85000                85000\nNumber of tunnels         225                  220\nNumber of TLS sessions    1000                 1000\n").unwrap();
-    let o = run(&["parse", "--platform", "cisco_ios", "--command", "show platform cerm-information", f.to_str().unwrap()]);
+    let o = run(&[
+        "parse",
+        "--platform",
+        "cisco_ios",
+        "--command",
+        "show platform cerm-information",
+        f.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let s = v.to_string();
-    assert!(s.contains("1200") && s.contains("85000") && s.contains("220"), "{s}");
-    let o = run(&["parse", "--platform", "cisco_ios", "--command", "show nonsense", f.to_str().unwrap()]);
+    assert!(
+        s.contains("1200") && s.contains("85000") && s.contains("220"),
+        "{s}"
+    );
+    let o = run(&[
+        "parse",
+        "--platform",
+        "cisco_ios",
+        "--command",
+        "show nonsense",
+        f.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 3);
 }
 
@@ -128,18 +204,36 @@ async fn poll_binary_writes_csv_and_exits_2_when_a_device_is_not_polled() {
     let csv = dir.path().join("out.csv");
     let jsonl = dir.path().join("out.jsonl");
     let args: Vec<String> = vec![
-        "-q".into(), "poll".into(), "-i".into(), inv.display().to_string(), "-p".into(), PLAYBOOK.into(),
-        "-o".into(), csv.display().to_string(), "--jsonl".into(), jsonl.display().to_string(), "--include-raw".into(),
+        "-q".into(),
+        "poll".into(),
+        "-i".into(),
+        inv.display().to_string(),
+        "-p".into(),
+        PLAYBOOK.into(),
+        "-o".into(),
+        csv.display().to_string(),
+        "--jsonl".into(),
+        jsonl.display().to_string(),
+        "--include-raw".into(),
     ];
-    let o = tokio::task::spawn_blocking(move || bin().args(&args).output().unwrap()).await.unwrap();
+    let o = tokio::task::spawn_blocking(move || bin().args(&args).output().unwrap())
+        .await
+        .unwrap();
     assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
     let mut rd = csv::Reader::from_path(&csv).unwrap();
     let headers = rd.headers().unwrap().clone();
     let fixed = fleetpoll::report::FIXED_COLUMNS;
-    assert_eq!(&headers.iter().take(fixed.len()).collect::<Vec<_>>(), &fixed);
+    assert_eq!(
+        &headers.iter().take(fixed.len()).collect::<Vec<_>>(),
+        &fixed
+    );
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 2);
-    let col = |r: &csv::StringRecord, name: &str| r.get(headers.iter().position(|h| h == name).unwrap()).unwrap().to_string();
+    let col = |r: &csv::StringRecord, name: &str| {
+        r.get(headers.iter().position(|h| h == name).unwrap())
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(col(&rows[0], "device"), "wae-1");
     assert_eq!(col(&rows[0], "poll_status"), "polled");
     assert_eq!(col(&rows[0], "mapi_oper_state"), "Running");
@@ -148,9 +242,19 @@ async fn poll_binary_writes_csv_and_exits_2_when_a_device_is_not_polled() {
     assert_eq!(col(&rows[1], "error"), "unreachable");
     let j = std::fs::read_to_string(&jsonl).unwrap();
     assert_eq!(j.lines().count(), 2);
-    assert!(j.contains("\"raw\""), "--include-raw puts raw output in the JSONL");
-    for text in [std::fs::read_to_string(&csv).unwrap(), j, String::from_utf8_lossy(&o.stderr).into_owned()] {
-        assert!(!text.contains(fleetpoll::sim::SIM_PASSWORD) && !text.contains(fleetpoll::sim::SIM_ENABLE_SECRET));
+    assert!(
+        j.contains("\"raw\""),
+        "--include-raw puts raw output in the JSONL"
+    );
+    for text in [
+        std::fs::read_to_string(&csv).unwrap(),
+        j,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    ] {
+        assert!(
+            !text.contains(fleetpoll::sim::SIM_PASSWORD)
+                && !text.contains(fleetpoll::sim::SIM_ENABLE_SECRET)
+        );
     }
     fleet.shutdown().await;
 }

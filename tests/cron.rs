@@ -64,7 +64,12 @@ const T: &str = "{connect: 5s, auth: 8s, prompt: 5s, command: 8s, device: 60s}";
 
 fn column(csv: &Path, name: &str) -> Vec<String> {
     let mut rd = csv::Reader::from_path(csv).unwrap();
-    let i = rd.headers().unwrap().iter().position(|h| h == name).unwrap();
+    let i = rd
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .unwrap();
     rd.records().map(|r| r.unwrap()[i].to_string()).collect()
 }
 
@@ -72,37 +77,81 @@ fn column(csv: &Path, name: &str) -> Vec<String> {
 async fn exit_statuses_follow_health() {
     use Platform::*;
     let dir = tempfile::tempdir().unwrap();
-    let ok = fleet(&[("r", CiscoIos, Scenario::Healthy), ("a", CiscoAsa, Scenario::Healthy), ("w", CiscoWaas, Scenario::Healthy)]).await;
+    let ok = fleet(&[
+        ("r", CiscoIos, Scenario::Healthy),
+        ("a", CiscoAsa, Scenario::Healthy),
+        ("w", CiscoWaas, Scenario::Healthy),
+    ])
+    .await;
     let r = poll(&ok, dir.path(), T, &["-q"]).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(column(&r.csv, "health"), ["ok", "ok", "ok"]);
-    assert!(r.stderr.is_empty(), "-q prints nothing on success: {:?}", r.stderr);
+    assert!(
+        r.stderr.is_empty(),
+        "-q prints nothing on success: {:?}",
+        r.stderr
+    );
 
-    let warn = fleet(&[("r", CiscoIos, Scenario::Healthy), ("cerm", CiscoIos, Scenario::CermTxLimit)]).await;
+    let warn = fleet(&[
+        ("r", CiscoIos, Scenario::Healthy),
+        ("cerm", CiscoIos, Scenario::CermTxLimit),
+    ])
+    .await;
     let findings = dir.path().join("findings.csv");
-    let r = poll(&warn, dir.path(), T, &["--findings", findings.to_str().unwrap()]).await;
+    let r = poll(
+        &warn,
+        dir.path(),
+        T,
+        &["--findings", findings.to_str().unwrap()],
+    )
+    .await;
     assert_eq!(r.code, 1, "warnings only: {}", r.stderr);
     assert_eq!(column(&r.csv, "findings"), ["", "CERM_TX_NEAR_LIMIT"]);
     let mut rd = csv::Reader::from_path(&findings).unwrap();
-    assert_eq!(rd.headers().unwrap().iter().collect::<Vec<_>>(), fleetpoll::report::findings::COLUMNS);
+    assert_eq!(
+        rd.headers().unwrap().iter().collect::<Vec<_>>(),
+        fleetpoll::report::findings::COLUMNS
+    );
     let rows: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), 1);
-    assert_eq!((&rows[0][0], &rows[0][2], &rows[0][3]), ("cerm", "warning", "CERM_TX_NEAR_LIMIT"));
-    assert!(rows[0][5].contains("85000") && !rows[0][6].is_empty(), "evidence and remediation: {:?}", rows[0]);
+    assert_eq!(
+        (&rows[0][0], &rows[0][2], &rows[0][3]),
+        ("cerm", "warning", "CERM_TX_NEAR_LIMIT")
+    );
+    assert!(
+        rows[0][5].contains("85000") && !rows[0][6].is_empty(),
+        "evidence and remediation: {:?}",
+        rows[0]
+    );
 
-    let crit = fleet(&[("a", CiscoAsa, Scenario::IkePskMismatch), ("cerm", CiscoIos, Scenario::CermTxLimit)]).await;
+    let crit = fleet(&[
+        ("a", CiscoAsa, Scenario::IkePskMismatch),
+        ("cerm", CiscoIos, Scenario::CermTxLimit),
+    ])
+    .await;
     let r = poll(&crit, dir.path(), T, &[]).await;
     assert_eq!(r.code, 2, "critical finding: {}", r.stderr);
-    let crit_pos = r.stderr.find("Critical findings").expect("summary lists critical findings");
+    let crit_pos = r
+        .stderr
+        .find("Critical findings")
+        .expect("summary lists critical findings");
     let warn_pos = r.stderr.find("Warnings").expect("and warnings");
     assert!(crit_pos < warn_pos, "critical first");
 
-    let down = fleet(&[("r", CiscoIos, Scenario::Healthy), ("gone", CiscoIos, Scenario::RefuseConnection)]).await;
+    let down = fleet(&[
+        ("r", CiscoIos, Scenario::Healthy),
+        ("gone", CiscoIos, Scenario::RefuseConnection),
+    ])
+    .await;
     let r = poll(&down, dir.path(), T, &[]).await;
     assert_eq!(r.code, 2, "device not polled: {}", r.stderr);
     assert_eq!(column(&r.csv, "health"), ["ok", "unknown"]);
     // Not a terminal: no progress animation, no colour.
-    assert!(!r.stderr.contains('\r') && !r.stderr.contains("\x1b["), "{:?}", r.stderr);
+    assert!(
+        !r.stderr.contains('\r') && !r.stderr.contains("\x1b["),
+        "{:?}",
+        r.stderr
+    );
     for f in [ok, warn, crit, down] {
         f.shutdown().await;
     }
@@ -116,14 +165,23 @@ async fn lock_refuses_a_second_run_and_takes_over_a_stale_one() {
     let held = fleetpoll::lock::acquire(&lock).unwrap();
     let r = poll(&f, dir.path(), T, &["--lock", lock.to_str().unwrap()]).await;
     assert_eq!(r.code, 3);
-    assert!(r.stderr.contains("another fleetpoll run") && r.stderr.contains(&format!("pid {}", std::process::id())), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("another fleetpoll run")
+            && r.stderr.contains(&format!("pid {}", std::process::id())),
+        "{}",
+        r.stderr
+    );
     assert!(!r.csv.exists(), "nothing written");
     assert!(r.elapsed < Duration::from_secs(5), "exits at once");
     drop(held);
     std::fs::write(&lock, "4000000000\n").unwrap();
     let r = poll(&f, dir.path(), T, &["--lock", lock.to_str().unwrap()]).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("stale lock") && r.stderr.contains("4000000000"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("stale lock") && r.stderr.contains("4000000000"),
+        "{}",
+        r.stderr
+    );
     f.shutdown().await;
 }
 
@@ -138,12 +196,37 @@ async fn deadline_bounds_a_fleet_with_hung_devices() {
     ])
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let r = poll(&f, dir.path(), "{prompt: 10m, command: 10m, device: 1h}", &["--deadline", "4s", "--jsonl", dir.path().join("h.jsonl").to_str().unwrap()]).await;
-    assert!(r.elapsed < Duration::from_secs(12), "deadline not honoured: {:?}", r.elapsed);
+    let r = poll(
+        &f,
+        dir.path(),
+        "{prompt: 10m, command: 10m, device: 1h}",
+        &[
+            "--deadline",
+            "4s",
+            "--jsonl",
+            dir.path().join("h.jsonl").to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(
+        r.elapsed < Duration::from_secs(12),
+        "deadline not honoured: {:?}",
+        r.elapsed
+    );
     assert_eq!(r.code, 2);
-    assert_eq!(column(&r.csv, "device"), ["ok-1", "hung-1", "stall-1", "ok-2"], "complete, in order");
-    assert_eq!(column(&r.csv, "poll_status"), ["polled", "deadline", "deadline", "polled"]);
-    assert_eq!(column(&r.csv, "failed_stage"), ["", "prompt", "command", ""]);
+    assert_eq!(
+        column(&r.csv, "device"),
+        ["ok-1", "hung-1", "stall-1", "ok-2"],
+        "complete, in order"
+    );
+    assert_eq!(
+        column(&r.csv, "poll_status"),
+        ["polled", "deadline", "deadline", "polled"]
+    );
+    assert_eq!(
+        column(&r.csv, "failed_stage"),
+        ["", "prompt", "command", ""]
+    );
     let jsonl = std::fs::read_to_string(dir.path().join("h.jsonl")).unwrap();
     assert_eq!(jsonl.lines().count(), 4);
     f.shutdown().await;

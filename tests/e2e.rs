@@ -18,7 +18,11 @@ fn spec(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
     s
 }
 
-async fn sweep(fleet: &RunningFleet, dir: &Path, opts: RunOptions) -> (Vec<DeviceReport>, Vec<&'static str>) {
+async fn sweep(
+    fleet: &RunningFleet,
+    dir: &Path,
+    opts: RunOptions,
+) -> (Vec<DeviceReport>, Vec<&'static str>) {
     let inv = siminv::write_with(fleet, &dir.join("inv.yaml"), FAST).unwrap();
     let inv = fleetpoll::inventory::load(&inv).unwrap();
     let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
@@ -42,12 +46,24 @@ async fn every_scenario_yields_its_row() {
         spec("xe-ok", Platform::CiscoXe, Scenario::Healthy),
         spec("asa-psk", Platform::CiscoAsa, Scenario::IkePskMismatch),
         spec("rtr-cerm", Platform::CiscoIos, Scenario::CermTxLimit),
-        spec("wae-shut", Platform::CiscoWaas, Scenario::MapiLicenseShutdown),
-        spec("wae-enc", Platform::CiscoWaas, Scenario::MapiEncryptedHandoff),
+        spec(
+            "wae-shut",
+            Platform::CiscoWaas,
+            Scenario::MapiLicenseShutdown,
+        ),
+        spec(
+            "wae-enc",
+            Platform::CiscoWaas,
+            Scenario::MapiEncryptedHandoff,
+        ),
         spec("wae-ok", Platform::CiscoWaas, Scenario::Healthy),
         spec("rtr-refuse", Platform::CiscoIos, Scenario::RefuseConnection),
         spec("asa-badpw", Platform::CiscoAsa, Scenario::WrongCredentials),
-        spec("rtr-badenable", Platform::CiscoIos, Scenario::WrongEnableSecret),
+        spec(
+            "rtr-badenable",
+            Platform::CiscoIos,
+            Scenario::WrongEnableSecret,
+        ),
         spec("rtr-noprompt", Platform::CiscoIos, Scenario::NoPrompt),
         spec("rtr-stall", Platform::CiscoIos, Scenario::StallMidOutput),
     ];
@@ -58,22 +74,35 @@ async fn every_scenario_yields_its_row() {
     assert_eq!(r.len(), 12, "one report per device");
     assert_eq!(r[0].device, "rtr-ok", "inventory order");
 
-    for name in ["rtr-ok", "xe-ok", "asa-psk", "rtr-cerm", "wae-shut", "wae-enc", "wae-ok"] {
+    for name in [
+        "rtr-ok", "xe-ok", "asa-psk", "rtr-cerm", "wae-shut", "wae-enc", "wae-ok",
+    ] {
         let d = row(&r, name);
         assert_eq!(d.poll_status, PollStatus::Polled, "{name}: {:?}", d.error);
-        assert!(d.command_errors().is_empty(), "{name}: {:?}", d.command_errors());
+        assert!(
+            d.command_errors().is_empty(),
+            "{name}: {:?}",
+            d.command_errors()
+        );
     }
     let ok = row(&r, "rtr-ok");
     assert!(metric(ok, "ike_sa_total").parse::<u32>().unwrap() >= 2);
     assert_eq!(metric(ok, "ike_sa_down"), "0");
     let avail: u64 = metric(ok, "cerm_tx_kbps_available").parse().unwrap();
-    assert!(avail > 85000 / 10, "healthy router well below its CERM limit: {avail}");
+    assert!(
+        avail > 85000 / 10,
+        "healthy router well below its CERM limit: {avail}"
+    );
     assert_eq!(metric(ok, "ipsec_one_way"), "0");
     assert!(!metric(ok, "sw_version").is_empty());
 
     let psk = row(&r, "asa-psk");
     assert_eq!(metric(psk, "ike_sa_down"), "1");
-    let psk_rec = psk.commands.iter().find(|c| c.command == "show crypto isakmp sa").unwrap();
+    let psk_rec = psk
+        .commands
+        .iter()
+        .find(|c| c.command == "show crypto isakmp sa")
+        .unwrap();
     let json = serde_json::to_string(&psk_rec.record).unwrap();
     assert!(json.contains("MM_WAIT_MSG6"), "{json}");
 
@@ -101,39 +130,82 @@ async fn every_scenario_yields_its_row() {
     failed("asa-badpw", Stage::Auth, ErrorClass::AuthFailed);
     failed("rtr-badenable", Stage::Enable, ErrorClass::AuthFailed);
     let e = row(&r, "rtr-badenable").error.clone().unwrap_or_default();
-    assert!(e.contains("enable secret rejected (device: `% Access denied`)"), "{e}");
+    assert!(
+        e.contains("enable secret rejected (device: `% Access denied`)"),
+        "{e}"
+    );
     failed("rtr-noprompt", Stage::Prompt, ErrorClass::Timeout);
     // The stalled command is recorded; the device cannot go on without its prompt.
     failed("rtr-stall", Stage::Command, ErrorClass::Timeout);
     let stall = row(&r, "rtr-stall");
-    assert!(stall.command_errors().iter().any(|e| e.ends_with("=timeout")), "{:?}", stall.command_errors());
+    assert!(
+        stall
+            .command_errors()
+            .iter()
+            .any(|e| e.ends_with("=timeout")),
+        "{:?}",
+        stall.command_errors()
+    );
 
     // Timeouts bound the sweep: prompt 4 s, command 4 s + 4 s resync, all devices in parallel.
-    assert!(t0.elapsed() < Duration::from_secs(30), "took {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        t0.elapsed()
+    );
 
     // Health: each faulty scenario yields its documented finding; healthy devices none.
-    let codes = |name: &str| -> Vec<String> { row(&r, name).findings.iter().map(|f| f.code.clone()).collect() };
+    let codes = |name: &str| -> Vec<String> {
+        row(&r, name)
+            .findings
+            .iter()
+            .map(|f| f.code.clone())
+            .collect()
+    };
     let health = |name: &str| row(&r, name).health;
     use fleetpoll::health::Health;
     for name in ["rtr-ok", "xe-ok", "wae-ok"] {
         assert!(codes(name).is_empty(), "{name}: {:?}", codes(name));
         assert_eq!(health(name), Health::Ok);
     }
-    assert!(codes("asa-psk").contains(&"IKE_PSK_MISMATCH".to_string()), "{:?}", codes("asa-psk"));
+    assert!(
+        codes("asa-psk").contains(&"IKE_PSK_MISMATCH".to_string()),
+        "{:?}",
+        codes("asa-psk")
+    );
     assert_eq!(health("asa-psk"), Health::Critical);
-    assert!(codes("rtr-cerm").contains(&"CERM_TX_NEAR_LIMIT".to_string()), "{:?}", codes("rtr-cerm"));
+    assert!(
+        codes("rtr-cerm").contains(&"CERM_TX_NEAR_LIMIT".to_string()),
+        "{:?}",
+        codes("rtr-cerm")
+    );
     assert_eq!(health("rtr-cerm"), Health::Warning);
-    assert!(codes("wae-shut").contains(&"MAPI_LICENSE_SHUTDOWN".to_string()), "{:?}", codes("wae-shut"));
+    assert!(
+        codes("wae-shut").contains(&"MAPI_LICENSE_SHUTDOWN".to_string()),
+        "{:?}",
+        codes("wae-shut")
+    );
     assert_eq!(health("wae-shut"), Health::Critical);
-    assert!(codes("wae-enc").contains(&"MAPI_ENCRYPTED_HANDOFF".to_string()), "{:?}", codes("wae-enc"));
-    let f = row(&r, "asa-psk").findings.iter().find(|f| f.code == "IKE_PSK_MISMATCH").unwrap();
+    assert!(
+        codes("wae-enc").contains(&"MAPI_ENCRYPTED_HANDOFF".to_string()),
+        "{:?}",
+        codes("wae-enc")
+    );
+    let f = row(&r, "asa-psk")
+        .findings
+        .iter()
+        .find(|f| f.code == "IKE_PSK_MISMATCH")
+        .unwrap();
     assert!(f.evidence.contains("MM_WAIT_MSG6") && !f.remediation.is_empty());
     assert_eq!(f.command.as_deref(), Some("show crypto isakmp sa"));
     for name in ["rtr-refuse", "asa-badpw", "rtr-badenable", "rtr-noprompt"] {
         assert_eq!(health(name), Health::Unknown, "{name}");
     }
     assert!(codes("rtr-stall").contains(&"COMMAND_FAILED".to_string()));
-    let secrets = [fleetpoll::sim::SIM_PASSWORD, fleetpoll::sim::SIM_ENABLE_SECRET];
+    let secrets = [
+        fleetpoll::sim::SIM_PASSWORD,
+        fleetpoll::sim::SIM_ENABLE_SECRET,
+    ];
     let dump = format!("{r:?}") + &serde_json::to_string(&r).unwrap();
     for s in secrets {
         assert!(!dump.contains(s), "secret leaked into reports");
@@ -150,14 +222,26 @@ async fn run_deadline_marks_unfinished_devices_and_keeps_every_row() {
     ];
     let fleet = spawn_fleet(specs).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let inv = siminv::write_with(&fleet, &dir.path().join("inv.yaml"), "{prompt: 60s, device: 120s}").unwrap();
+    let inv = siminv::write_with(
+        &fleet,
+        &dir.path().join("inv.yaml"),
+        "{prompt: 60s, device: 120s}",
+    )
+    .unwrap();
     let inv = fleetpoll::inventory::load(&inv).unwrap();
     let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
     let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
     let t0 = std::time::Instant::now();
-    let opts = RunOptions { deadline: Some(Duration::from_secs(3)), ..RunOptions::default() };
+    let opts = RunOptions {
+        deadline: Some(Duration::from_secs(3)),
+        ..RunOptions::default()
+    };
     let r = Runner::new().run(&plan, &opts, |_| {}).await;
-    assert!(t0.elapsed() < Duration::from_secs(6), "deadline not honoured: {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(6),
+        "deadline not honoured: {:?}",
+        t0.elapsed()
+    );
     assert_eq!(r.len(), 3);
     assert_eq!(row(&r, "ok-1").poll_status, PollStatus::Polled);
     for h in ["hung-1", "hung-2"] {
@@ -186,7 +270,11 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         stopper.stop(fleetpoll::runner::StopReason::Interrupted);
     });
-    let opts = RunOptions { concurrency: 1, grace: Duration::from_millis(300), ..RunOptions::default() };
+    let opts = RunOptions {
+        concurrency: 1,
+        grace: Duration::from_millis(300),
+        ..RunOptions::default()
+    };
     let t0 = std::time::Instant::now();
     let r = runner.run(&plan, &opts, |_| {}).await;
     assert!(t0.elapsed() < Duration::from_secs(5));

@@ -74,12 +74,20 @@ impl russh::server::Handler for Bastion {
         Ok(())
     }
 
-    async fn channel_eof(&mut self, id: russh::ChannelId, _s: &mut Session) -> Result<(), Self::Error> {
+    async fn channel_eof(
+        &mut self,
+        id: russh::ChannelId,
+        _s: &mut Session,
+    ) -> Result<(), Self::Error> {
         self.closed(id);
         Ok(())
     }
 
-    async fn channel_close(&mut self, id: russh::ChannelId, _s: &mut Session) -> Result<(), Self::Error> {
+    async fn channel_close(
+        &mut self,
+        id: russh::ChannelId,
+        _s: &mut Session,
+    ) -> Result<(), Self::Error> {
         self.closed(id);
         Ok(())
     }
@@ -100,7 +108,10 @@ async fn bastion() -> (u16, Arc<Counters>) {
     tokio::spawn(async move {
         while let Ok((sock, _)) = listener.accept().await {
             c.connections.fetch_add(1, Ordering::SeqCst);
-            let handler = Bastion { counters: c.clone(), open: Arc::default() };
+            let handler = Bastion {
+                counters: c.clone(),
+                open: Arc::default(),
+            };
             let config = config.clone();
             // run_stream must run in its own task beside the clients.
             tokio::spawn(async move {
@@ -120,27 +131,49 @@ fn jump_entry(name: &str, port: u16, max_channels: u32) -> String {
 }
 
 /// The fleet's inventory with every device behind `hops`.
-fn inventory(fleet: &RunningFleet, dir: &Path, hops: &[&str], jump_hosts: &str) -> fleetpoll::inventory::Inventory {
-    let path = siminv::write_with(fleet, &dir.join("inv.yaml"), "{connect: 5s, auth: 10s, prompt: 10s, command: 10s, device: 60s}").unwrap();
+fn inventory(
+    fleet: &RunningFleet,
+    dir: &Path,
+    hops: &[&str],
+    jump_hosts: &str,
+) -> fleetpoll::inventory::Inventory {
+    let path = siminv::write_with(
+        fleet,
+        &dir.join("inv.yaml"),
+        "{connect: 5s, auth: 10s, prompt: 10s, command: 10s, device: 60s}",
+    )
+    .unwrap();
     std::fs::write(dir.join("jump.password"), "jump-pw").unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let text = text.replace(
         "    host_key_policy: pinned\n",
-        &format!("    host_key_policy: pinned\n    jump: [{}]\n", hops.join(", ")),
-    ) + "jump_hosts:\n" + jump_hosts;
+        &format!(
+            "    host_key_policy: pinned\n    jump: [{}]\n",
+            hops.join(", ")
+        ),
+    ) + "jump_hosts:\n"
+        + jump_hosts;
     std::fs::write(&path, text).unwrap();
     fleetpoll::inventory::load(&path).unwrap()
 }
 
 fn plan(inv: fleetpoll::inventory::Inventory) -> fleetpoll::plan::Plan {
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), include_str!("../playbooks/health.yaml")).unwrap();
+    let pb = fleetpoll::playbook::parse_text(
+        Path::new("health.yaml"),
+        include_str!("../playbooks/health.yaml"),
+    )
+    .unwrap();
     fleetpoll::plan::from_parts(inv, pb, None).unwrap()
 }
 
 fn devices(n: usize, prefix: &str) -> Vec<DeviceSpec> {
     (0..n)
         .map(|i| {
-            let mut d = DeviceSpec::new(&format!("{prefix}-{i}"), Platform::CiscoIos, Scenario::Healthy);
+            let mut d = DeviceSpec::new(
+                &format!("{prefix}-{i}"),
+                Platform::CiscoIos,
+                Scenario::Healthy,
+            );
             d.latency = Duration::from_millis(20);
             d
         })
@@ -151,20 +184,67 @@ fn devices(n: usize, prefix: &str) -> Vec<DeviceSpec> {
 async fn devices_share_one_bastion_connection_within_its_channel_limit() {
     let (port, counters) = bastion().await;
     let mut specs = devices(5, "behind");
-    specs.push(DeviceSpec::new("gone", Platform::CiscoIos, Scenario::RefuseConnection));
+    specs.push(DeviceSpec::new(
+        "gone",
+        Platform::CiscoIos,
+        Scenario::RefuseConnection,
+    ));
     let fleet = spawn_fleet(specs).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let inv = inventory(&fleet, dir.path(), &["bastion"], &jump_entry("bastion", port, 2));
+    let inv = inventory(
+        &fleet,
+        dir.path(),
+        &["bastion"],
+        &jump_entry("bastion", port, 2),
+    );
     assert_eq!(inv.hosts[0].jump.len(), 1);
-    let r = Runner::new().run(&plan(inv), &RunOptions { concurrency: 10, ..RunOptions::default() }, |_| {}).await;
+    let r = Runner::new()
+        .run(
+            &plan(inv),
+            &RunOptions {
+                concurrency: 10,
+                ..RunOptions::default()
+            },
+            |_| {},
+        )
+        .await;
     for d in &r[..5] {
-        assert_eq!(d.poll_status, PollStatus::Polled, "{}: {:?}", d.device, d.error);
-        assert!(d.command_errors().is_empty(), "{}: {:?}", d.device, d.command_errors());
+        assert_eq!(
+            d.poll_status,
+            PollStatus::Polled,
+            "{}: {:?}",
+            d.device,
+            d.error
+        );
+        assert!(
+            d.command_errors().is_empty(),
+            "{}: {:?}",
+            d.device,
+            d.command_errors()
+        );
     }
     let gone = &r[5];
-    assert_eq!((gone.poll_status, gone.failed_stage, gone.error_class), (PollStatus::Failed, Some(Stage::Connect), Some(ErrorClass::Unreachable)));
-    assert!(gone.error.as_deref().unwrap_or("").contains("through jump host `bastion`"), "{:?}", gone.error);
-    assert_eq!(counters.connections.load(Ordering::SeqCst), 1, "one shared connection to the bastion");
+    assert_eq!(
+        (gone.poll_status, gone.failed_stage, gone.error_class),
+        (
+            PollStatus::Failed,
+            Some(Stage::Connect),
+            Some(ErrorClass::Unreachable)
+        )
+    );
+    assert!(
+        gone.error
+            .as_deref()
+            .unwrap_or("")
+            .contains("through jump host `bastion`"),
+        "{:?}",
+        gone.error
+    );
+    assert_eq!(
+        counters.connections.load(Ordering::SeqCst),
+        1,
+        "one shared connection to the bastion"
+    );
     let max = counters.max_channels.load(Ordering::SeqCst);
     assert!(max <= 2, "channel limit exceeded: {max}");
     assert_eq!(max, 2, "sessions do run side by side up to the limit");
@@ -179,11 +259,25 @@ async fn two_hops() {
     let dir = tempfile::tempdir().unwrap();
     let jumps = jump_entry("outer", p1, 10) + &jump_entry("inner", p2, 10);
     let inv = inventory(&fleet, dir.path(), &["outer", "inner"], &jumps);
-    let r = Runner::new().run(&plan(inv), &RunOptions::default(), |_| {}).await;
-    assert!(r.iter().all(|d| d.poll_status == PollStatus::Polled), "{:?}", r.iter().map(|d| &d.error).collect::<Vec<_>>());
+    let r = Runner::new()
+        .run(&plan(inv), &RunOptions::default(), |_| {})
+        .await;
+    assert!(
+        r.iter().all(|d| d.poll_status == PollStatus::Polled),
+        "{:?}",
+        r.iter().map(|d| &d.error).collect::<Vec<_>>()
+    );
     assert_eq!(c1.connections.load(Ordering::SeqCst), 1);
-    assert_eq!(c2.connections.load(Ordering::SeqCst), 1, "inner reached once, through outer");
-    assert_eq!(c1.max_channels.load(Ordering::SeqCst), 1, "outer carries only the channel to inner");
+    assert_eq!(
+        c2.connections.load(Ordering::SeqCst),
+        1,
+        "inner reached once, through outer"
+    );
+    assert_eq!(
+        c1.max_channels.load(Ordering::SeqCst),
+        1,
+        "outer carries only the channel to inner"
+    );
     fleet.shutdown().await;
 }
 
@@ -193,23 +287,52 @@ async fn bastion_failures_fail_the_devices_behind_it_with_its_name() {
     let fleet = spawn_fleet(devices(2, "cut")).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     // Wrong password on the bastion.
-    let bad = jump_entry("badpw", port, 4).replace("{file: jump.password}", "{file: wrong.password}");
+    let bad =
+        jump_entry("badpw", port, 4).replace("{file: jump.password}", "{file: wrong.password}");
     std::fs::write(dir.path().join("wrong.password"), "nope").unwrap();
     let inv = inventory(&fleet, dir.path(), &["badpw"], &bad);
-    let r = Runner::new().run(&plan(inv), &RunOptions::default(), |_| {}).await;
+    let r = Runner::new()
+        .run(&plan(inv), &RunOptions::default(), |_| {})
+        .await;
     for d in &r {
         assert_eq!(d.error_class, Some(ErrorClass::AuthFailed), "{:?}", d.error);
-        assert!(d.error.as_deref().unwrap_or("").contains("jump host `badpw`"), "{:?}", d.error);
+        assert!(
+            d.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("jump host `badpw`"),
+            "{:?}",
+            d.error
+        );
     }
     // A bastion that is not there.
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dead_port = closed.local_addr().unwrap().port();
     drop(closed);
-    let inv = inventory(&fleet, dir.path(), &["dead"], &jump_entry("dead", dead_port, 4));
-    let r = Runner::new().run(&plan(inv), &RunOptions::default(), |_| {}).await;
+    let inv = inventory(
+        &fleet,
+        dir.path(),
+        &["dead"],
+        &jump_entry("dead", dead_port, 4),
+    );
+    let r = Runner::new()
+        .run(&plan(inv), &RunOptions::default(), |_| {})
+        .await;
     for d in &r {
-        assert_eq!((d.failed_stage, d.error_class), (Some(Stage::Connect), Some(ErrorClass::Unreachable)), "{:?}", d.error);
-        assert!(d.error.as_deref().unwrap_or("").contains("jump host `dead`"), "{:?}", d.error);
+        assert_eq!(
+            (d.failed_stage, d.error_class),
+            (Some(Stage::Connect), Some(ErrorClass::Unreachable)),
+            "{:?}",
+            d.error
+        );
+        assert!(
+            d.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("jump host `dead`"),
+            "{:?}",
+            d.error
+        );
     }
     fleet.shutdown().await;
 }
@@ -221,6 +344,9 @@ fn unknown_jump_host_is_a_plan_error() {
         "defaults: {username: u, password: p, platform: cisco_ios}\ndevices:\n  - name: a\n    host: h\n    ssh: {jump: [nowhere]}\n",
     )
     .unwrap_err();
-    assert!(e.to_string().contains("jump host `nowhere` is not defined"), "{e}");
+    assert!(
+        e.to_string().contains("jump host `nowhere` is not defined"),
+        "{e}"
+    );
     assert_eq!(e.line, Some(5));
 }

@@ -16,7 +16,11 @@ fn plan(inv_text: &str, dir: &Path) -> fleetpoll::plan::Plan {
     let path = dir.join("inv.yaml");
     std::fs::write(&path, inv_text).unwrap();
     let inv = fleetpoll::inventory::load(&path).unwrap();
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), include_str!("../playbooks/health.yaml")).unwrap();
+    let pb = fleetpoll::playbook::parse_text(
+        Path::new("health.yaml"),
+        include_str!("../playbooks/health.yaml"),
+    )
+    .unwrap();
     fleetpoll::plan::from_parts(inv, pb, None).unwrap()
 }
 
@@ -36,17 +40,25 @@ async fn a_device_that_comes_up_late_is_polled_on_a_retry() {
     let t = token.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(150)).await;
-        let l = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        let l = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
         let spec = DeviceSpec::new("late", Platform::CiscoIos, Scenario::Healthy);
         serve(l, Arc::new(spec), t).await;
     });
     let dir = tempfile::tempdir().unwrap();
-    let inv = header(2) + &format!("  - {{name: late, host: 127.0.0.1, port: {port}, platform: cisco_ios}}\n");
+    let inv = header(2)
+        + &format!("  - {{name: late, host: 127.0.0.1, port: {port}, platform: cisco_ios}}\n");
     let t0 = Instant::now();
-    let r = Runner::new().run(&plan(&inv, dir.path()), &RunOptions::default(), |_| {}).await;
+    let r = Runner::new()
+        .run(&plan(&inv, dir.path()), &RunOptions::default(), |_| {})
+        .await;
     assert_eq!(r[0].poll_status, PollStatus::Polled, "{:?}", r[0].error);
     assert_eq!(r[0].attempts, 2, "refused once, then polled");
-    assert!(t0.elapsed() >= Duration::from_millis(300), "waited for the backoff");
+    assert!(
+        t0.elapsed() >= Duration::from_millis(300),
+        "waited for the backoff"
+    );
     token.cancel();
 }
 
@@ -62,14 +74,37 @@ async fn only_transient_failures_are_retried() {
     let dir = tempfile::tempdir().unwrap();
     let mut inv = header(2);
     for d in &fleet.devices {
-        inv += &format!("  - {{name: {}, host: 127.0.0.1, port: {}, platform: {}}}\n", d.spec.name, d.addr.port(), d.spec.platform);
+        inv += &format!(
+            "  - {{name: {}, host: 127.0.0.1, port: {}, platform: {}}}\n",
+            d.spec.name,
+            d.addr.port(),
+            d.spec.platform
+        );
     }
     let t0 = Instant::now();
-    let r = Runner::new().run(&plan(&inv, dir.path()), &RunOptions::default(), |_| {}).await;
-    assert_eq!((r[0].error_class, r[0].attempts), (Some(ErrorClass::Unreachable), 3), "1 + 2 retries");
-    assert_eq!((r[1].error_class, r[1].attempts), (Some(ErrorClass::AuthFailed), 1), "never retry a rejected login");
-    assert_eq!((r[2].failed_stage, r[2].attempts), (Some(Stage::Prompt), 1), "never retry once logged in");
+    let r = Runner::new()
+        .run(&plan(&inv, dir.path()), &RunOptions::default(), |_| {})
+        .await;
+    assert_eq!(
+        (r[0].error_class, r[0].attempts),
+        (Some(ErrorClass::Unreachable), 3),
+        "1 + 2 retries"
+    );
+    assert_eq!(
+        (r[1].error_class, r[1].attempts),
+        (Some(ErrorClass::AuthFailed), 1),
+        "never retry a rejected login"
+    );
+    assert_eq!(
+        (r[2].failed_stage, r[2].attempts),
+        (Some(Stage::Prompt), 1),
+        "never retry once logged in"
+    );
     // Backoff 300 ms then 600 ms for the refused device; all devices run in parallel.
-    assert!(t0.elapsed() >= Duration::from_millis(900), "{:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        t0.elapsed()
+    );
     fleet.shutdown().await;
 }

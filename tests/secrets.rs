@@ -44,35 +44,72 @@ async fn no_secret_in_any_output_at_trace_level() {
         };
         let s = |p: &Path| p.display().to_string();
         let poll = run(vec![
-            "-vvv".into(), "poll".into(), "-i".into(), s(&inv2),
-            "-p".into(), concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/health.yaml").into(),
-            "-o".into(), s(&o.join("health.csv")), "--jsonl".into(), s(&o.join("health.jsonl")),
-            "--include-raw".into(), "--findings".into(), s(&o.join("findings.csv")),
+            "-vvv".into(),
+            "poll".into(),
+            "-i".into(),
+            s(&inv2),
+            "-p".into(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/health.yaml").into(),
+            "-o".into(),
+            s(&o.join("health.csv")),
+            "--jsonl".into(),
+            s(&o.join("health.jsonl")),
+            "--include-raw".into(),
+            "--findings".into(),
+            s(&o.join("findings.csv")),
         ]);
         let snap = run(vec![
-            "-vvv".into(), "snapshot".into(), "-i".into(), s(&inv2),
-            "-p".into(), concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/snapshot.yaml").into(),
-            "--out-dir".into(), s(&o.join("snap")),
+            "-vvv".into(),
+            "snapshot".into(),
+            "-i".into(),
+            s(&inv2),
+            "-p".into(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/snapshot.yaml").into(),
+            "--out-dir".into(),
+            s(&o.join("snap")),
         ]);
         (poll, snap)
     })
     .await
     .unwrap();
-    assert_eq!(poll.status.code(), Some(2), "{}", String::from_utf8_lossy(&poll.stderr));
+    assert_eq!(
+        poll.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&poll.stderr)
+    );
     let poll_err = String::from_utf8_lossy(&poll.stderr).into_owned();
-    assert!(poll_err.lines().count() > 20, "trace logging was on: {poll_err}");
-    assert!(poll_err.contains("enable secret rejected"), "the enable failure is reported: {poll_err}");
+    assert!(
+        poll_err.lines().count() > 20,
+        "trace logging was on: {poll_err}"
+    );
+    assert!(
+        poll_err.contains("enable secret rejected"),
+        "the enable failure is reported: {poll_err}"
+    );
     let mut texts = vec![
         ("poll stderr".to_string(), poll_err),
-        ("poll stdout".to_string(), String::from_utf8_lossy(&poll.stdout).into_owned()),
-        ("snapshot stderr".to_string(), String::from_utf8_lossy(&snap.stderr).into_owned()),
-        ("snapshot stdout".to_string(), String::from_utf8_lossy(&snap.stdout).into_owned()),
+        (
+            "poll stdout".to_string(),
+            String::from_utf8_lossy(&poll.stdout).into_owned(),
+        ),
+        (
+            "snapshot stderr".to_string(),
+            String::from_utf8_lossy(&snap.stderr).into_owned(),
+        ),
+        (
+            "snapshot stdout".to_string(),
+            String::from_utf8_lossy(&snap.stdout).into_owned(),
+        ),
     ];
     let mut files = Vec::new();
     files_under(out.path(), &mut files);
     assert!(files.len() > 10, "outputs were written: {files:?}");
     for f in files {
-        texts.push((f.display().to_string(), String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned()));
+        texts.push((
+            f.display().to_string(),
+            String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned(),
+        ));
     }
     for (what, text) in &texts {
         for secret in [SIM_PASSWORD, SIM_ENABLE_SECRET] {

@@ -10,10 +10,11 @@ pub struct CheckArgs {
 }
 
 pub fn run(a: CheckArgs, ui: &Ui) -> i32 {
-    let plan = match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return super::unusable(e),
-    };
+    let plan =
+        match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
+            Ok(p) => p,
+            Err(e) => return super::unusable(e),
+        };
     for w in &plan.warnings {
         ui.note(format!("warning: {w}"));
     }
@@ -62,10 +63,22 @@ pub fn run(a: CheckArgs, ui: &Ui) -> i32 {
                 "    {:<45} parser={:<40} metrics={}",
                 c.command,
                 c.parser.map(|p| p.name).unwrap_or("(none: raw only)"),
-                c.metrics.iter().map(|m| m.name).collect::<Vec<_>>().join(",")
+                c.metrics
+                    .iter()
+                    .map(|m| m.name)
+                    .collect::<Vec<_>>()
+                    .join(",")
             );
         }
     }
-    println!("\ncsv columns: {}", crate::report::FIXED_COLUMNS.iter().chain(plan.columns.iter()).copied().collect::<Vec<_>>().join(","));
+    println!(
+        "\ncsv columns: {}",
+        crate::report::FIXED_COLUMNS
+            .iter()
+            .chain(plan.columns.iter())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(",")
+    );
     exit::OK
 }

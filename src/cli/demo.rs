@@ -11,7 +11,9 @@ use std::path::PathBuf;
 pub const HEALTH_PLAYBOOK: &str = include_str!("../../playbooks/health.yaml");
 
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  cargo run --release -- demo --out-dir /tmp/fp && column -s, -t < /tmp/fp/health.csv | less -S")]
+#[command(
+    after_help = "Example:\n  cargo run --release -- demo --out-dir /tmp/fp && column -s, -t < /tmp/fp/health.csv | less -S"
+)]
 pub struct DemoArgs {
     /// Where health.csv and health.jsonl go.
     #[arg(short, long, value_name = "DIR", default_value = "fleetpoll-demo")]
@@ -52,7 +54,10 @@ pub async fn run(a: DemoArgs, ui: &Ui) -> i32 {
         Ok(f) => f,
         Err(e) => return super::unusable(format!("cannot start the simulated fleet: {e}")),
     };
-    ui.note(format!("demo: {} simulated devices on 127.0.0.1", fleet.devices.len()));
+    ui.note(format!(
+        "demo: {} simulated devices on 127.0.0.1",
+        fleet.devices.len()
+    ));
     let tmp = match tempfile::tempdir() {
         Ok(t) => t,
         Err(e) => return super::unusable(format!("cannot create a temporary folder: {e}")),

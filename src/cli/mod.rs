@@ -6,9 +6,9 @@ mod demo;
 mod diff;
 mod parse_cmd;
 mod poll;
+pub mod siminv;
 mod simulate;
 mod snapshot;
-pub mod siminv;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -83,7 +83,9 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => exit::OK,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    exit::OK
+                }
                 _ => exit::UNUSABLE,
             };
             let _ = e.print();
@@ -91,7 +93,10 @@ pub fn main() -> i32 {
         }
     };
     let progress = init_logging(&cli.global);
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -188,7 +193,12 @@ pub struct PlanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub inventory: PathBuf,
     /// Playbook YAML (commands per platform).
-    #[arg(short, long, value_name = "FILE", default_value = "playbooks/health.yaml")]
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = "playbooks/health.yaml"
+    )]
     pub playbook: PathBuf,
     /// Only these devices: names, globs, group:NAME, platform:NAME, site:NAME, tag:NAME; comma-separated.
     #[arg(short, long, value_name = "EXPR")]

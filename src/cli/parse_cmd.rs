@@ -19,7 +19,6 @@ pub struct ParseArgs {
     pub file: Option<PathBuf>,
 }
 
-
 pub fn run(a: ParseArgs) -> i32 {
     let Some(spec) = crate::parse::lookup(a.platform, &a.command) else {
         let known: Vec<String> = crate::parse::registry()
@@ -43,7 +42,10 @@ pub fn run(a: ParseArgs) -> i32 {
     if let Err(e) = read {
         return super::unusable(format!(
             "cannot read {}: {e}",
-            a.file.as_ref().map(|p| p.display().to_string()).unwrap_or("stdin".into())
+            a.file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or("stdin".into())
         ));
     }
     let text = String::from_utf8_lossy(&text);

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m")]
+#[command(
+    after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m"
+)]
 pub struct PollArgs {
     #[command(flatten)]
     pub plan: PlanArgs,
@@ -64,10 +66,11 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
     if let Some(pid) = _lock.as_ref().and_then(|l| l.stale_pid.as_deref()) {
         ui.note(format!("warning: took over a stale lock left by pid {pid}"));
     }
-    let plan = match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return super::unusable(e),
-    };
+    let plan =
+        match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
+            Ok(p) => p,
+            Err(e) => return super::unusable(e),
+        };
     let outputs = Outputs {
         csv: &a.output,
         jsonl: a.jsonl.as_deref(),
@@ -92,7 +95,10 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
 /// warnings only, 0 when every device is healthy.
 pub fn exit_status(reports: &[DeviceReport]) -> i32 {
     use crate::health::Health;
-    if reports.iter().any(|r| matches!(r.health, Health::Critical | Health::Unknown)) {
+    if reports
+        .iter()
+        .any(|r| matches!(r.health, Health::Critical | Health::Unknown))
+    {
         exit::CRITICAL
     } else if reports.iter().any(|r| r.health == Health::Warning) {
         exit::WARNING

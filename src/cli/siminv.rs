@@ -28,7 +28,11 @@ pub const DEFAULT_TIMEOUTS: &str =
     "{connect: 5s, auth: 10s, prompt: 10s, enable: 10s, command: 30s, device: 120s}";
 
 /// Like [`write`], with the inventory's `timeouts:` flow mapping given.
-pub fn write_with(fleet: &RunningFleet, inventory: &Path, timeouts: &str) -> std::io::Result<PathBuf> {
+pub fn write_with(
+    fleet: &RunningFleet,
+    inventory: &Path,
+    timeouts: &str,
+) -> std::io::Result<PathBuf> {
     let dir = match inventory.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -51,8 +55,15 @@ pub fn write_with(fleet: &RunningFleet, inventory: &Path, timeouts: &str) -> std
 pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str) -> String {
     let fp = crate::session::transport::ssh::fingerprint(&crate::sim::host_public_key());
     let mut s = String::new();
-    let _ = writeln!(s, "# Inventory of a fleetpoll simulated fleet ({} devices on loopback).", fleet.devices.len());
-    let _ = writeln!(s, "# Credentials are in files beside this one; the fleet's host key is pinned.");
+    let _ = writeln!(
+        s,
+        "# Inventory of a fleetpoll simulated fleet ({} devices on loopback).",
+        fleet.devices.len()
+    );
+    let _ = writeln!(
+        s,
+        "# Credentials are in files beside this one; the fleet's host key is pinned."
+    );
     let _ = writeln!(s, "defaults:");
     let _ = writeln!(s, "  username: {SIM_USERNAME}");
     let _ = writeln!(s, "  password: {{file: {pw_file}}}");
@@ -70,7 +81,11 @@ pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str
         let _ = writeln!(s, "    port: {}", d.addr.port());
         let _ = writeln!(s, "    platform: {}", d.spec.platform);
         let _ = writeln!(s, "    site: sim");
-        let tag = if d.spec.scenario == Scenario::Healthy { "healthy".to_string() } else { d.spec.scenario.to_string() };
+        let tag = if d.spec.scenario == Scenario::Healthy {
+            "healthy".to_string()
+        } else {
+            d.spec.scenario.to_string()
+        };
         let _ = writeln!(s, "    tags: [sim, {tag}]");
     }
     s

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  fleetpoll simulate --devices 200 --inventory-out /tmp/sim.yaml --latency-ms 50 &\n  fleetpoll poll -i /tmp/sim.yaml -o /tmp/health.csv")]
+#[command(
+    after_help = "Example:\n  fleetpoll simulate --devices 200 --inventory-out /tmp/sim.yaml --latency-ms 50 &\n  fleetpoll poll -i /tmp/sim.yaml -o /tmp/health.csv"
+)]
 pub struct SimulateArgs {
     /// How many devices.
     #[arg(short = 'n', long, default_value_t = 12)]
@@ -60,7 +62,11 @@ pub async fn run(a: SimulateArgs, ui: &Ui) -> i32 {
             }
             (0..a.devices)
                 .map(|i| {
-                    let mut d = crate::sim::DeviceSpec::new(&format!("{}-{:05}", p.id().replace('_', "-"), i + 1), p, sc);
+                    let mut d = crate::sim::DeviceSpec::new(
+                        &format!("{}-{:05}", p.id().replace('_', "-"), i + 1),
+                        p,
+                        sc,
+                    );
                     d.latency = latency;
                     d
                 })

@@ -98,12 +98,18 @@ impl HealthSection {
         let list = || RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", ");
         for (i, c) in self.disable.iter().enumerate() {
             if !known(c) {
-                return Err((format!("health.disable[{i}]"), format!("unknown rule code `{c}` (known: {})", list())));
+                return Err((
+                    format!("health.disable[{i}]"),
+                    format!("unknown rule code `{c}` (known: {})", list()),
+                ));
             }
         }
         for c in self.severity.keys() {
             if !known(c) {
-                return Err((format!("health.severity.{c}"), format!("unknown rule code `{c}` (known: {})", list())));
+                return Err((
+                    format!("health.severity.{c}"),
+                    format!("unknown rule code `{c}` (known: {})", list()),
+                ));
             }
         }
         Ok(HealthConfig {
@@ -130,10 +136,15 @@ pub fn evaluate(report: &DeviceReport, cfg: &HealthConfig) -> Vec<Finding> {
             }),
         }
         if let Some(rec) = &c.record {
-            rules::check_record(rec, report.platform, &cfg.thresholds, &mut |mut f: Finding| {
-                f.command = Some(c.command.clone());
-                out.push(f);
-            });
+            rules::check_record(
+                rec,
+                report.platform,
+                &cfg.thresholds,
+                &mut |mut f: Finding| {
+                    f.command = Some(c.command.clone());
+                    out.push(f);
+                },
+            );
         }
     }
     out.retain(|f| !cfg.disabled.contains(&f.code));

@@ -63,7 +63,12 @@ impl Limit {
         self.terms
             .iter()
             .filter(|(_, t)| {
-                !hosts.iter().any(|h| Limit { terms: vec![(String::new(), t.clone())] }.matches(h))
+                !hosts.iter().any(|h| {
+                    Limit {
+                        terms: vec![(String::new(), t.clone())],
+                    }
+                    .matches(h)
+                })
             })
             .map(|(raw, _)| raw.as_str())
             .collect()

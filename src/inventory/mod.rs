@@ -128,16 +128,31 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
     for (jname, j) in &file.jump_hosts {
         let at = format!("jump_hosts.{jname}");
         if j.name.is_some() || !j.groups.is_empty() || j.platform.is_some() {
-            return Err(loc.error(&at, "a jump host takes connection settings only (no name, groups or platform)"));
+            return Err(loc.error(
+                &at,
+                "a jump host takes connection settings only (no name, groups or platform)",
+            ));
         }
         if j.host.as_deref().is_none_or(|h| h.trim().is_empty()) {
             return Err(loc.error(&at, "jump host has no `host`"));
         }
         if j.ssh.as_ref().and_then(|s| s.jump.as_ref()).is_some() {
-            return Err(loc.error(&format!("{at}.ssh.jump"), "list every hop on the device's ssh.jump instead of chaining jump hosts"));
+            return Err(loc.error(
+                &format!("{at}.ssh.jump"),
+                "list every hop on the device's ssh.jump instead of chaining jump hosts",
+            ));
         }
-        let layers: Vec<(String, &Settings)> = vec![(at.clone(), j), ("defaults".into(), &file.defaults)];
-        let mut h = resolve(j, &layers, &loc, base, &mut warnings, Some(jname), &BTreeMap::new())?;
+        let layers: Vec<(String, &Settings)> =
+            vec![(at.clone(), j), ("defaults".into(), &file.defaults)];
+        let mut h = resolve(
+            j,
+            &layers,
+            &loc,
+            base,
+            &mut warnings,
+            Some(jname),
+            &BTreeMap::new(),
+        )?;
         h.name = jname.clone();
         jumps.insert(jname.clone(), std::sync::Arc::new(h));
     }
@@ -164,14 +179,26 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
                         format!(
                             "device `{}` names group `{g}`, which does not exist (groups: {})",
                             name,
-                            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
                         ),
                     ));
                 }
             }
         }
         layers.push(("defaults".into(), &file.defaults));
-        hosts.push(resolve(d, &layers, &loc, base, &mut warnings, None, &jumps)?);
+        hosts.push(resolve(
+            d,
+            &layers,
+            &loc,
+            base,
+            &mut warnings,
+            None,
+            &jumps,
+        )?);
     }
     Ok(Inventory {
         path: path.to_path_buf(),
@@ -202,7 +229,11 @@ fn resolve(
     jump_name: Option<&str>,
     jumps: &BTreeMap<String, std::sync::Arc<Host>>,
 ) -> Result<Host, ConfigError> {
-    let name = d.name.clone().or(jump_name.map(str::to_string)).unwrap_or_default();
+    let name = d
+        .name
+        .clone()
+        .or(jump_name.map(str::to_string))
+        .unwrap_or_default();
     let platform = pick(layers, "platform", |s| s.platform.as_ref())
         .map(|(p, _)| *p)
         // A bastion runs no CLI conversation; the value is never used for it.
@@ -210,33 +241,39 @@ fn resolve(
         .ok_or_else(|| {
             loc.error(
                 &layers[0].0,
-                format!("device `{name}` has no platform (set `platform:` on it, a group or defaults)"),
+                format!(
+                    "device `{name}` has no platform (set `platform:` on it, a group or defaults)"
+                ),
             )
         })?;
-    let port = pick(layers, "port", |s| s.port.as_ref()).map(|(p, _)| *p).unwrap_or(22);
+    let port = pick(layers, "port", |s| s.port.as_ref())
+        .map(|(p, _)| *p)
+        .unwrap_or(22);
     let username = pick(layers, "username", |s| s.username.as_ref())
         .map(|(u, _)| u.clone())
         .ok_or_else(|| {
             loc.error(
                 &layers[0].0,
-                format!("device `{name}` has no username (set `username:` on it, a group or defaults)"),
+                format!(
+                    "device `{name}` has no username (set `username:` on it, a group or defaults)"
+                ),
             )
         })?;
-    let mut secret = |field: &str, get: fn(&Settings) -> Option<&SecretRef>| {
-        match pick(layers, field, get) {
-            None => Ok(None),
-            Some((r, at)) => {
-                if matches!(r, SecretRef::Literal(_)) {
-                    let w = format!(
+    let mut secret = |field: &str, get: fn(&Settings) -> Option<&SecretRef>| match pick(
+        layers, field, get,
+    ) {
+        None => Ok(None),
+        Some((r, at)) => {
+            if matches!(r, SecretRef::Literal(_)) {
+                let w = format!(
                         "{}: {at}: literal {field} in the inventory; prefer {{env: VAR}} or {{file: PATH}}",
                         loc.path.display()
                     );
-                    if !warnings.contains(&w) {
-                        warnings.push(w);
-                    }
+                if !warnings.contains(&w) {
+                    warnings.push(w);
                 }
-                r.resolve(base).map(Some).map_err(|m| loc.error(&at, m))
             }
+            r.resolve(base).map(Some).map_err(|m| loc.error(&at, m))
         }
     };
     let password = secret("password", |s| s.password.as_ref())?;
@@ -294,15 +331,28 @@ fn resolve(
         .and_then(|(s, _)| s.ssh.as_ref().and_then(|x| x.algorithms.clone()))
         .unwrap_or_default();
     if let Algorithms::Explicit(e) = &algorithms {
-        let at = ssh_field(|s| s.algorithms.is_some()).map(|(_, p)| p).unwrap_or_default();
+        let at = ssh_field(|s| s.algorithms.is_some())
+            .map(|(_, p)| p)
+            .unwrap_or_default();
         crate::session::transport::algorithms::validate(e)
             .map_err(|(field, m)| loc.error(&format!("{at}.algorithms.{field}"), m))?;
     }
     let mut jump = Vec::new();
     // A jump host's own hops would come from defaults; the device lists every hop instead.
-    let jump_source = if jump_name.is_some() { None } else { ssh_field(|s| s.jump.is_some()) };
+    let jump_source = if jump_name.is_some() {
+        None
+    } else {
+        ssh_field(|s| s.jump.is_some())
+    };
     if let Some((s, at)) = jump_source {
-        for (i, j) in s.ssh.as_ref().and_then(|x| x.jump.as_ref()).into_iter().flatten().enumerate() {
+        for (i, j) in s
+            .ssh
+            .as_ref()
+            .and_then(|x| x.jump.as_ref())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             match jumps.get(j) {
                 Some(h) => jump.push(h.clone()),
                 None => {
@@ -310,7 +360,11 @@ fn resolve(
                         &format!("{at}.jump[{i}]"),
                         format!(
                             "jump host `{j}` is not defined under jump_hosts (defined: {})",
-                            if jumps.is_empty() { "none".to_string() } else { jumps.keys().cloned().collect::<Vec<_>>().join(", ") }
+                            if jumps.is_empty() {
+                                "none".to_string()
+                            } else {
+                                jumps.keys().cloned().collect::<Vec<_>>().join(", ")
+                            }
                         ),
                     ))
                 }
@@ -322,17 +376,26 @@ fn resolve(
         .unwrap_or_default();
     for (i, o) in ssh_options.iter().enumerate() {
         if o.chars().any(|c| c.is_control()) || !o.contains('=') || o.starts_with('-') {
-            let at = ssh_field(|s| s.options.is_some()).map(|(_, p)| p).unwrap_or_default();
-            return Err(loc.error(&format!("{at}.options[{i}]"), format!("`{o}` is not an OpenSSH option of the form Key=Value")));
+            let at = ssh_field(|s| s.options.is_some())
+                .map(|(_, p)| p)
+                .unwrap_or_default();
+            return Err(loc.error(
+                &format!("{at}.options[{i}]"),
+                format!("`{o}` is not an OpenSSH option of the form Key=Value"),
+            ));
         }
     }
     let max_channels = ssh_field(|s| s.max_channels.is_some())
         .and_then(|(s, _)| s.ssh.as_ref().and_then(|x| x.max_channels))
         .map(|n| n.max(1) as usize)
         .unwrap_or(DEFAULT_JUMP_CHANNELS);
-    let retries = pick(layers, "retries", |s| s.retries.as_ref()).map(|(r, _)| *r).unwrap_or(1);
+    let retries = pick(layers, "retries", |s| s.retries.as_ref())
+        .map(|(r, _)| *r)
+        .unwrap_or(1);
     if retries > 10 {
-        let at = pick(layers, "retries", |s| s.retries.as_ref()).map(|(_, a)| a).unwrap_or_default();
+        let at = pick(layers, "retries", |s| s.retries.as_ref())
+            .map(|(_, a)| a)
+            .unwrap_or_default();
         return Err(loc.error(&at, format!("{retries} retries is too many (at most 10)")));
     }
     let retry_backoff = pick(layers, "retry_backoff", |s| s.retry_backoff.as_ref())

@@ -136,7 +136,9 @@ impl<'de> Deserialize<'de> for SecretRef {
                 let mut out = None;
                 while let Some(k) = m.next_key::<String>()? {
                     if out.is_some() {
-                        return Err(de::Error::custom("a secret reference takes exactly one of `env` or `file`"));
+                        return Err(de::Error::custom(
+                            "a secret reference takes exactly one of `env` or `file`",
+                        ));
                     }
                     out = Some(match k.as_str() {
                         "env" => SecretRef::Env(m.next_value()?),
@@ -144,7 +146,9 @@ impl<'de> Deserialize<'de> for SecretRef {
                         other => return Err(de::Error::unknown_field(other, &["env", "file"])),
                     });
                 }
-                out.ok_or_else(|| de::Error::custom("empty secret reference: use {env: VAR} or {file: PATH}"))
+                out.ok_or_else(|| {
+                    de::Error::custom("empty secret reference: use {env: VAR} or {file: PATH}")
+                })
             }
         }
         d.deserialize_any(V)
@@ -247,7 +251,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             "s" => v,
             "m" => v * 60.0,
             "h" => v * 3600.0,
-            _ => return Err(format!("bad duration unit `{unit}` in `{s}` (use ms, s, m or h)")),
+            _ => {
+                return Err(format!(
+                    "bad duration unit `{unit}` in `{s}` (use ms, s, m or h)"
+                ))
+            }
         };
         total += Duration::from_secs_f64(secs);
         any = true;
@@ -266,7 +274,9 @@ fn opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::
         S(String),
     }
     match Raw::deserialize(d)? {
-        Raw::N(n) => parse_duration(&n.to_string()).map(Some).map_err(de::Error::custom),
+        Raw::N(n) => parse_duration(&n.to_string())
+            .map(Some)
+            .map_err(de::Error::custom),
         Raw::S(s) => parse_duration(&s).map(Some).map_err(de::Error::custom),
     }
 }

@@ -55,12 +55,18 @@ fn precedence_device_then_groups_in_order_then_defaults() {
     assert_eq!(fw.timeouts.device, ResolvedTimeouts::default().device);
     assert_eq!(fw.site.as_deref(), Some("hq"));
     let r1 = &inv.hosts[1];
-    assert_eq!((r1.platform, r1.port, r1.username.as_str()), (Platform::CiscoIos, 22, "other"));
+    assert_eq!(
+        (r1.platform, r1.port, r1.username.as_str()),
+        (Platform::CiscoIos, 22, "other")
+    );
     let wae = &inv.hosts[2];
     assert_eq!(wae.port, 22);
     assert_eq!(wae.enable_secret.as_ref().unwrap().expose(), "en-value");
     assert!(inv.warnings.is_empty());
-    assert!(!format!("{:?}", inv.hosts).contains("pw-value"), "Debug must not leak secrets");
+    assert!(
+        !format!("{:?}", inv.hosts).contains("pw-value"),
+        "Debug must not leak secrets"
+    );
 }
 
 fn err(text: &str) -> ConfigError {
@@ -80,7 +86,11 @@ fn unknown_platform_is_located() {
     let e = err("defaults: {username: u, password: x}\ndevices:\n  - name: a\n    host: h\n    platform: cisco_nxos\n");
     assert_eq!((e.line, e.column), (Some(5), Some(15)), "{e}");
     assert!(e.to_string().contains("cisco_nxos"), "{e}");
-    assert!(e.to_string().starts_with("inv.yaml:5:15: devices[0].platform"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("inv.yaml:5:15: devices[0].platform"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -102,7 +112,10 @@ fn missing_group() {
     let e = err("defaults: {username: u, password: x, platform: cisco_ios}\ngroups:\n  core: {port: 22}\ndevices:\n  - name: a\n    host: h\n    groups: [core, edge]\n");
     assert_eq!(e.field.as_deref(), Some("devices[0].groups[1]"));
     assert_eq!(e.line, Some(7));
-    assert!(e.message.contains("`edge`") && e.message.contains("core"), "{e}");
+    assert!(
+        e.message.contains("`edge`") && e.message.contains("core"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -136,17 +149,34 @@ fn secret_from_file_and_device_only_keys() {
     std::fs::write(dir.path().join("pw"), "from-file\n").unwrap();
     let path = dir.path().join("inv.yaml");
     let inv = parse(&path, "defaults: {username: u, platform: cisco_ios, password: {file: pw}}\ndevices:\n  - name: a\n    host: h\n").unwrap();
-    assert_eq!(inv.hosts[0].password.as_ref().unwrap().expose(), "from-file");
+    assert_eq!(
+        inv.hosts[0].password.as_ref().unwrap().expose(),
+        "from-file"
+    );
     let e = err("defaults: {host: x}\n");
     assert!(e.message.contains("belongs on a device"), "{e}");
 }
 
 #[test]
 fn missing_platform_username_and_credentials() {
-    assert!(err("devices:\n  - name: a\n    host: h\n    username: u\n    password: p\n").message.contains("no platform"));
-    assert!(err("devices:\n  - name: a\n    host: h\n    platform: cisco_ios\n    password: p\n").message.contains("no username"));
-    assert!(err("devices:\n  - name: a\n    host: h\n    platform: cisco_ios\n    username: u\n").message.contains("neither a password nor a key_file"));
-    assert!(err("defaults: {timeouts: {command: 10 parsecs}}\n").to_string().contains("duration"));
+    assert!(
+        err("devices:\n  - name: a\n    host: h\n    username: u\n    password: p\n")
+            .message
+            .contains("no platform")
+    );
+    assert!(
+        err("devices:\n  - name: a\n    host: h\n    platform: cisco_ios\n    password: p\n")
+            .message
+            .contains("no username")
+    );
+    assert!(
+        err("devices:\n  - name: a\n    host: h\n    platform: cisco_ios\n    username: u\n")
+            .message
+            .contains("neither a password nor a key_file")
+    );
+    assert!(err("defaults: {timeouts: {command: 10 parsecs}}\n")
+        .to_string()
+        .contains("duration"));
 }
 
 #[test]
@@ -166,7 +196,11 @@ fn limit_expressions() {
     let inv = parse(p(), GOOD).unwrap();
     let sel = |e: &str| -> Vec<String> {
         let l = limit::Limit::parse(e).unwrap();
-        inv.hosts.iter().filter(|h| l.matches(h)).map(|h| h.name.clone()).collect()
+        inv.hosts
+            .iter()
+            .filter(|h| l.matches(h))
+            .map(|h| h.name.clone())
+            .collect()
     };
     assert_eq!(sel("fw1"), ["fw1"]);
     assert_eq!(sel("r*,wae1"), ["r1", "wae1"]);
@@ -184,11 +218,17 @@ fn shipped_example_inventory_loads() {
     std::env::set_var("FLEETPOLL_PASSWORD", "x");
     std::env::set_var("FLEETPOLL_ENABLE", "y");
     std::env::set_var("FLEETPOLL_DC1_PASSWORD", "z");
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/inventory/example.yaml"));
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/inventory/example.yaml"
+    ));
     let inv = load(path).unwrap();
     assert_eq!(inv.hosts.len(), 5);
     let fw = &inv.hosts[0];
-    assert_eq!((fw.platform, fw.username.as_str()), (Platform::CiscoAsa, "netops-dc1"));
+    assert_eq!(
+        (fw.platform, fw.username.as_str()),
+        (Platform::CiscoAsa, "netops-dc1")
+    );
     assert_eq!(fw.password.as_ref().unwrap().expose(), "z");
     assert_eq!(inv.hosts[1].timeouts.command, Duration::from_secs(120));
     assert_eq!(inv.hosts[4].host_key_policy, HostKeyPolicy::Pinned);

@@ -155,9 +155,19 @@ mod tests {
             assert!(names.insert(s.name), "duplicate parser name {}", s.name);
             let mut m = std::collections::HashSet::new();
             for metric in s.metrics {
-                assert!(m.insert(metric.name), "{}: duplicate metric {}", s.name, metric.name);
+                assert!(
+                    m.insert(metric.name),
+                    "{}: duplicate metric {}",
+                    s.name,
+                    metric.name
+                );
             }
-            assert_eq!(normalize_command(s.command), s.command, "{} not canonical", s.name);
+            assert_eq!(
+                normalize_command(s.command),
+                s.command,
+                "{} not canonical",
+                s.name
+            );
         }
     }
 }

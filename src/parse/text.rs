@@ -7,7 +7,12 @@ pub fn lines(input: &str) -> Vec<(usize, String)> {
     input
         .split('\n')
         .enumerate()
-        .map(|(i, l)| (i + 1, strip_ansi(l).replace('\r', "").trim_end().to_string()))
+        .map(|(i, l)| {
+            (
+                i + 1,
+                strip_ansi(l).replace('\r', "").trim_end().to_string(),
+            )
+        })
         .collect()
 }
 

@@ -53,7 +53,10 @@ impl std::fmt::Debug for PlannedCommand {
         f.debug_struct("PlannedCommand")
             .field("command", &self.command)
             .field("parser", &self.parser.map(|p| p.name))
-            .field("metrics", &self.metrics.iter().map(|m| m.name).collect::<Vec<_>>())
+            .field(
+                "metrics",
+                &self.metrics.iter().map(|m| m.name).collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -100,7 +103,10 @@ impl Playbook {
 /// Non-show commands known to be read-only.
 const READ_ONLY_EXTRA: &[&str] = &["accelerator mapi verify encryption-settings"];
 /// Output filters that only select lines (no `redirect`, `append` or `tee`: they write files).
-const SAFE_FILTERS: &[&str] = &["include", "exclude", "begin", "section", "count", "grep", "i", "inc", "ex", "exc", "b", "be", "beg", "s", "sec"];
+const SAFE_FILTERS: &[&str] = &[
+    "include", "exclude", "begin", "section", "count", "grep", "i", "inc", "ex", "exc", "b", "be",
+    "beg", "s", "sec",
+];
 
 /// Refuse anything that is not a read-only show command.
 pub fn check_read_only(command: &str) -> Result<(), String> {
@@ -122,7 +128,11 @@ pub fn check_read_only(command: &str) -> Result<(), String> {
         ));
     }
     for filter in parts {
-        let word = filter.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let word = filter
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if !SAFE_FILTERS.contains(&word.as_str()) {
             return Err(format!(
                 "output filter `| {}` is not allowed (only include, exclude, begin, section, count, grep: `redirect`, `append` and `tee` write files on the device)",
@@ -144,7 +154,10 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
         serde_yaml::from_str(text).map_err(|e| ConfigError::yaml(path, text, &e))?;
     let loc = Located::new(path, text);
     if file.platforms.is_empty() {
-        return Err(loc.error("platforms", "no platforms: list at least one platform's commands"));
+        return Err(loc.error(
+            "platforms",
+            "no platforms: list at least one platform's commands",
+        ));
     }
     let health = file
         .health
@@ -163,7 +176,11 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
                             &format!("{at}.parser"),
                             format!(
                                 "unknown parser `{name}` (known: {})",
-                                parse::registry().iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                                parse::registry()
+                                    .iter()
+                                    .map(|s| s.name)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         )
                     })?;
@@ -183,7 +200,10 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
                 (Some(names), None) if !names.is_empty() => {
                     return Err(loc.error(
                         &format!("{at}.metrics"),
-                        format!("no parser reads `{}` on {platform}, so it has no metrics", c.command),
+                        format!(
+                            "no parser reads `{}` on {platform}, so it has no metrics",
+                            c.command
+                        ),
                     ))
                 }
                 (Some(_), None) => Vec::new(),
@@ -196,7 +216,11 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
                                 format!(
                                     "parser `{}` has no metric `{n}` (it has: {})",
                                     p.name,
-                                    p.metrics.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+                                    p.metrics
+                                        .iter()
+                                        .map(|m| m.name)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
                                 ),
                             )
                         })?;
@@ -271,7 +295,10 @@ mod tests {
         let y = "name: t\nplatforms:\n  cisco_ios:\n    commands:\n      - command: show version\n      - command: clear crypto sa\n";
         let e = parse_text(Path::new("pb.yaml"), y).unwrap_err();
         assert_eq!(e.line, Some(6));
-        assert_eq!(e.field.as_deref(), Some("platforms.cisco_ios.commands[1].command"));
+        assert_eq!(
+            e.field.as_deref(),
+            Some("platforms.cisco_ios.commands[1].command")
+        );
         assert!(e.message.contains("not a read-only command"));
     }
 
@@ -285,16 +312,30 @@ mod tests {
         let e = parse_text(Path::new("pb.yaml"), &bad).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("health.disable[0]"));
         assert_eq!(e.line, Some(6));
-        assert!(e.message.contains("unknown rule code `NO_SUCH_RULE`"), "{e}");
+        assert!(
+            e.message.contains("unknown rule code `NO_SUCH_RULE`"),
+            "{e}"
+        );
         let bad = format!("{base}health:\n  thresholds: {{no_such_threshold: 3}}\n");
-        assert!(parse_text(Path::new("pb.yaml"), &bad).unwrap_err().to_string().contains("no_such_threshold"));
+        assert!(parse_text(Path::new("pb.yaml"), &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("no_such_threshold"));
     }
 
     #[test]
     fn unknown_platform_and_fields_are_rejected() {
-        let e = parse_text(Path::new("pb.yaml"), "name: t\nplatforms:\n  junos:\n    commands: []\n").unwrap_err();
+        let e = parse_text(
+            Path::new("pb.yaml"),
+            "name: t\nplatforms:\n  junos:\n    commands: []\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("junos"), "{e}");
-        let e = parse_text(Path::new("pb.yaml"), "name: t\nplatforms:\n  cisco_ios:\n    comands: []\n").unwrap_err();
+        let e = parse_text(
+            Path::new("pb.yaml"),
+            "name: t\nplatforms:\n  cisco_ios:\n    comands: []\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("comands"), "{e}");
     }
 }

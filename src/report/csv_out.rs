@@ -7,7 +7,11 @@ use std::path::Path;
 /// The CSV text for `reports` with metric `columns` after the fixed ones.
 pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = FIXED_COLUMNS.iter().chain(columns.iter()).copied().collect();
+    let header: Vec<&str> = FIXED_COLUMNS
+        .iter()
+        .chain(columns.iter())
+        .copied()
+        .collect();
     w.write_record(&header)?;
     for r in reports {
         let mut row: Vec<String> = vec![
@@ -16,8 +20,12 @@ pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv
             r.port.to_string(),
             r.platform.to_string(),
             r.poll_status.id().to_string(),
-            r.failed_stage.map(|s| s.id().to_string()).unwrap_or_default(),
-            r.error_class.map(|c| c.id().to_string()).unwrap_or_default(),
+            r.failed_stage
+                .map(|s| s.id().to_string())
+                .unwrap_or_default(),
+            r.error_class
+                .map(|c| c.id().to_string())
+                .unwrap_or_default(),
             r.command_errors().join(";"),
             r.started_at
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))

@@ -5,7 +5,14 @@ use crate::runner::DeviceReport;
 use std::path::Path;
 
 pub const COLUMNS: &[&str] = &[
-    "device", "platform", "severity", "code", "message", "evidence", "remediation", "command",
+    "device",
+    "platform",
+    "severity",
+    "code",
+    "message",
+    "evidence",
+    "remediation",
+    "command",
 ];
 
 pub fn render(reports: &[DeviceReport]) -> Result<Vec<u8>, csv::Error> {

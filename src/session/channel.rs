@@ -283,8 +283,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
     ) -> Result<Stop, SessionError> {
         let started = Instant::now();
         loop {
-            let n = match tokio::time::timeout_at(deadline, self.stream.read(&mut self.buf)).await
-            {
+            let n = match tokio::time::timeout_at(deadline, self.stream.read(&mut self.buf)).await {
                 Err(_) => {
                     return Err(SessionError::Timeout {
                         stage,
@@ -342,7 +341,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
         self.write_line(command, stage).await?;
         let deadline = Instant::now() + timeout;
         match self.read_until(false, deadline, stage).await? {
-            Stop::Prompt { mode: Mode::Config, .. } => {
+            Stop::Prompt {
+                mode: Mode::Config, ..
+            } => {
                 return Err(SessionError::Protocol(format!(
                     "device entered configuration mode after `{command}`; refusing to continue"
                 )))
@@ -418,7 +419,11 @@ mod tests {
     #[test]
     fn screen_split_escape_and_crlf_across_chunks() {
         let mut s = Screen::new(1 << 20);
-        for b in b"a\x1b[3".iter().chain(b"1mb\r".iter()).chain(b"\nc".iter()) {
+        for b in b"a\x1b[3"
+            .iter()
+            .chain(b"1mb\r".iter())
+            .chain(b"\nc".iter())
+        {
             s.feed(&[*b]);
         }
         assert_eq!(s.take_output().0, "ab\n");
@@ -482,7 +487,9 @@ mod tests {
                 .iter()
                 .find(|(c, _)| *c == cmd)
                 .map(|(_, r)| r.clone())
-                .unwrap_or_else(|| b"\r\n% Invalid input detected at '^' marker.\r\n\r\nR1#".to_vec());
+                .unwrap_or_else(|| {
+                    b"\r\n% Invalid input detected at '^' marker.\r\n\r\nR1#".to_vec()
+                });
             let mut all = format!("{cmd}\r\n").into_bytes();
             all.extend_from_slice(&reply);
             for p in split_chunks(all, &mut chunk) {
@@ -513,14 +520,24 @@ mod tests {
         let mut ch = Channel::new(a, def, 1 << 20);
         let deadline = Instant::now() + Duration::from_secs(5);
         let stop = ch.read_until(false, deadline, Stage::Prompt).await.unwrap();
-        assert_eq!(stop, Stop::Prompt { mode: Mode::Privileged, host: "R1".into() });
+        assert_eq!(
+            stop,
+            Stop::Prompt {
+                mode: Mode::Privileged,
+                host: "R1".into()
+            }
+        );
         let out = ch
             .send_command("terminal length 0", Duration::from_secs(5), Stage::Paging)
             .await
             .unwrap();
         assert_eq!(out.text, "");
         let out = ch
-            .send_command("show crypto isakmp sa", Duration::from_secs(5), Stage::Command)
+            .send_command(
+                "show crypto isakmp sa",
+                Duration::from_secs(5),
+                Stage::Command,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -531,7 +548,10 @@ mod tests {
             .send_command("show bogus", Duration::from_secs(5), Stage::Command)
             .await
             .unwrap_err();
-        assert!(matches!(err, SessionError::CommandRejected { ref indicator, .. } if indicator == "% Invalid input"), "{err}");
+        assert!(
+            matches!(err, SessionError::CommandRejected { ref indicator, .. } if indicator == "% Invalid input"),
+            "{err}"
+        );
     }
 
     #[tokio::test]
@@ -558,7 +578,9 @@ mod tests {
             let mut buf = [0u8; 64];
             let n = r.read(&mut buf).await.unwrap();
             assert_eq!(&buf[..n], b"show run\n");
-            w.write_all(b"show run\r\nline1\r\nline2\r\n<--- More --->").await.unwrap();
+            w.write_all(b"show run\r\nline1\r\nline2\r\n<--- More --->")
+                .await
+                .unwrap();
             let n = r.read(&mut buf).await.unwrap();
             assert_eq!(&buf[..n], b" ");
             w.write_all(b"\r              \r").await.unwrap();
@@ -566,9 +588,13 @@ mod tests {
             let _ = r.read(&mut buf).await;
         });
         let mut ch = Channel::new(a, def, 1 << 20);
-        ch.read_until(false, Instant::now() + Duration::from_secs(5), Stage::Prompt)
-            .await
-            .unwrap();
+        ch.read_until(
+            false,
+            Instant::now() + Duration::from_secs(5),
+            Stage::Prompt,
+        )
+        .await
+        .unwrap();
         let out = ch
             .send_command("show run", Duration::from_secs(5), Stage::Command)
             .await
@@ -588,7 +614,11 @@ mod tests {
             .await
             .unwrap_err();
         match err {
-            SessionError::Timeout { stage, waited, tail } => {
+            SessionError::Timeout {
+                stage,
+                waited,
+                tail,
+            } => {
                 assert_eq!(stage, Stage::Prompt);
                 assert_eq!(waited, Duration::from_secs(15));
                 assert!(tail.contains("Banner without prompt"));
@@ -605,22 +635,38 @@ mod tests {
         let (mut r, mut w) = tokio::io::split(b);
         w.write_all(b"R1#").await.unwrap();
         let mut ch = Channel::new(a, def, 1 << 20);
-        ch.read_until(false, Instant::now() + Duration::from_secs(1), Stage::Prompt)
-            .await
-            .unwrap();
+        ch.read_until(
+            false,
+            Instant::now() + Duration::from_secs(1),
+            Stage::Prompt,
+        )
+        .await
+        .unwrap();
         let dev = tokio::spawn(async move {
             let mut buf = [0u8; 64];
             let _ = r.read(&mut buf).await;
-            w.write_all(b"show crypto ipsec sa\r\ninterface: Gi0/0\r\n  Crypto map tag: CM").await.unwrap();
+            w.write_all(b"show crypto ipsec sa\r\ninterface: Gi0/0\r\n  Crypto map tag: CM")
+                .await
+                .unwrap();
             tokio::time::sleep(Duration::from_secs(3600)).await;
             drop(w);
         });
         let start = Instant::now();
         let err = ch
-            .send_command("show crypto ipsec sa", Duration::from_secs(30), Stage::Command)
+            .send_command(
+                "show crypto ipsec sa",
+                Duration::from_secs(30),
+                Stage::Command,
+            )
             .await
             .unwrap_err();
-        assert!(matches!(err, SessionError::Timeout { stage: Stage::Command, .. }));
+        assert!(matches!(
+            err,
+            SessionError::Timeout {
+                stage: Stage::Command,
+                ..
+            }
+        ));
         assert_eq!(start.elapsed(), Duration::from_secs(30));
         assert!(err.to_string().contains("Crypto map tag: CM"));
         dev.abort();
@@ -634,17 +680,33 @@ mod tests {
         drop(b);
         let mut ch = Channel::new(a, def, 1 << 20);
         let err = ch
-            .read_until(false, Instant::now() + Duration::from_secs(5), Stage::Prompt)
+            .read_until(
+                false,
+                Instant::now() + Duration::from_secs(5),
+                Stage::Prompt,
+            )
             .await
             .unwrap_err();
-        assert!(matches!(err, SessionError::Closed { stage: Stage::Prompt, .. }));
+        assert!(matches!(
+            err,
+            SessionError::Closed {
+                stage: Stage::Prompt,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn strip_echo_variants() {
         assert_eq!(strip_echo("show clock\n*10:00\n", "show clock"), "*10:00\n");
-        assert_eq!(strip_echo("R1#show clock\n*10:00\n", "show clock"), "*10:00\n");
-        assert_eq!(strip_echo("\nshow clock\n*10:00\n", "show clock"), "*10:00\n");
+        assert_eq!(
+            strip_echo("R1#show clock\n*10:00\n", "show clock"),
+            "*10:00\n"
+        );
+        assert_eq!(
+            strip_echo("\nshow clock\n*10:00\n", "show clock"),
+            "*10:00\n"
+        );
         assert_eq!(strip_echo("*10:00\n", "show clock"), "*10:00\n");
     }
 }

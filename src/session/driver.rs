@@ -91,13 +91,18 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     let t = host.timeouts;
 
     progress.stage = Stage::Prompt;
-    let mode = match ch.read_until(false, Instant::now() + t.prompt, Stage::Prompt).await? {
+    let mode = match ch
+        .read_until(false, Instant::now() + t.prompt, Stage::Prompt)
+        .await?
+    {
         Stop::Prompt { mode, host } => {
             progress.hostname = Some(host);
             mode
         }
         Stop::Password => {
-            return Err(SessionError::Protocol("unexpected password prompt after login".into()))
+            return Err(SessionError::Protocol(
+                "unexpected password prompt after login".into(),
+            ))
         }
     };
     if mode == Mode::Config {
@@ -112,7 +117,10 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     }
 
     progress.stage = Stage::Paging;
-    match ch.send_command(&def.paging_off, t.command, Stage::Paging).await {
+    match ch
+        .send_command(&def.paging_off, t.command, Stage::Paging)
+        .await
+    {
         Ok(_) => {}
         // Without paging off, the channel still answers pagers; carry on.
         Err(SessionError::CommandRejected { indicator, .. }) => {
@@ -155,7 +163,10 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                     return Err(SessionError::Timeout {
                         stage: Stage::Command,
                         waited,
-                        tail: format!("`{}` did not finish and the prompt did not come back", c.command),
+                        tail: format!(
+                            "`{}` did not finish and the prompt did not come back",
+                            c.command
+                        ),
                     });
                 }
             }
@@ -171,7 +182,10 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
 /// After a timeout: send an Enter and read prompts until one follows nothing but that Enter's
 /// blank line. The late command's own prompt (after its remaining output) comes first and
 /// must not be taken for ours, or every later command would get its predecessor's output.
-async fn resync_prompt<S: AsyncRead + AsyncWrite + Unpin>(ch: &mut Channel<S>, deadline: Instant) -> bool {
+async fn resync_prompt<S: AsyncRead + AsyncWrite + Unpin>(
+    ch: &mut Channel<S>,
+    deadline: Instant,
+) -> bool {
     if ch.write_line("", Stage::Command).await.is_err() {
         return false;
     }
@@ -197,13 +211,20 @@ async fn enable<S: AsyncRead + AsyncWrite + Unpin>(
     let mut asked = 0;
     loop {
         match ch.read_until(true, deadline, Stage::Enable).await? {
-            Stop::Prompt { mode: Mode::Privileged, .. } => return Ok(()),
-            Stop::Prompt { mode: Mode::Config, .. } => {
+            Stop::Prompt {
+                mode: Mode::Privileged,
+                ..
+            } => return Ok(()),
+            Stop::Prompt {
+                mode: Mode::Config, ..
+            } => {
                 return Err(SessionError::Protocol(
                     "`enable` led to configuration mode; refusing to continue".into(),
                 ))
             }
-            Stop::Prompt { mode: Mode::User, .. } => {
+            Stop::Prompt {
+                mode: Mode::User, ..
+            } => {
                 let said = ch.take_text();
                 let indicator = def
                     .enable_failure_indicators

@@ -50,9 +50,18 @@ pub enum Mode {
 }
 
 const SOURCES: &[(&str, &str)] = &[
-    ("platforms/cisco_ios.yaml", include_str!("../../platforms/cisco_ios.yaml")),
-    ("platforms/cisco_asa.yaml", include_str!("../../platforms/cisco_asa.yaml")),
-    ("platforms/cisco_waas.yaml", include_str!("../../platforms/cisco_waas.yaml")),
+    (
+        "platforms/cisco_ios.yaml",
+        include_str!("../../platforms/cisco_ios.yaml"),
+    ),
+    (
+        "platforms/cisco_asa.yaml",
+        include_str!("../../platforms/cisco_asa.yaml"),
+    ),
+    (
+        "platforms/cisco_waas.yaml",
+        include_str!("../../platforms/cisco_waas.yaml"),
+    ),
 ];
 
 fn compile(file: &str, field: &str, pattern: &str) -> Result<Regex, String> {
@@ -81,7 +90,9 @@ fn load(file: &str, text: &str) -> Result<PlatformDef, String> {
         ("prompt_config", &def.prompt_config),
     ] {
         if !re.capture_names().any(|n| n == Some("host")) {
-            return Err(format!("{file}: field `{field}` must capture the hostname as (?P<host>...)"));
+            return Err(format!(
+                "{file}: field `{field}` must capture the hostname as (?P<host>...)"
+            ));
         }
     }
     Ok(def)
@@ -161,23 +172,40 @@ mod tests {
     #[test]
     fn prompts_classify_per_platform() {
         let ios = definition(Platform::CiscoIos).unwrap();
-        assert_eq!(ios.classify_prompt("Router>"), Some((Mode::User, "Router".into())));
-        assert_eq!(ios.classify_prompt("rtr-01.lab#"), Some((Mode::Privileged, "rtr-01.lab".into())));
-        assert_eq!(ios.classify_prompt("Router(config-if)#").map(|p| p.0), Some(Mode::Config));
+        assert_eq!(
+            ios.classify_prompt("Router>"),
+            Some((Mode::User, "Router".into()))
+        );
+        assert_eq!(
+            ios.classify_prompt("rtr-01.lab#"),
+            Some((Mode::Privileged, "rtr-01.lab".into()))
+        );
+        assert_eq!(
+            ios.classify_prompt("Router(config-if)#").map(|p| p.0),
+            Some(Mode::Config)
+        );
         assert_eq!(ios.classify_prompt("show version"), None);
         assert_eq!(ios.classify_prompt("#########"), None);
         let asa = definition(Platform::CiscoAsa).unwrap();
-        assert_eq!(asa.classify_prompt("ciscoasa/admin#"), Some((Mode::Privileged, "ciscoasa/admin".into())));
+        assert_eq!(
+            asa.classify_prompt("ciscoasa/admin#"),
+            Some((Mode::Privileged, "ciscoasa/admin".into()))
+        );
         assert!(asa.pager.is_match("<--- More --->"));
         assert!(ios.pager.is_match(" --More-- "));
         let waas = definition(Platform::CiscoWaas).unwrap();
-        assert_eq!(waas.classify_prompt("WAE674>"), Some((Mode::User, "WAE674".into())));
+        assert_eq!(
+            waas.classify_prompt("WAE674>"),
+            Some((Mode::User, "WAE674".into()))
+        );
     }
 
     #[test]
     fn failure_indicators_only_at_the_top() {
         let asa = definition(Platform::CiscoAsa).unwrap();
-        assert!(asa.failure_in("        ^\nERROR: % Invalid input detected at '^' marker.\n").is_some());
+        assert!(asa
+            .failure_in("        ^\nERROR: % Invalid input detected at '^' marker.\n")
+            .is_some());
         let long = "line1\nline2\nline3\nline4\nERROR: something logged\n";
         assert!(asa.failure_in(long).is_none());
     }

@@ -80,7 +80,11 @@ fn legacy_keys() -> Vec<Algorithm> {
 
 /// `base` then `extra`, each name once, `extra` in its own order after everything in `base`.
 fn append<T: Copy + PartialEq>(base: &[T], extra: &[T]) -> Vec<T> {
-    let mut v: Vec<T> = base.iter().copied().filter(|n| !extra.contains(n)).collect();
+    let mut v: Vec<T> = base
+        .iter()
+        .copied()
+        .filter(|n| !extra.contains(n))
+        .collect();
     v.extend(extra.iter().copied());
     v
 }
@@ -96,7 +100,9 @@ pub fn preferred(a: &Algorithms) -> Preferred {
                 .iter()
                 .copied()
                 // Extensions are re-added last, after the legacy exchanges.
-                .filter(|k| !k.as_ref().starts_with("ext-info") && !k.as_ref().starts_with("kex-strict"))
+                .filter(|k| {
+                    !k.as_ref().starts_with("ext-info") && !k.as_ref().starts_with("kex-strict")
+                })
                 .collect();
             let mut kex = append(&base_kex, LEGACY_KEX);
             kex.extend(KEX_EXTENSIONS.iter().copied());
@@ -122,7 +128,11 @@ pub fn preferred(a: &Algorithms) -> Preferred {
                 p.mac = Cow::Owned(m.iter().filter_map(|n| find(MACS, n)).collect());
             }
             if let Some(h) = &e.host_keys {
-                p.key = Cow::Owned(h.iter().filter_map(|n| Algorithm::from_str(n).ok()).collect());
+                p.key = Cow::Owned(
+                    h.iter()
+                        .filter_map(|n| Algorithm::from_str(n).ok())
+                        .collect(),
+                );
             }
             p
         }
@@ -146,27 +156,63 @@ pub fn without_gex(p: &Preferred) -> Option<Preferred> {
 
 /// Check explicit lists; `Err((field, message))` names the list and the unknown name.
 pub fn validate(e: &ExplicitAlgorithms) -> Result<(), (String, String)> {
-    fn check(field: &str, names: &Option<Vec<String>>, ok: impl Fn(&str) -> bool, known: Vec<String>) -> Result<(), (String, String)> {
+    fn check(
+        field: &str,
+        names: &Option<Vec<String>>,
+        ok: impl Fn(&str) -> bool,
+        known: Vec<String>,
+    ) -> Result<(), (String, String)> {
         let Some(names) = names else { return Ok(()) };
         if names.is_empty() {
-            return Err((field.into(), "an empty list would allow no algorithm".into()));
+            return Err((
+                field.into(),
+                "an empty list would allow no algorithm".into(),
+            ));
         }
         for (i, n) in names.iter().enumerate() {
             if !ok(n) {
-                return Err((format!("{field}[{i}]"), format!("unknown or unsupported algorithm `{n}` (known: {})", known.join(", "))));
+                return Err((
+                    format!("{field}[{i}]"),
+                    format!(
+                        "unknown or unsupported algorithm `{n}` (known: {})",
+                        known.join(", ")
+                    ),
+                ));
             }
         }
         Ok(())
     }
     let names = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    check("kex", &e.kex, |n| find(KEX, n).is_some(), names(&KEX.iter().map(|k| k.as_ref()).collect::<Vec<_>>()))?;
-    check("ciphers", &e.ciphers, |n| find(CIPHERS, n).is_some(), names(&CIPHERS.iter().map(|k| k.as_ref()).collect::<Vec<_>>()))?;
-    check("macs", &e.macs, |n| find(MACS, n).is_some(), names(&MACS.iter().map(|k| k.as_ref()).collect::<Vec<_>>()))?;
+    check(
+        "kex",
+        &e.kex,
+        |n| find(KEX, n).is_some(),
+        names(&KEX.iter().map(|k| k.as_ref()).collect::<Vec<_>>()),
+    )?;
+    check(
+        "ciphers",
+        &e.ciphers,
+        |n| find(CIPHERS, n).is_some(),
+        names(&CIPHERS.iter().map(|k| k.as_ref()).collect::<Vec<_>>()),
+    )?;
+    check(
+        "macs",
+        &e.macs,
+        |n| find(MACS, n).is_some(),
+        names(&MACS.iter().map(|k| k.as_ref()).collect::<Vec<_>>()),
+    )?;
     check(
         "host_keys",
         &e.host_keys,
         |n| Algorithm::from_str(n).is_ok(),
-        names(&["ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-dss"]),
+        names(&[
+            "ssh-ed25519",
+            "ecdsa-sha2-nistp256",
+            "rsa-sha2-512",
+            "rsa-sha2-256",
+            "ssh-rsa",
+            "ssh-dss",
+        ]),
     )?;
     Ok(())
 }
@@ -189,13 +235,23 @@ mod tests {
     fn legacy_appends_after_modern_in_the_documented_order() {
         let p = preferred(&Algorithms::Profile(AlgorithmProfile::Legacy));
         let k = names(&p.kex);
-        let pos = |n: &str| k.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} missing from {k:?}"));
+        let pos = |n: &str| {
+            k.iter()
+                .position(|x| x == n)
+                .unwrap_or_else(|| panic!("{n} missing from {k:?}"))
+        };
         assert!(pos("curve25519-sha256") < pos("diffie-hellman-group14-sha1"));
         assert!(pos("diffie-hellman-group14-sha1") < pos("diffie-hellman-group1-sha1"));
         assert!(pos("diffie-hellman-group1-sha1") < pos("diffie-hellman-group-exchange-sha1"));
-        assert!(pos("diffie-hellman-group-exchange-sha1") < pos("ext-info-c"), "extensions stay last");
+        assert!(
+            pos("diffie-hellman-group-exchange-sha1") < pos("ext-info-c"),
+            "extensions stay last"
+        );
         let c = names(&p.cipher);
-        assert_eq!(&c[c.len() - 4..], ["aes128-cbc", "aes192-cbc", "aes256-cbc", "3des-cbc"]);
+        assert_eq!(
+            &c[c.len() - 4..],
+            ["aes128-cbc", "aes192-cbc", "aes256-cbc", "3des-cbc"]
+        );
         assert_eq!(c[0], Preferred::default().cipher[0].as_ref());
         assert_eq!(names(&p.mac).last().map(String::as_str), Some("hmac-sha1"));
         assert!(p.key.contains(&Algorithm::Rsa { hash: None }));

@@ -31,8 +31,12 @@ fn pool() -> &'static Mutex<HashMap<String, Cell>> {
 fn hop_error(name: &str, e: SessionError) -> SessionError {
     match e {
         SessionError::Connect(m) => SessionError::Connect(format!("jump host `{name}`: {m}")),
-        SessionError::HostKeyRejected(m) => SessionError::HostKeyRejected(format!("jump host `{name}`: {m}")),
-        SessionError::AuthRejected(m) => SessionError::AuthRejected(format!("jump host `{name}`: {m}")),
+        SessionError::HostKeyRejected(m) => {
+            SessionError::HostKeyRejected(format!("jump host `{name}`: {m}"))
+        }
+        SessionError::AuthRejected(m) => {
+            SessionError::AuthRejected(format!("jump host `{name}`: {m}"))
+        }
         SessionError::Protocol(m) => SessionError::Protocol(format!("jump host `{name}`: {m}")),
         SessionError::Timeout { waited, tail, .. } => SessionError::Timeout {
             stage: Stage::Connect,
@@ -44,18 +48,31 @@ fn hop_error(name: &str, e: SessionError) -> SessionError {
 }
 
 /// A direct-tcpip channel from `via` to `host:port`, as a byte stream.
-async fn forward(via: &Bastion, host: &str, port: u16, timeout: std::time::Duration) -> Result<BoxStream, SessionError> {
+async fn forward(
+    via: &Bastion,
+    host: &str,
+    port: u16,
+    timeout: std::time::Duration,
+) -> Result<BoxStream, SessionError> {
     let ch = ssh::with_timeout(timeout, Stage::Connect, async {
         via.handle
             .channel_open_direct_tcpip(host, port as u32, "127.0.0.1", 0)
             .await
-            .map_err(|e| SessionError::Connect(format!("{host}:{port} through jump host `{}`: {e}", via.name)))
+            .map_err(|e| {
+                SessionError::Connect(format!(
+                    "{host}:{port} through jump host `{}`: {e}",
+                    via.name
+                ))
+            })
     })
     .await?;
     Ok(Box::new(ch.into_stream()))
 }
 
-async fn connect_hop(hop: &Arc<Host>, via: Option<Arc<Bastion>>) -> Result<Arc<Bastion>, SessionError> {
+async fn connect_hop(
+    hop: &Arc<Host>,
+    via: Option<Arc<Bastion>>,
+) -> Result<Arc<Bastion>, SessionError> {
     let stream = match &via {
         None => ssh::tcp(hop).await?,
         Some(b) => forward(b, &hop.host, hop.port, hop.timeouts.connect).await?,
@@ -83,7 +100,9 @@ async fn chain(hops: &[Arc<Host>]) -> Result<Arc<Bastion>, SessionError> {
     for hop in hops {
         key.push_str(&format!("{}@{}:{}>", hop.username, hop.host, hop.port));
         let cell = {
-            let mut p = pool().lock().map_err(|_| SessionError::Protocol("jump host pool poisoned".into()))?;
+            let mut p = pool()
+                .lock()
+                .map_err(|_| SessionError::Protocol("jump host pool poisoned".into()))?;
             let cell = p.entry(key.clone()).or_default();
             // A bastion that hung up is reconnected by the next device that needs it.
             if cell.get().is_some_and(|b| b.handle.is_closed()) {
@@ -110,13 +129,21 @@ struct Slotted {
 }
 
 impl AsyncRead for Slotted {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for Slotted {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -141,5 +168,8 @@ pub async fn open_channel(host: &Host) -> Result<BoxStream, SessionError> {
     .await
     .map_err(|e| hop_error(&last.name, e))?;
     let stream = forward(&last, &host.host, host.port, host.timeouts.connect).await?;
-    Ok(Box::new(Slotted { inner: stream, _slot: permit }))
+    Ok(Box::new(Slotted {
+        inner: stream,
+        _slot: permit,
+    }))
 }

@@ -3,13 +3,13 @@
 
 use super::algorithms;
 use crate::inventory::{Host, HostKeyPolicy};
-use tokio::io::{AsyncRead, AsyncWrite};
 use crate::session::error::{SessionError, Stage};
 use russh::client;
 use russh::keys::{HashAlg, PrivateKeyWithHashAlg, PublicKey};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 /// Columns of the pty: wide enough that no show output wraps (ASA would otherwise need
@@ -96,14 +96,16 @@ impl KeyCheck {
                         Ok(true) => return true,
                         Ok(false) => {}
                         Err(russh::keys::Error::KeyChanged { line }) => {
-                            let old = russh::keys::known_hosts::known_host_keys_path(&self.host, self.port, f)
-                                .ok()
-                                .and_then(|v| {
-                                    v.into_iter()
-                                        .find(|(l, k)| *l == line && k.algorithm() == key.algorithm())
-                                })
-                                .map(|(_, k)| fingerprint(&k))
-                                .unwrap_or_else(|| "unknown".into());
+                            let old = russh::keys::known_hosts::known_host_keys_path(
+                                &self.host, self.port, f,
+                            )
+                            .ok()
+                            .and_then(|v| {
+                                v.into_iter()
+                                    .find(|(l, k)| *l == line && k.algorithm() == key.algorithm())
+                            })
+                            .map(|(_, k)| fingerprint(&k))
+                            .unwrap_or_else(|| "unknown".into());
                             return self.reject(format!(
                                 "HOST KEY CHANGED for {}:{}: known {old} ({} line {line}), offered {fp}; not logging in",
                                 self.host,
@@ -111,9 +113,7 @@ impl KeyCheck {
                                 f.display()
                             ));
                         }
-                        Err(e) => {
-                            return self.reject(format!("cannot read {}: {e}", f.display()))
-                        }
+                        Err(e) => return self.reject(format!("cannot read {}: {e}", f.display())),
                     }
                 }
                 if self.policy == HostKeyPolicy::Strict {
@@ -125,7 +125,12 @@ impl KeyCheck {
                 if let Some(dir) = self.known_hosts.parent() {
                     let _ = std::fs::create_dir_all(dir);
                 }
-                match russh::keys::known_hosts::learn_known_hosts_path(&self.host, self.port, key, &self.known_hosts) {
+                match russh::keys::known_hosts::learn_known_hosts_path(
+                    &self.host,
+                    self.port,
+                    key,
+                    &self.known_hosts,
+                ) {
                     Ok(()) => {
                         tracing::info!(host = %self.host, port = self.port, fingerprint = %fp, "learned new host key");
                         true
@@ -276,13 +281,15 @@ async fn handshake_once(
         ..Default::default()
     });
     let mut handle = with_timeout(t.auth, Stage::Auth, async {
-        client::connect_stream(config, stream, handler).await.map_err(|e| {
-            if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
-                SessionError::HostKeyRejected(why)
-            } else {
-                SessionError::Protocol(format!("SSH handshake failed: {e}"))
-            }
-        })
+        client::connect_stream(config, stream, handler)
+            .await
+            .map_err(|e| {
+                if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
+                    SessionError::HostKeyRejected(why)
+                } else {
+                    SessionError::Protocol(format!("SSH handshake failed: {e}"))
+                }
+            })
     })
     .await?;
     with_timeout(t.auth, Stage::Auth, authenticate(&mut handle, host)).await?;
@@ -339,7 +346,10 @@ pub async fn open(
     ))
 }
 
-pub(crate) async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &Host) -> Result<(), SessionError> {
+pub(crate) async fn authenticate(
+    handle: &mut client::Handle<KeyCheck>,
+    host: &Host,
+) -> Result<(), SessionError> {
     let proto = |e: russh::Error| SessionError::Protocol(format!("during authentication: {e}"));
     let mut tried = Vec::new();
     if let Some(path) = &host.key_file {
@@ -351,10 +361,17 @@ pub(crate) async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &H
         // straight away instead of waiting for it.
         let hash = match algorithms::legacy_rsa_hash(&host.algorithms) {
             Some(h) => h,
-            None => handle.best_supported_rsa_hash().await.map_err(proto)?.flatten(),
+            None => handle
+                .best_supported_rsa_hash()
+                .await
+                .map_err(proto)?
+                .flatten(),
         };
         let res = handle
-            .authenticate_publickey(&host.username, PrivateKeyWithHashAlg::new(Arc::new(key), hash))
+            .authenticate_publickey(
+                &host.username,
+                PrivateKeyWithHashAlg::new(Arc::new(key), hash),
+            )
             .await
             .map_err(proto)?;
         if res.success() {
@@ -369,7 +386,9 @@ pub(crate) async fn authenticate(handle: &mut client::Handle<KeyCheck>, host: &H
             .map_err(proto)?;
         let kbd_allowed = match &res {
             client::AuthResult::Success => return Ok(()),
-            client::AuthResult::Failure { remaining_methods, .. } => remaining_methods.contains(&russh::MethodKind::KeyboardInteractive),
+            client::AuthResult::Failure {
+                remaining_methods, ..
+            } => remaining_methods.contains(&russh::MethodKind::KeyboardInteractive),
         };
         if kbd_allowed {
             tried.push("keyboard-interactive");

@@ -83,7 +83,6 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
     })
 }
 
-
 /// Phase 1 of one peer.
 #[derive(Clone, Copy, PartialEq)]
 enum Ike {

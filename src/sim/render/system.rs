@@ -42,7 +42,6 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
     })
 }
 
-
 fn pick<T: Copy>(seed: u64, salt: u64, items: &[T]) -> T {
     items[(mix(seed, salt) % items.len() as u64) as usize]
 }

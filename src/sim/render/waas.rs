@@ -61,7 +61,6 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
     })
 }
 
-
 /// The state of one simulated WAE, derived from scenario and seed.
 struct Wae {
     seed: u64,
