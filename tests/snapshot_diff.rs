@@ -361,7 +361,11 @@ fn check_layout(dir: &Path, w: &snapshot::Written) {
     let raw_meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("devices/rtr-01/meta.json")).unwrap())
             .unwrap();
-    assert!(raw_meta["ssh_algorithms"].is_null(), "present and null");
+    let algos = raw_meta["ssh_algorithms"].as_str().unwrap_or_default();
+    assert!(
+        algos.starts_with("kex=") && algos.contains(" cipher="),
+        "negotiated algorithms recorded: {algos}"
+    );
     let ver = &rtr.commands[0];
     assert_eq!(ver.command, "show version");
     assert_eq!(

@@ -8,7 +8,7 @@
 //! DIR/manifest.json                       format, fleetpoll version, playbook (name, sha256,
 //!                                         commands), devices, commands, sha256 of every file
 //! DIR/devices/<device>/meta.json          timestamps, poll status and error, software version,
-//!                                         ssh_algorithms (null: not exposed by the transport yet),
+//!                                         ssh_algorithms (kex, host key, cipher, MAC negotiated),
 //!                                         one entry per command (status, files, redactions)
 //! DIR/devices/<device>/NN_<command>.txt   raw output as captured (redacted), when there was one
 //! DIR/devices/<device>/NN_<command>.json  parsed record, when the parser read the output
@@ -161,8 +161,8 @@ pub struct DeviceMeta {
     pub hostname: Option<String>,
     /// From the parsed `show version`, when the playbook ran it and it parsed.
     pub software_version: Option<String>,
-    /// Negotiated SSH algorithms (kex, host key, ciphers, MACs). Always `null` for now: the
-    /// transport does not expose them yet; the field is kept so the layout will not change.
+    /// Negotiated SSH algorithms, `kex=… hostkey=… cipher=… mac=…` (null when the device was
+    /// not reached far enough to negotiate).
     pub ssh_algorithms: Option<serde_json::Value>,
     pub commands: Vec<CommandMeta>,
 }

@@ -284,7 +284,7 @@ fn fill(
             duration_ms: r.duration_ms,
             hostname: r.hostname.clone(),
             software_version: software_version(r),
-            ssh_algorithms: None,
+            ssh_algorithms: r.ssh_algorithms.clone().map(serde_json::Value::String),
             commands,
         };
         b.file(&format!("{dir}/{META}"), &json(&meta))?;
