@@ -15,64 +15,27 @@
 //! error such as `% Invalid input detected`) is a [`ParseError`] naming the line.
 
 use super::{text, Metric, ParseError, ParserSpec, Record};
+use crate::parse::text::device_enum;
 use crate::session::platform_id::Platform;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::sync::LazyLock;
 
 // ---------------------------------------------------------------------------------------------
 // Records
 // ---------------------------------------------------------------------------------------------
 
-/// Which software family printed a `show version`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum SoftwareFamily {
-    /// Classic IOS (`Cisco IOS Software`, `IOS (tm)`).
-    Ios,
-    /// IOS-XE (an `IOS XE` / `IOS-XE` marker is present).
-    IosXe,
-    /// ASA software.
-    Asa,
-    /// WAAS on a WAE / WAVE.
-    Waas,
-    Other(String),
-}
-
-impl SoftwareFamily {
-    pub fn as_str(&self) -> &str {
-        match self {
-            SoftwareFamily::Ios => "ios",
-            SoftwareFamily::IosXe => "ios_xe",
-            SoftwareFamily::Asa => "asa",
-            SoftwareFamily::Waas => "waas",
-            SoftwareFamily::Other(s) => s,
-        }
-    }
-}
-
-impl From<String> for SoftwareFamily {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "ios" => SoftwareFamily::Ios,
-            "ios_xe" => SoftwareFamily::IosXe,
-            "asa" => SoftwareFamily::Asa,
-            "waas" => SoftwareFamily::Waas,
-            _ => SoftwareFamily::Other(s),
-        }
-    }
-}
-
-impl From<SoftwareFamily> for String {
-    fn from(f: SoftwareFamily) -> String {
-        f.as_str().to_string()
-    }
-}
-
-impl fmt::Display for SoftwareFamily {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+device_enum! {
+    /// Which software family printed a `show version`.
+    SoftwareFamily {
+        /// Classic IOS (`Cisco IOS Software`, `IOS (tm)`).
+        Ios => "ios",
+        /// IOS-XE (an `IOS XE` / `IOS-XE` marker is present).
+        IosXe => "ios_xe",
+        /// ASA software.
+        Asa => "asa",
+        /// WAAS on a WAE / WAVE.
+        Waas => "waas",
     }
 }
 
@@ -146,32 +109,21 @@ impl Version {
     }
 }
 
-/// Whether the device trusts its clock, from the flag IOS prints before the time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum ClockAuthority {
-    /// No flag (IOS / ASA format): the time is authoritative.
-    Authoritative,
-    /// `*`: the time is not authoritative (never set, or NTP not synchronised).
-    NotAuthoritative,
-    /// `.`: the time is authoritative but NTP is not currently synchronised.
-    Unsure,
-    /// The format carries no flag (WAAS `Local time:`).
-    Unknown,
-    Other(String),
+device_enum! {
+    /// Whether the device trusts its clock, from the flag IOS prints before the time.
+    ClockAuthority {
+        /// No flag (IOS / ASA format): the time is authoritative.
+        Authoritative => "authoritative",
+        /// `*`: the time is not authoritative (never set, or NTP not synchronised).
+        NotAuthoritative => "not_authoritative",
+        /// `.`: the time is authoritative but NTP is not currently synchronised.
+        Unsure => "unsure",
+        /// The format carries no flag (WAAS `Local time:`).
+        Unknown => "unknown",
+    }
 }
 
 impl ClockAuthority {
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClockAuthority::Authoritative => "authoritative",
-            ClockAuthority::NotAuthoritative => "not_authoritative",
-            ClockAuthority::Unsure => "unsure",
-            ClockAuthority::Unknown => "unknown",
-            ClockAuthority::Other(s) => s,
-        }
-    }
-
     /// `Some(true)` when authoritative, `Some(false)` for `*` and `.`, `None` when unknown.
     pub fn is_authoritative(&self) -> Option<bool> {
         match self {
@@ -179,30 +131,6 @@ impl ClockAuthority {
             ClockAuthority::NotAuthoritative | ClockAuthority::Unsure => Some(false),
             ClockAuthority::Unknown | ClockAuthority::Other(_) => None,
         }
-    }
-}
-
-impl From<String> for ClockAuthority {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "authoritative" => ClockAuthority::Authoritative,
-            "not_authoritative" => ClockAuthority::NotAuthoritative,
-            "unsure" => ClockAuthority::Unsure,
-            "unknown" => ClockAuthority::Unknown,
-            _ => ClockAuthority::Other(s),
-        }
-    }
-}
-
-impl From<ClockAuthority> for String {
-    fn from(a: ClockAuthority) -> String {
-        a.as_str().to_string()
-    }
-}
-
-impl fmt::Display for ClockAuthority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

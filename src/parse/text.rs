@@ -57,6 +57,61 @@ pub fn strip_ansi(s: &str) -> String {
     out
 }
 
+/// Defines a state enum whose variants are the literal strings a device prints, with an
+/// `Other(String)` fallback. Matching is ASCII case-insensitive and ignores surrounding space;
+/// serialization writes the canonical literal (or the `Other` text as read), so values round-trip.
+macro_rules! device_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $var:ident => $lit:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum $name {
+            $($(#[$vmeta])* $var,)+
+            /// Any other text the device printed, kept as read.
+            Other(String),
+        }
+
+        impl $name {
+            /// The text the device prints for this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$var => $lit,)+
+                    Self::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+                $(if t.eq_ignore_ascii_case($lit) {
+                    return Self::$var;
+                })+
+                Self::Other(t)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self::from(s.as_str())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.as_str().to_string()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use device_enum;
+
 /// Parse an unsigned counter, tolerating thousands separators (`1,234`).
 pub fn parse_u64(s: &str) -> Option<u64> {
     let t: String = s.trim().chars().filter(|c| *c != ',').collect();
