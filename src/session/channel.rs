@@ -257,10 +257,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
         if let Some((mode, host)) = self.def.classify_prompt(line) {
             let ours = match &self.host {
                 None => true,
-                // ASA `changeto context` keeps the system name before the slash.
-                Some(h) => {
-                    *h == host || h.split('/').next() == Some(host.split('/').next().unwrap_or(""))
-                }
+                Some(h) => self.def.same_device(h, &host),
             };
             if ours {
                 self.host = Some(host.clone());

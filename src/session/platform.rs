@@ -22,6 +22,10 @@ struct RawDef {
     failure_indicators: Vec<String>,
     enable_failure_indicators: Vec<String>,
     exit_command: String,
+    /// Separates hostname and context in prompts (`fw1/admin#`); absent when the platform
+    /// has no contexts.
+    #[serde(default)]
+    context_separator: Option<String>,
 }
 
 /// A validated platform definition with compiled patterns.
@@ -39,6 +43,7 @@ pub struct PlatformDef {
     pub failure_indicators: Vec<String>,
     pub enable_failure_indicators: Vec<String>,
     pub exit_command: String,
+    pub context_separator: Option<String>,
 }
 
 /// Which CLI mode a prompt shows.
@@ -83,6 +88,7 @@ fn load(file: &str, text: &str) -> Result<PlatformDef, String> {
         failure_indicators: raw.failure_indicators,
         enable_failure_indicators: raw.enable_failure_indicators,
         exit_command: raw.exit_command,
+        context_separator: raw.context_separator,
     };
     for (field, re) in [
         ("prompt_user", &def.prompt_user),
@@ -139,6 +145,16 @@ impl PlatformDef {
         None
     }
 
+    /// Whether two prompt hostnames are the same device: equal, or (on platforms with
+    /// contexts) equal up to the context, since `changeto context` keeps the system name.
+    pub fn same_device(&self, a: &str, b: &str) -> bool {
+        a == b
+            || self
+                .context_separator
+                .as_deref()
+                .is_some_and(|sep| a.split(sep).next() == b.split(sep).next())
+    }
+
     /// The failure indicator `output` starts with, if any. Only the first lines are looked at:
     /// CLI errors come straight after the echo, while later lines are device data that may
     /// legitimately contain words like `ERROR:`.
@@ -193,6 +209,9 @@ mod tests {
         );
         assert!(asa.pager.is_match("<--- More --->"));
         assert!(ios.pager.is_match(" --More-- "));
+        assert!(asa.same_device("fw1", "fw1/admin"));
+        assert!(!asa.same_device("fw1", "fw2/admin"));
+        assert!(!ios.same_device("r1", "r1/x"), "IOS has no contexts");
         let waas = definition(Platform::CiscoWaas).unwrap();
         assert_eq!(
             waas.classify_prompt("WAE674>"),
