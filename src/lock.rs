@@ -4,12 +4,11 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug)]
 pub struct RunLock {
     file: File,
-    path: PathBuf,
     /// PID found in a lock file nobody held (a run that died).
     pub stale_pid: Option<String>,
 }
@@ -50,11 +49,7 @@ pub fn acquire(path: &Path) -> Result<RunLock, String> {
         f.flush()
     };
     write(&mut file).map_err(|e| format!("cannot write lock file {}: {e}", path.display()))?;
-    Ok(RunLock {
-        file,
-        path: path.to_path_buf(),
-        stale_pid,
-    })
+    Ok(RunLock { file, stale_pid })
 }
 
 impl Drop for RunLock {
@@ -62,7 +57,6 @@ impl Drop for RunLock {
         // Empty the file so the next run does not report a stale PID; the flock goes with
         // the descriptor. The file itself stays: unlinking it would race with a waiting run.
         let _ = self.file.set_len(0);
-        let _ = &self.path;
     }
 }
 

@@ -32,8 +32,6 @@ pub struct Progress {
     pub stage: Stage,
     pub hostname: Option<String>,
     pub commands: Vec<CommandRun>,
-    /// Stage reached when the session was started at all (false: never left the queue).
-    pub started: bool,
     /// Negotiated SSH algorithms (`kex=… hostkey=… cipher=… mac=…`) once known.
     pub ssh_algorithms: Option<String>,
 }
@@ -44,7 +42,6 @@ impl Default for Progress {
             stage: Stage::Connect,
             hostname: None,
             commands: Vec::new(),
-            started: false,
             ssh_algorithms: None,
         }
     }
@@ -56,7 +53,6 @@ pub async fn poll(
     commands: &[PlannedCommand],
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
-    progress.started = true;
     if host.transport == TransportKind::Openssh {
         let (conn, stream) = system_ssh::open(host, &mut progress.stage).await?;
         progress.ssh_algorithms = conn.algorithms.clone();
