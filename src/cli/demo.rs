@@ -50,7 +50,9 @@ pub async fn run(a: DemoArgs, ui: &Ui) -> i32 {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
     };
-    let fleet = match crate::sim::spawn_fleet(crate::sim::demo_specs()).await {
+    let mut specs = crate::sim::demo_specs();
+    crate::sim::apply_ssh_profiles(&mut specs, crate::sim::SshProfileChoice::Mix);
+    let fleet = match crate::sim::spawn_fleet(specs).await {
         Ok(f) => f,
         Err(e) => return super::unusable(format!("cannot start the simulated fleet: {e}")),
     };

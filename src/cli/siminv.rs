@@ -1,6 +1,7 @@
 //! The inventory that reaches a running simulated fleet: written by `simulate` and `demo`,
 //! with credentials in 0600 files beside it and the fleet's host key pinned.
 
+use crate::sim::ssh_profile::{ClientProfile, HostKeyKind};
 use crate::sim::{RunningFleet, Scenario, SIM_ENABLE_SECRET, SIM_PASSWORD, SIM_USERNAME};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -87,6 +88,17 @@ pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str
             d.spec.scenario.to_string()
         };
         let _ = writeln!(s, "    tags: [sim, {tag}]");
+        let profile = d.spec.ssh_profile.spec();
+        if profile.host_key != HostKeyKind::Ed25519 || profile.client != ClientProfile::Modern {
+            let key = crate::sim::ssh_profile::host_key(profile.host_key).public_key();
+            let fp = crate::session::transport::ssh::fingerprint(key);
+            let _ = writeln!(s, "    # simulated SSH profile: {}", d.spec.ssh_profile);
+            let _ = writeln!(s, "    ssh:");
+            let _ = writeln!(s, "      host_key_fingerprint: \"{fp}\"");
+            if profile.client == ClientProfile::Legacy {
+                let _ = writeln!(s, "      algorithms: legacy");
+            }
+        }
     }
     s
 }

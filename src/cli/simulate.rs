@@ -9,7 +9,7 @@ use std::time::Duration;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Example:\n  fleetpoll simulate --devices 200 --inventory-out /tmp/sim.yaml --latency-ms 50 &\n  fleetpoll poll -i /tmp/sim.yaml -o /tmp/health.csv"
+    after_help = "Example:\n  fleetpoll simulate --devices 200 --inventory-out /tmp/sim.yaml --latency-ms 50 &\n  fleetpoll poll -i /tmp/sim.yaml -o /tmp/health.csv\n\n  # 1000 ASAs offering exactly dh-group14-sha256 with an RSA-2048 host key\n  fleetpoll simulate -n 1000 --platform cisco_asa --ssh-profile asa --inventory-out /tmp/asa.yaml"
 )]
 pub struct SimulateArgs {
     /// How many devices.
@@ -28,6 +28,10 @@ pub struct SimulateArgs {
     /// default: platforms cycle.
     #[arg(long)]
     pub platform: Option<crate::Platform>,
+    /// SSH algorithms the devices offer: modern, iosxe, asa, ios15, waas, or `mix` (each
+    /// platform's devices get the images of that platform; see platforms/ssh_profiles.yaml).
+    #[arg(long, value_name = "NAME|mix", default_value = "mix")]
+    pub ssh_profile: crate::sim::SshProfileChoice,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,7 +57,7 @@ pub async fn run(a: SimulateArgs, ui: &Ui) -> i32 {
         ScenarioChoice::One(s) => Some(s),
     };
     let latency = Duration::from_millis(a.latency_ms);
-    let specs = match a.platform {
+    let mut specs: Vec<crate::sim::DeviceSpec> = match a.platform {
         None => crate::sim::fleet_specs(a.devices, scenario, latency),
         Some(p) => {
             let sc = scenario.unwrap_or(Scenario::Healthy);
@@ -73,6 +77,7 @@ pub async fn run(a: SimulateArgs, ui: &Ui) -> i32 {
                 .collect()
         }
     };
+    crate::sim::apply_ssh_profiles(&mut specs, a.ssh_profile);
     let fleet = match crate::sim::spawn_fleet(specs).await {
         Ok(f) => f,
         Err(e) => return super::unusable(format!("cannot start the simulated fleet: {e}")),

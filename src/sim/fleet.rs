@@ -10,6 +10,7 @@
 
 use super::scenario::Scenario;
 use super::server;
+use super::ssh_profile::SshProfile;
 use crate::Platform;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub struct DeviceSpec {
     /// `HugeOutput`: about how many bytes its large output has ([`HUGE_OUTPUT_BYTES`] by
     /// default). It is generated and sent in chunks, never held in memory whole.
     pub huge_output_bytes: usize,
+    /// The SSH algorithms it offers (`modern` unless set).
+    pub ssh_profile: SshProfile,
 }
 
 impl DeviceSpec {
@@ -72,6 +75,7 @@ impl DeviceSpec {
             latency: Duration::ZERO,
             seed: seed_for(name),
             huge_output_bytes: HUGE_OUTPUT_BYTES,
+            ssh_profile: SshProfile::Modern,
         }
     }
 
@@ -83,6 +87,38 @@ impl DeviceSpec {
     fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
         self
+    }
+}
+
+/// Which SSH profile each device of a fleet offers: one for all, or `mix`, where each
+/// platform's devices cycle through the images of that platform (`ssh_profiles.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SshProfileChoice {
+    Mix,
+    One(SshProfile),
+}
+
+impl std::str::FromStr for SshProfileChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "mix" {
+            Ok(SshProfileChoice::Mix)
+        } else {
+            s.parse().map(SshProfileChoice::One)
+        }
+    }
+}
+
+/// Set every spec's SSH profile by `choice`.
+pub fn apply_ssh_profiles(specs: &mut [DeviceSpec], choice: SshProfileChoice) {
+    let mut seen: std::collections::HashMap<Platform, usize> = Default::default();
+    for d in specs {
+        let k = seen.entry(d.platform).or_default();
+        d.ssh_profile = match choice {
+            SshProfileChoice::One(p) => p,
+            SshProfileChoice::Mix => SshProfile::for_device(d.platform, *k),
+        };
+        *k += 1;
     }
 }
 

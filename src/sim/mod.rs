@@ -25,10 +25,13 @@ pub mod fleet;
 pub mod render;
 pub mod scenario;
 pub mod server;
+pub mod ssh_profile;
 
 pub use fleet::{
-    applies_to, demo_specs, fleet_specs, spawn_fleet, DeviceSpec, RunningDevice, RunningFleet,
-    SIM_ENABLE_SECRET, SIM_PASSWORD, SIM_USERNAME, WRONG_PASSWORD,
+    applies_to, apply_ssh_profiles, demo_specs, fleet_specs, spawn_fleet, DeviceSpec,
+    RunningDevice, RunningFleet, SshProfileChoice, SIM_ENABLE_SECRET, SIM_PASSWORD, SIM_USERNAME,
+    WRONG_PASSWORD,
 };
 pub use scenario::Scenario;
 pub use server::{host_key, host_public_key, serve};
+pub use ssh_profile::SshProfile;

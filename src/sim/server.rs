@@ -18,13 +18,13 @@
 use super::device::{Action, Device};
 use super::fleet::DeviceSpec;
 use super::scenario::Scenario;
+use super::ssh_profile::{self, HostKeyKind};
 use crate::Platform;
-use russh::keys::ssh_key::private::Ed25519Keypair;
 use russh::keys::{PrivateKey, PublicKey};
 use russh::server::{Auth, ChannelOpenHandle, Msg, Response, Session};
 use russh::{Channel, ChannelId, ChannelMsg, ChannelReadHalf, MethodKind, MethodSet};
 use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -35,31 +35,15 @@ pub const AUTH_REJECTION_TIME: Duration = Duration::from_millis(20);
 /// Typeahead received while the device is still busy is kept up to this many bytes.
 const MAX_TYPEAHEAD: usize = 64 * 1024;
 
-/// The one host key of every simulated device in this process (Ed25519, generated once).
+/// The Ed25519 host key of every `modern` simulated device in this process.
 pub fn host_key() -> &'static PrivateKey {
-    static KEY: OnceLock<PrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        let seed: [u8; 32] = rand::random();
-        PrivateKey::from(Ed25519Keypair::from_seed(&seed))
-    })
+    ssh_profile::host_key(HostKeyKind::Ed25519)
 }
 
 /// The public half of [`host_key`], for clients to pin.
 pub fn host_public_key() -> PublicKey {
     host_key().public_key().clone()
 }
-
-/// Key exchanges a current Cisco device offers (IOS-XE 17, ASA 9.16+, WAAS 6 on OpenSSH 7.4):
-/// no post-quantum hybrid, which none of them implement. Besides realism this keeps a
-/// thousand in-process handshakes cheap (ML-KEM on both ends dominated the sweep profile).
-const SIM_KEX: &[russh::kex::Name] = &[
-    russh::kex::CURVE25519,
-    russh::kex::CURVE25519_PRE_RFC_8731,
-    russh::kex::ECDH_SHA2_NISTP256,
-    russh::kex::DH_G14_SHA256,
-    russh::kex::EXTENSION_SUPPORT_AS_SERVER,
-    russh::kex::EXTENSION_OPENSSH_STRICT_KEX_AS_SERVER,
-];
 
 /// The SSH identification line of a platform.
 fn server_id(platform: Platform) -> &'static str {
@@ -82,13 +66,10 @@ fn config(spec: &DeviceSpec) -> russh::server::Config {
         methods,
         auth_rejection_time: AUTH_REJECTION_TIME,
         auth_rejection_time_initial: Some(Duration::ZERO),
-        keys: vec![host_key().clone()],
+        keys: vec![ssh_profile::host_key(spec.ssh_profile.spec().host_key).clone()],
         inactivity_timeout: Some(Duration::from_secs(600)),
         nodelay: true,
-        preferred: russh::Preferred {
-            kex: Cow::Borrowed(SIM_KEX),
-            ..Default::default()
-        },
+        preferred: ssh_profile::preferred(spec.ssh_profile),
         ..Default::default()
     }
 }
@@ -247,6 +228,17 @@ impl SimHandler {
 
 impl russh::server::Handler for SimHandler {
     type Error = russh::Error;
+
+    async fn lookup_dh_gex_group(
+        &mut self,
+        p: &russh::client::GexParams,
+    ) -> Result<Option<russh::kex::dh::groups::DhGroup>, Self::Error> {
+        Ok(ssh_profile::gex_group(
+            p.min_group_size(),
+            p.preferred_group_size(),
+            p.max_group_size(),
+        ))
+    }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
         if self.spec.scenario == Scenario::KbdInteractiveOnly {

@@ -1,6 +1,7 @@
-//! SSH algorithm profiles per device: `modern` (russh's defaults), `legacy` (modern first, then
-//! the SHA-1 key exchanges, CBC ciphers, hmac-sha1, ssh-rsa and ssh-dss that old IOS, ASA and
-//! WAAS images still need), or explicit lists validated at plan time.
+//! SSH algorithm profiles per device: `modern` (russh's ciphers and keys, OpenSSH's kex order:
+//! elliptic curves before finite-field groups), `legacy` (modern first, then the SHA-1 key
+//! exchanges, CBC ciphers, hmac-sha1, ssh-rsa and ssh-dss that old IOS, ASA and WAAS images
+//! still need), or explicit lists validated at plan time.
 
 use crate::inventory::{AlgorithmProfile, Algorithms, ExplicitAlgorithms};
 use russh::keys::{Algorithm, HashAlg};
@@ -24,6 +25,22 @@ const KEX: &[kex::Name] = &[
     kex::DH_G14_SHA1,
     kex::DH_G1_SHA1,
     kex::DH_GEX_SHA1,
+];
+
+/// The `modern` kex order, OpenSSH's (`ssh -Q kex` order of its default `KexAlgorithms`):
+/// hybrid post-quantum, then the curves, then the finite-field groups. russh's own default puts
+/// every finite-field group first, so an IOS-XE device offering ECDH and DH got group16.
+const MODERN_KEX: &[kex::Name] = &[
+    kex::MLKEM768X25519_SHA256,
+    kex::CURVE25519,
+    kex::CURVE25519_PRE_RFC_8731,
+    kex::ECDH_SHA2_NISTP256,
+    kex::ECDH_SHA2_NISTP384,
+    kex::ECDH_SHA2_NISTP521,
+    kex::DH_GEX_SHA256,
+    kex::DH_G16_SHA512,
+    kex::DH_G18_SHA512,
+    kex::DH_G14_SHA256,
 ];
 
 /// Always appended: protocol extensions advertised through the kex list.
@@ -68,6 +85,21 @@ fn find<T: Copy + AsRef<str>>(table: &[T], name: &str) -> Option<T> {
     table.iter().copied().find(|n| n.as_ref() == name)
 }
 
+/// A key exchange this build can do, by its SSH wire name.
+pub fn kex_by_name(name: &str) -> Option<kex::Name> {
+    find(KEX, name)
+}
+
+/// A cipher this build can do, by its SSH wire name.
+pub fn cipher_by_name(name: &str) -> Option<cipher::Name> {
+    find(CIPHERS, name)
+}
+
+/// A MAC this build can do, by its SSH wire name.
+pub fn mac_by_name(name: &str) -> Option<mac::Name> {
+    find(MACS, name)
+}
+
 fn legacy_keys() -> Vec<Algorithm> {
     let mut keys: Vec<Algorithm> = Preferred::default().key.to_vec();
     for a in [Algorithm::Rsa { hash: None }, Algorithm::Dsa] {
@@ -76,6 +108,12 @@ fn legacy_keys() -> Vec<Algorithm> {
         }
     }
     keys
+}
+
+/// Key exchanges followed by the protocol extensions, which must come last.
+fn with_extensions(mut kex: Vec<kex::Name>) -> Vec<kex::Name> {
+    kex.extend(KEX_EXTENSIONS.iter().copied());
+    kex
 }
 
 /// `base` then `extra`, each name once, `extra` in its own order after everything in `base`.
@@ -91,21 +129,14 @@ fn append<T: Copy + PartialEq>(base: &[T], extra: &[T]) -> Vec<T> {
 
 /// The russh preference lists for a device's profile.
 pub fn preferred(a: &Algorithms) -> Preferred {
-    let modern = Preferred::default();
+    let modern = Preferred {
+        kex: Cow::Owned(with_extensions(MODERN_KEX.to_vec())),
+        ..Preferred::default()
+    };
     match a {
         Algorithms::Profile(AlgorithmProfile::Modern) => modern,
         Algorithms::Profile(AlgorithmProfile::Legacy) => {
-            let base_kex: Vec<kex::Name> = modern
-                .kex
-                .iter()
-                .copied()
-                // Extensions are re-added last, after the legacy exchanges.
-                .filter(|k| {
-                    !k.as_ref().starts_with("ext-info") && !k.as_ref().starts_with("kex-strict")
-                })
-                .collect();
-            let mut kex = append(&base_kex, LEGACY_KEX);
-            kex.extend(KEX_EXTENSIONS.iter().copied());
+            let kex = with_extensions(append(MODERN_KEX, LEGACY_KEX));
             Preferred {
                 kex: Cow::Owned(kex),
                 key: Cow::Owned(legacy_keys()),
@@ -117,9 +148,8 @@ pub fn preferred(a: &Algorithms) -> Preferred {
         Algorithms::Explicit(e) => {
             let mut p = modern;
             if let Some(k) = &e.kex {
-                let mut v: Vec<kex::Name> = k.iter().filter_map(|n| find(KEX, n)).collect();
-                v.extend(KEX_EXTENSIONS.iter().copied());
-                p.kex = Cow::Owned(v);
+                let v: Vec<kex::Name> = k.iter().filter_map(|n| find(KEX, n)).collect();
+                p.kex = Cow::Owned(with_extensions(v));
             }
             if let Some(c) = &e.ciphers {
                 p.cipher = Cow::Owned(c.iter().filter_map(|n| find(CIPHERS, n)).collect());
@@ -259,6 +289,42 @@ mod tests {
         let modern = preferred(&Algorithms::default());
         assert!(!names(&modern.kex).iter().any(|k| k.ends_with("sha1")));
         assert!(!names(&modern.cipher).iter().any(|c| c.ends_with("cbc")));
+    }
+
+    #[test]
+    fn modern_kex_is_openssh_order_curves_before_finite_field_groups() {
+        let k = names(&preferred(&Algorithms::default()).kex);
+        assert_eq!(
+            k,
+            [
+                "mlkem768x25519-sha256",
+                "curve25519-sha256",
+                "curve25519-sha256@libssh.org",
+                "ecdh-sha2-nistp256",
+                "ecdh-sha2-nistp384",
+                "ecdh-sha2-nistp521",
+                "diffie-hellman-group-exchange-sha256",
+                "diffie-hellman-group16-sha512",
+                "diffie-hellman-group18-sha512",
+                "diffie-hellman-group14-sha256",
+                "ext-info-c",
+                "kex-strict-c-v00@openssh.com",
+            ]
+        );
+        let legacy = names(&preferred(&Algorithms::Profile(AlgorithmProfile::Legacy)).kex);
+        assert_eq!(
+            &legacy[..10],
+            &k[..10],
+            "legacy starts with the modern order"
+        );
+        assert_eq!(
+            &legacy[10..13],
+            [
+                "diffie-hellman-group14-sha1",
+                "diffie-hellman-group1-sha1",
+                "diffie-hellman-group-exchange-sha1"
+            ]
+        );
     }
 
     #[test]
