@@ -930,6 +930,7 @@ mod tests {
             latency: Duration::ZERO,
             seed: 7,
             huge_output_bytes: 200_000,
+            ssh_profile: crate::sim::SshProfile::Modern,
         }
     }
 

@@ -245,7 +245,11 @@ mod tests {
         assert_eq!(SshProfile::Ios15.spec().client, ClientProfile::Legacy);
         let rsa = host_key(HostKeyKind::Rsa2048);
         assert_eq!(
-            rsa.public_key().key_data().rsa().map(|k| k.n().bits()),
+            rsa.public_key()
+                .key_data()
+                .rsa()
+                .and_then(|k| k.n().as_positive_bytes())
+                .map(|b| b.len() * 8),
             Some(2048)
         );
     }

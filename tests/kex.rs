@@ -1,0 +1,460 @@
+//! Key exchange against what Cisco images offer: the kex each client profile negotiates with
+//! each simulated image (both transports), every finite-field group through the patched
+//! russh DH on both ends, the patch itself, and a server whose DH public value is out of
+//! range (a raw SSH server written here, since no real server can be made to send one).
+
+use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
+use fleetpoll::session::error::{ErrorClass, Stage};
+use fleetpoll::sim::ssh_profile::host_key;
+use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario, SshProfile};
+use fleetpoll::Platform;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const HEALTH: &str = include_str!("../playbooks/health.yaml");
+/// Generous: debug builds sign RSA host keys slowly, and CI machines are busy.
+const TIMEOUTS: &str =
+    "{connect: 10s, auth: 60s, prompt: 30s, enable: 30s, command: 30s, device: 180s}";
+
+#[test]
+fn the_russh_dh_patch_is_in() {
+    use russh::kex::dh::groups::private_exponent_bits;
+    // Twice the security strength: 2048- and 3072-bit groups 256 bits, larger ones 512.
+    assert_eq!(private_exponent_bits(1024), 256);
+    assert_eq!(private_exponent_bits(2048), 256);
+    assert_eq!(private_exponent_bits(3072), 256);
+    assert_eq!(private_exponent_bits(4096), 512);
+    assert_eq!(private_exponent_bits(8192), 512);
+}
+
+/// One test device: which simulated image it is, how fleetpoll reaches it.
+struct Case {
+    name: &'static str,
+    platform: Platform,
+    profile: SshProfile,
+    transport: &'static str,
+    /// The body of the device's `ssh.algorithms`.
+    algorithms: &'static str,
+    /// What the key exchange must settle on.
+    kex: &'static str,
+}
+
+fn case(
+    name: &'static str,
+    profile: SshProfile,
+    transport: &'static str,
+    algorithms: &'static str,
+    kex: &'static str,
+) -> Case {
+    Case {
+        name,
+        platform: profile.platform(),
+        profile,
+        transport,
+        algorithms,
+        kex,
+    }
+}
+
+async fn fleet(cases: &[Case]) -> RunningFleet {
+    let specs = cases
+        .iter()
+        .map(|c| {
+            let mut d = DeviceSpec::new(c.name, c.platform, Scenario::Healthy);
+            d.ssh_profile = c.profile;
+            d.latency = Duration::from_millis(1);
+            d
+        })
+        .collect();
+    spawn_fleet(specs).await.unwrap()
+}
+
+/// An inventory pinning each device's host key, with the case's transport and algorithms.
+async fn sweep(fleet: &RunningFleet, cases: &[Case], dir: &Path) -> Vec<DeviceReport> {
+    std::fs::write(dir.join("pw"), fleetpoll::sim::SIM_PASSWORD).unwrap();
+    std::fs::write(dir.join("en"), fleetpoll::sim::SIM_ENABLE_SECRET).unwrap();
+    let mut inv = format!(
+        "defaults:\n  username: {}\n  password: {{file: {}}}\n  enable_secret: {{file: {}}}\n  retries: 0\n  timeouts: {TIMEOUTS}\n  ssh: {{host_key_policy: pinned}}\ndevices:\n",
+        fleetpoll::sim::SIM_USERNAME,
+        dir.join("pw").display(),
+        dir.join("en").display(),
+    );
+    for c in cases {
+        let d = fleet.device(c.name).unwrap();
+        let key = host_key(c.profile.spec().host_key).public_key();
+        let fp = fleetpoll::session::transport::ssh::fingerprint(key);
+        let _ = writeln!(
+            inv,
+            "  - {{name: {}, host: 127.0.0.1, port: {}, platform: {}, transport: {}, ssh: {{host_key_fingerprint: \"{fp}\", algorithms: {}}}}}",
+            c.name,
+            d.addr.port(),
+            c.platform,
+            c.transport,
+            c.algorithms
+        );
+    }
+    let path = dir.join("inv.yaml");
+    std::fs::write(&path, inv).unwrap();
+    let inv = fleetpoll::inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
+    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let opts = RunOptions {
+        concurrency: 4,
+        ..RunOptions::default()
+    };
+    Runner::new().run(&plan, &opts, |_| {}).await
+}
+
+fn kex_of(d: &DeviceReport) -> &str {
+    d.ssh_algorithms
+        .as_deref()
+        .and_then(|a| a.split_whitespace().find_map(|f| f.strip_prefix("kex=")))
+        .unwrap_or("")
+}
+
+fn check(reports: &[DeviceReport], cases: &[Case]) {
+    for c in cases {
+        let d = reports.iter().find(|d| d.device == c.name).unwrap();
+        assert_eq!(
+            d.poll_status,
+            PollStatus::Polled,
+            "{}: {:?} {:?}",
+            c.name,
+            d.error_class,
+            d.error
+        );
+        assert!(
+            d.command_errors().is_empty(),
+            "{}: {:?}",
+            c.name,
+            d.command_errors()
+        );
+        assert_eq!(kex_of(d), c.kex, "{}: {:?}", c.name, d.ssh_algorithms);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_client_profile_negotiates_the_cheapest_sound_kex_each_image_offers() {
+    use SshProfile::*;
+    let cases = [
+        // ECDH and DH on offer (IOS XE): the curve, not group16 as russh's own order chose.
+        case("xe-modern", Iosxe, "native", "modern", "ecdh-sha2-nistp256"),
+        case("xe-legacy", Iosxe, "native", "legacy", "ecdh-sha2-nistp256"),
+        case("modern", Modern, "native", "modern", "curve25519-sha256"),
+        // DH only: the one group an ASA offers; IOS 15's 2048-bit group, not group1's 1024
+        // bits nor group exchange's extra round trip; WAAS's group exchange (2048 bits asked).
+        case(
+            "asa",
+            Asa,
+            "native",
+            "legacy",
+            "diffie-hellman-group14-sha256",
+        ),
+        case(
+            "ios15",
+            Ios15,
+            "native",
+            "legacy",
+            "diffie-hellman-group14-sha1",
+        ),
+        case(
+            "waas",
+            Waas,
+            "native",
+            "legacy",
+            "diffie-hellman-group-exchange-sha256",
+        ),
+    ];
+    let f = fleet(&cases).await;
+    let dir = tempfile::tempdir().unwrap();
+    let r = sweep(&f, &cases, dir.path()).await;
+    check(&r, &cases);
+    f.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_finite_field_group_interoperates_through_the_patched_dh() {
+    use SshProfile::*;
+    let cases = [
+        case(
+            "g14",
+            Modern,
+            "native",
+            "{kex: [diffie-hellman-group14-sha256]}",
+            "diffie-hellman-group14-sha256",
+        ),
+        case(
+            "g16",
+            Modern,
+            "native",
+            "{kex: [diffie-hellman-group16-sha512]}",
+            "diffie-hellman-group16-sha512",
+        ),
+        case(
+            "g18",
+            Modern,
+            "native",
+            "{kex: [diffie-hellman-group18-sha512]}",
+            "diffie-hellman-group18-sha512",
+        ),
+        case(
+            "gex256",
+            Modern,
+            "native",
+            "{kex: [diffie-hellman-group-exchange-sha256]}",
+            "diffie-hellman-group-exchange-sha256",
+        ),
+        case(
+            "g1",
+            Ios15,
+            "native",
+            "{kex: [diffie-hellman-group1-sha1], macs: [hmac-sha1], host_keys: [ssh-rsa]}",
+            "diffie-hellman-group1-sha1",
+        ),
+        case(
+            "gex1",
+            Ios15,
+            "native",
+            "{kex: [diffie-hellman-group-exchange-sha1], macs: [hmac-sha1], host_keys: [ssh-rsa]}",
+            "diffie-hellman-group-exchange-sha1",
+        ),
+    ];
+    let f = fleet(&cases).await;
+    let dir = tempfile::tempdir().unwrap();
+    let r = sweep(&f, &cases, dir.path()).await;
+    check(&r, &cases);
+    f.shutdown().await;
+}
+
+fn have_ssh_client() -> bool {
+    let ok = std::process::Command::new("ssh").arg("-V").output().is_ok();
+    if !ok {
+        eprintln!(
+            "SKIP tests/kex.rs: no `ssh` client in PATH; install openssh-client (.ci/run does)"
+        );
+    }
+    ok
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openssh_transport_reaches_every_image_the_simulator_serves() {
+    if !have_ssh_client() {
+        return;
+    }
+    use SshProfile::*;
+    // The server side of every exchange here is the patched russh DH (the client is ssh).
+    let cases = [
+        case("o-xe", Iosxe, "openssh", "modern", "ecdh-sha2-nistp256"),
+        case(
+            "o-asa",
+            Asa,
+            "openssh",
+            "legacy",
+            "diffie-hellman-group14-sha256",
+        ),
+        case(
+            "o-ios15",
+            Ios15,
+            "openssh",
+            "legacy",
+            "diffie-hellman-group14-sha1",
+        ),
+        case(
+            "o-waas",
+            Waas,
+            "openssh",
+            "legacy",
+            "diffie-hellman-group-exchange-sha256",
+        ),
+        case(
+            "o-g16",
+            Modern,
+            "openssh",
+            "{kex: [diffie-hellman-group16-sha512]}",
+            "diffie-hellman-group16-sha512",
+        ),
+    ];
+    let f = fleet(&cases).await;
+    let dir = tempfile::tempdir().unwrap();
+    let r = sweep(&f, &cases, dir.path()).await;
+    check(&r, &cases);
+    f.shutdown().await;
+}
+
+// ---- A server whose DH public value is out of range -------------------------------------
+
+/// The RFC 3526 2048-bit MODP prime (group 14), big-endian.
+fn group14_prime() -> Vec<u8> {
+    let hex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF";
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn put_string(out: &mut Vec<u8>, s: &[u8]) {
+    out.extend_from_slice(&(s.len() as u32).to_be_bytes());
+    out.extend_from_slice(s);
+}
+
+/// An SSH mpint of a non-negative big-endian magnitude.
+fn put_mpint(out: &mut Vec<u8>, mag: &[u8]) {
+    let mag: Vec<u8> = mag.iter().copied().skip_while(|b| *b == 0).collect();
+    let mut v = Vec::new();
+    if mag.first().is_some_and(|b| b & 0x80 != 0) {
+        v.push(0);
+    }
+    v.extend_from_slice(&mag);
+    put_string(out, &v);
+}
+
+/// One unencrypted binary packet (RFC 4253 §6), padded to a multiple of 8.
+async fn send_packet(s: &mut TcpStream, payload: &[u8]) -> std::io::Result<()> {
+    let mut pad = 8 - (payload.len() + 5) % 8;
+    if pad < 4 {
+        pad += 8;
+    }
+    let mut p = Vec::new();
+    p.extend_from_slice(&((payload.len() + pad + 1) as u32).to_be_bytes());
+    p.push(pad as u8);
+    p.extend_from_slice(payload);
+    p.extend(std::iter::repeat_n(0u8, pad));
+    s.write_all(&p).await
+}
+
+async fn read_packet(s: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 4];
+    s.read_exact(&mut len).await?;
+    let len = u32::from_be_bytes(len) as usize;
+    if !(5..=65536).contains(&len) {
+        return Err(std::io::Error::other("bad packet length"));
+    }
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).await?;
+    let pad = body[0] as usize;
+    Ok(body[1..len.saturating_sub(pad)].to_vec())
+}
+
+/// Play an SSH server up to KEXDH_REPLY, answering with `f` as its public value.
+async fn bad_dh_server(mut s: TcpStream, f: Vec<u8>) -> std::io::Result<()> {
+    s.write_all(b"SSH-2.0-Cisco-1.25\r\n").await?;
+    let mut line = Vec::new();
+    loop {
+        let b = s.read_u8().await?;
+        line.push(b);
+        if b == b'\n' || line.len() > 255 {
+            break;
+        }
+    }
+    let mut kexinit = vec![20u8];
+    kexinit.extend_from_slice(&[7u8; 16]);
+    for list in [
+        "diffie-hellman-group14-sha256",
+        "ssh-ed25519",
+        "aes128-ctr",
+        "aes128-ctr",
+        "hmac-sha2-256",
+        "hmac-sha2-256",
+        "none",
+        "none",
+        "",
+        "",
+    ] {
+        put_string(&mut kexinit, list.as_bytes());
+    }
+    kexinit.extend_from_slice(&[0, 0, 0, 0, 0]);
+    send_packet(&mut s, &kexinit).await?;
+    loop {
+        let p = read_packet(&mut s).await?;
+        if p.first() == Some(&30) {
+            break; // KEXDH_INIT
+        }
+    }
+    let mut host_key = Vec::new();
+    put_string(&mut host_key, b"ssh-ed25519");
+    put_string(&mut host_key, &[9u8; 32]);
+    let mut sig = Vec::new();
+    put_string(&mut sig, b"ssh-ed25519");
+    put_string(&mut sig, &[0u8; 64]);
+    let mut reply = vec![31u8];
+    put_string(&mut reply, &host_key);
+    put_mpint(&mut reply, &f);
+    put_string(&mut reply, &sig);
+    send_packet(&mut s, &reply).await?;
+    // Hold the connection until the client gives up.
+    let mut sink = [0u8; 1024];
+    while s.read(&mut sink).await? > 0 {}
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dh_public_value_out_of_range_fails_the_device_as_protocol_naming_the_check() {
+    let p = group14_prime();
+    let mut p_minus_1 = p.clone();
+    *p_minus_1.last_mut().unwrap() -= 1;
+    let values: [(&str, Vec<u8>); 4] = [
+        ("f-zero", vec![]),
+        ("f-one", vec![1]),
+        ("f-p-minus-1", p_minus_1),
+        ("f-p", p),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pw"), "x").unwrap();
+    let mut inv = format!(
+        "defaults:\n  username: u\n  password: {{file: {}}}\n  platform: cisco_ios\n  retries: 0\n  timeouts: {TIMEOUTS}\n  ssh: {{host_key_policy: insecure-accept-any}}\ndevices:\n",
+        dir.path().join("pw").display()
+    );
+    let mut servers = Vec::new();
+    for (name, f) in values {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        for transport in ["native", "openssh"] {
+            if transport == "openssh" && !have_ssh_client() {
+                continue;
+            }
+            let _ = writeln!(
+                inv,
+                "  - {{name: {name}-{transport}, host: 127.0.0.1, port: {port}, transport: {transport}}}"
+            );
+        }
+        servers.push(tokio::spawn(async move {
+            while let Ok((s, _)) = l.accept().await {
+                tokio::spawn(bad_dh_server(s, f.clone()));
+            }
+        }));
+    }
+    let path = dir.path().join("inv.yaml");
+    std::fs::write(&path, inv).unwrap();
+    let inv = fleetpoll::inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
+    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let reports = Runner::new()
+        .run(&plan, &RunOptions::default(), |_| {})
+        .await;
+    assert!(!reports.is_empty());
+    for d in &reports {
+        assert_eq!(d.poll_status, PollStatus::Failed, "{}", d.device);
+        assert_eq!(
+            d.error_class,
+            Some(ErrorClass::Protocol),
+            "{}: {:?}",
+            d.device,
+            d.error
+        );
+        assert_eq!(d.failed_stage, Some(Stage::Auth), "{}", d.device);
+        let e = d.error.as_deref().unwrap_or("");
+        let named = if d.device.ends_with("-native") {
+            e.contains("RFC 8268") && e.contains("1 < f < p-1")
+        } else {
+            // OpenSSH's own words for the same check.
+            e.contains("invalid public DH value")
+        };
+        assert!(named, "{}: the check is not named: {e}", d.device);
+    }
+    for s in servers {
+        s.abort();
+    }
+}
