@@ -432,3 +432,45 @@ async fn a_dropped_openssh_session_leaves_no_process() {
     no_ssh_left().await;
     drop(silent);
 }
+
+/// The finite-field exchanges Cisco images and OpenSSH share, one sshd offering each alone:
+/// both transports negotiate it and poll the device (native: through the patched russh DH).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_finite_field_kex_alone_is_polled_by_both_transports() {
+    if skip() {
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    let lab = Lab::new();
+    for (i, kex) in [
+        "diffie-hellman-group14-sha256",
+        "diffie-hellman-group16-sha512",
+        "diffie-hellman-group-exchange-sha256",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let sshd = Sshd::start(&lab, Offer::OnlyKex(kex), &[]);
+        let kh = |t: &str| {
+            format!(
+                "known_hosts: {}",
+                lab.path(&format!("kh-{i}-{t}")).display()
+            )
+        };
+        let devs = vec![
+            Dev::key(&lab, "native", sshd.port, "native", kh("n")),
+            Dev::key(&lab, "openssh", sshd.port, "openssh", kh("o")),
+        ];
+        let r = sweep(&lab, &format!("kex-{i}.yaml"), &devs).await;
+        for name in ["native", "openssh"] {
+            let d = row(&r, name);
+            assert_polled(d, &sshd);
+            let a = d.ssh_algorithms.as_deref().unwrap_or("");
+            assert!(
+                a.split_whitespace().any(|f| f == format!("kex={kex}")),
+                "{kex} via {name}: {a}"
+            );
+        }
+    }
+    no_ssh_left().await;
+}

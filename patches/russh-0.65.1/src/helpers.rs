@@ -202,6 +202,12 @@ pub fn sign_with_hash_alg(key: &PrivateKeyWithHashAlg, data: &[u8]) -> ssh_key::
             let ssh_key::Algorithm::Rsa { hash } = key.algorithm() else {
                 unreachable!();
             };
+            // fleetpoll patch: aws-lc's RSA (about 5x faster than the `rsa` crate), falling
+            // back to it where aws-lc refuses the key.
+            #[cfg(feature = "aws-lc-rs")]
+            if let Some(sig) = aws_lc_rsa::sign(rsa_keypair, hash, data) {
+                return Ok(ssh_key::Signature::new(key.algorithm(), sig)?.encoded()?);
+            }
             signature::Signer::try_sign(&(rsa_keypair, hash), data)?.encoded()?
         }
         // With the `rsa` feature off the RSA arm above is compiled out. The
@@ -298,5 +304,81 @@ mod tests {
             }) => {}
             other => panic!("expected AlgorithmUnsupported naming rsa-sha2-512, got {other:?}"),
         }
+    }
+}
+
+/// fleetpoll patch (PATCHES.md): RSA PKCS#1 v1.5 signatures with aws-lc, which russh already
+/// links, for host keys (server) and user keys (client).
+#[cfg(all(feature = "rsa", feature = "aws-lc-rs"))]
+mod aws_lc_rsa {
+    use aws_lc_sys as ffi;
+    use num_bigint::BigUint;
+    use ssh_key::HashAlg;
+
+    struct Bn(*mut ffi::BIGNUM);
+    impl Drop for Bn {
+        fn drop(&mut self) {
+            // SAFETY: allocated by BN_bin2bn, freed once.
+            unsafe { ffi::BN_clear_free(self.0) }
+        }
+    }
+
+    fn bn(bytes: &[u8]) -> Option<Bn> {
+        // SAFETY: `bytes` outlives the call; a null `ret` allocates a new BIGNUM.
+        let p = unsafe { ffi::BN_bin2bn(bytes.as_ptr(), bytes.len(), std::ptr::null_mut()) };
+        (!p.is_null()).then_some(Bn(p))
+    }
+
+    /// The signature blob (without the SSH framing), or `None` to let the caller fall back.
+    pub(super) fn sign(
+        key: &ssh_key::private::RsaKeypair,
+        hash: Option<HashAlg>,
+        data: &[u8],
+    ) -> Option<Vec<u8>> {
+        use sha2::Digest;
+        let (nid, digest): (i32, Vec<u8>) = match hash {
+            None => (ffi::NID_sha1, sha1::Sha1::digest(data).to_vec()),
+            Some(HashAlg::Sha256) => (ffi::NID_sha256, sha2::Sha256::digest(data).to_vec()),
+            Some(HashAlg::Sha512) => (ffi::NID_sha512, sha2::Sha512::digest(data).to_vec()),
+            Some(_) => return None,
+        };
+        let (public, private) = (key.public(), key.private());
+        let d = private.d().as_positive_bytes()?;
+        let (p, q) = (private.p().as_positive_bytes()?, private.q().as_positive_bytes()?);
+        let one = BigUint::from(1u8);
+        let dn = BigUint::from_bytes_be(d);
+        let (pn, qn) = (BigUint::from_bytes_be(p), BigUint::from_bytes_be(q));
+        if pn <= one || qn <= one {
+            return None;
+        }
+        let dmp1 = (&dn % (&pn - &one)).to_bytes_be();
+        let dmq1 = (&dn % (&qn - &one)).to_bytes_be();
+        let n = bn(public.n().as_positive_bytes()?)?;
+        let e = bn(public.e().as_positive_bytes()?)?;
+        let (d, p, q) = (bn(d)?, bn(p)?, bn(q)?);
+        let (dmp1, dmq1) = (bn(&dmp1)?, bn(&dmq1)?);
+        let iqmp = bn(private.iqmp().as_positive_bytes()?)?;
+        // SAFETY: every argument is a live BIGNUM; the function copies them.
+        let rsa = unsafe {
+            ffi::RSA_new_private_key(n.0, e.0, d.0, p.0, q.0, dmp1.0, dmq1.0, iqmp.0)
+        };
+        if rsa.is_null() {
+            return None;
+        }
+        // SAFETY: `rsa` is a live RSA key, freed below exactly once.
+        let size = unsafe { ffi::RSA_size(rsa) } as usize;
+        let mut out = vec![0u8; size];
+        let mut len: std::os::raw::c_uint = 0;
+        // SAFETY: `out` has RSA_size bytes, `digest` matches `nid`.
+        let ok = unsafe {
+            ffi::RSA_sign(nid, digest.as_ptr(), digest.len(), out.as_mut_ptr(), &mut len, rsa)
+        };
+        // SAFETY: allocated by RSA_new_private_key above.
+        unsafe { ffi::RSA_free(rsa) };
+        if ok != 1 {
+            return None;
+        }
+        out.truncate(len as usize);
+        Some(out)
     }
 }
