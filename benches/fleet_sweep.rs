@@ -75,14 +75,16 @@ fn plan(inv: &Path) -> fleetpoll::plan::Plan {
 }
 
 /// Start `fleetpoll simulate` with `n` devices of `profile` and wait for its inventory.
-fn start_simulator(
-    n: usize,
-    profile: &str,
-    latency: Duration,
-    inv: &Path,
-) -> std::process::Child {
+fn start_simulator(n: usize, profile: &str, latency: Duration, inv: &Path) -> std::process::Child {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
-    cmd.args(["-q", "simulate", "--scenario", "healthy", "--ssh-profile", profile]);
+    cmd.args([
+        "-q",
+        "simulate",
+        "--scenario",
+        "healthy",
+        "--ssh-profile",
+        profile,
+    ]);
     if profile != "mix" {
         let p: fleetpoll::sim::SshProfile = profile.parse().expect("profile");
         cmd.arg("--platform").arg(p.platform().id());
@@ -131,7 +133,11 @@ async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, 
             h
         }));
     }
-    let total_rt: usize = plan_all.hosts.iter().map(|h| round_trips(&plan_all, h)).sum();
+    let total_rt: usize = plan_all
+        .hosts
+        .iter()
+        .map(|h| round_trips(&plan_all, h))
+        .sum();
     let max_rt = plan_all
         .hosts
         .iter()
@@ -140,8 +146,11 @@ async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, 
         .unwrap_or(0);
     let waves = total_rt.div_ceil(conc).max(max_rt);
     let floor = latency * waves as u32;
+    // As `poll` writing a CSV: outputs and records are dropped once the device is judged.
     let opts = RunOptions {
         concurrency: conc,
+        keep_raw: false,
+        keep_records: false,
         ..RunOptions::default()
     };
     // Warm-up on one device, so one-off costs (regex compilation, lazy statics) are not

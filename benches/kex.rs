@@ -85,6 +85,8 @@ fn config(kex_name: &str, profile: SshProfile) -> Arc<client::Config> {
 
 async fn handshake(addr: SocketAddr, config: Arc<client::Config>) {
     let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    // As fleetpoll's transport does: without it, delayed ACKs stall the handshake.
+    stream.set_nodelay(true).expect("nodelay");
     let mut h = client::connect_stream(config, stream, AnyKey)
         .await
         .expect("handshake");

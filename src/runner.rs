@@ -119,6 +119,12 @@ pub struct RunOptions {
     pub deadline: Option<Duration>,
     /// After Ctrl-C, how long in-flight devices may finish.
     pub grace: Duration,
+    /// Keep each command's raw output in its report (snapshots, `--include-raw`). Off, a
+    /// device's text is dropped once parsed.
+    pub keep_raw: bool,
+    /// Keep each command's parsed record (snapshots, JSONL). Off, records are dropped once
+    /// the device is judged, so a 10,000-device sweep holds metrics and findings only.
+    pub keep_records: bool,
 }
 
 impl Default for RunOptions {
@@ -127,6 +133,8 @@ impl Default for RunOptions {
             concurrency: 100,
             deadline: None,
             grace: Duration::from_secs(5),
+            keep_raw: true,
+            keep_records: true,
         }
     }
 }
@@ -196,6 +204,7 @@ impl Runner {
                 }
             });
         }
+        let health = Arc::new(plan.playbook.health.clone());
         let mut set = tokio::task::JoinSet::new();
         for (i, host) in plan.hosts.iter().enumerate() {
             let host = Arc::new(host.clone());
@@ -203,9 +212,20 @@ impl Runner {
             let sem = sem.clone();
             let rx = self.tx.subscribe();
             let grace = opts.grace;
+            let (keep_raw, keep_records) = (opts.keep_raw, opts.keep_records);
+            let health = health.clone();
             let on_done = on_done.clone();
             set.spawn(async move {
-                let r = poll_one(host, cmds, sem, rx, grace).await;
+                let mut r = poll_one(host, cmds, sem, rx, grace).await;
+                judge(&mut r, &health);
+                for c in &mut r.commands {
+                    if !keep_raw {
+                        c.raw = None;
+                    }
+                    if !keep_records {
+                        c.record = None;
+                    }
+                }
                 tracing::info!(
                     device = %r.device,
                     status = r.poll_status.id(),
@@ -228,19 +248,23 @@ impl Runner {
         out.into_iter()
             .zip(plan.hosts.iter())
             .map(|(r, h)| {
-                let mut r = r.unwrap_or_else(|| {
+                r.unwrap_or_else(|| {
                     let mut r = skeleton(h);
                     r.poll_status = PollStatus::Failed;
                     r.error_class = Some(ErrorClass::Protocol);
                     r.error = Some("internal error while polling this device".into());
+                    judge(&mut r, &plan.playbook.health);
                     r
-                });
-                r.findings = crate::health::evaluate(&r, &plan.playbook.health);
-                r.health = crate::health::health_of(&r, &r.findings);
-                r
+                })
             })
             .collect()
     }
+}
+
+/// Findings and health of a finished device, while its records are still at hand.
+fn judge(r: &mut DeviceReport, cfg: &crate::health::HealthConfig) {
+    r.findings = crate::health::evaluate(r, cfg);
+    r.health = crate::health::health_of(r, &r.findings);
 }
 
 const DEVICE_DEADLINE: &str = "device deadline reached";

@@ -284,3 +284,46 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     assert_eq!(r[1].failed_stage, None, "never started");
     fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_outputs_and_records_are_kept_only_when_asked_and_judgement_is_the_same() {
+    let fleet = spawn_fleet(vec![
+        spec("r1", Platform::CiscoIos, Scenario::Healthy),
+        spec("r2", Platform::CiscoIos, Scenario::CermTxLimit),
+    ])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for keep in [true, false] {
+        let opts = RunOptions {
+            keep_raw: keep,
+            keep_records: keep,
+            ..RunOptions::default()
+        };
+        let (r, _) = sweep(&fleet, dir.path(), opts).await;
+        for name in ["r1", "r2"] {
+            let d = row(&r, name);
+            assert_eq!(d.poll_status, PollStatus::Polled);
+            assert!(!d.commands.is_empty());
+            for c in &d.commands {
+                assert_eq!(c.raw.is_some(), keep, "{}", c.command);
+                if c.parser.is_some() {
+                    assert_eq!(c.record.is_some(), keep, "{}", c.command);
+                }
+            }
+            // Parsed values and findings do not depend on it.
+            assert!(!metric(d, "sw_version").is_empty());
+        }
+        let codes: Vec<&str> = row(&r, "r2")
+            .findings
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect();
+        assert!(
+            codes.contains(&"CERM_TX_NEAR_LIMIT"),
+            "keep={keep}: {codes:?}"
+        );
+        assert!(row(&r, "r1").findings.is_empty());
+    }
+    fleet.shutdown().await;
+}

@@ -458,3 +458,21 @@ async fn a_dh_public_value_out_of_range_fails_the_device_as_protocol_naming_the_
         s.abort();
     }
 }
+
+#[test]
+fn an_explicit_kex_this_build_cannot_do_is_refused_at_plan_time_with_file_line_field() {
+    let text = "defaults:\n  username: u\n  password: {env: PATH}\n  platform: cisco_asa\ndevices:\n  - name: asa1\n    host: 192.0.2.1\n    ssh:\n      algorithms:\n        kex: [diffie-hellman-group14-sha256, sntrup761x25519-sha512]\n";
+    let e = fleetpoll::inventory::parse(Path::new("inv/dc.yaml"), text)
+        .expect_err("an unknown kex must be refused")
+        .to_string();
+    assert!(e.contains("inv/dc.yaml"), "{e}");
+    assert!(e.contains("kex[1]"), "{e}");
+    assert!(e.contains("sntrup761x25519-sha512"), "{e}");
+    assert!(e.starts_with("inv/dc.yaml:"), "no line: {e}");
+    let line: u32 = e
+        .split(':')
+        .nth(1)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    assert_eq!(line, 10, "the kex list is on line 10: {e}");
+}

@@ -83,6 +83,8 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
     let opts = RunOptions {
         concurrency: a.concurrency as usize,
         deadline: a.deadline,
+        keep_raw: a.include_raw,
+        keep_records: a.jsonl.is_some(),
         ..RunOptions::default()
     };
     match sweep(&plan, &opts, &outputs, ui).await {

@@ -206,7 +206,7 @@ pub fn gex_group(
         .iter()
         .filter(fits)
         .find(|g| g.bit_size() >= preferred)
-        .or_else(|| groups.iter().filter(fits).next_back())
+        .or_else(|| groups.iter().rfind(fits))
         .cloned()
 }
 
