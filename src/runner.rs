@@ -206,9 +206,14 @@ impl Runner {
         }
         let health = Arc::new(plan.playbook.health.clone());
         let mut set = tokio::task::JoinSet::new();
+        let mut by_platform: std::collections::HashMap<crate::Platform, Arc<[PlannedCommand]>> =
+            Default::default();
         for (i, host) in plan.hosts.iter().enumerate() {
             let host = Arc::new(host.clone());
-            let cmds: Arc<[PlannedCommand]> = plan.playbook.commands_for(host.platform).into();
+            let cmds = by_platform
+                .entry(host.platform)
+                .or_insert_with(|| plan.playbook.commands_for(host.platform).into())
+                .clone();
             let sem = sem.clone();
             let rx = self.tx.subscribe();
             let grace = opts.grace;
@@ -372,11 +377,12 @@ async fn poll_one(
     let device_deadline = host.timeouts.device;
     let mut attempts = 0u32;
     let outcome: Result<Result<(), SessionError>, StopReason> = {
-        let session = tokio::time::timeout(
+        // Boxed: the session's state is large, and every device's task exists from the
+        // start of the run; only the `concurrency` running ones should carry it.
+        let mut session = Box::pin(tokio::time::timeout(
             device_deadline,
             with_retries(&host, &cmds, &mut progress, &mut attempts),
-        );
-        tokio::pin!(session);
+        ));
         tokio::select! {
             r = &mut session => Ok(r.unwrap_or_else(|_| Err(SessionError::Timeout {
                 stage: Stage::Command,
