@@ -8,6 +8,7 @@ pub mod error;
 pub mod health;
 pub mod inventory;
 pub mod lock;
+pub mod outcome;
 pub mod parse;
 pub mod plan;
 pub mod playbook;

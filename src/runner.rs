@@ -2,115 +2,19 @@
 //! and for the whole run, Ctrl-C with a grace period, and exactly one [`DeviceReport`] per
 //! planned device, in inventory order, whatever happened to it.
 
+pub use crate::outcome::{CommandReport, CommandStatus, DeviceReport, PollStatus};
+
 use crate::inventory::Host;
-use crate::parse::Record;
 use crate::plan::Plan;
 use crate::playbook::PlannedCommand;
 use crate::session::driver::{self, Progress};
 use crate::session::error::{ErrorClass, SessionError, Stage};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::Utc;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
 use tokio::time::Instant;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PollStatus {
-    Polled,
-    Failed,
-    Interrupted,
-    Deadline,
-}
-
-impl PollStatus {
-    pub fn id(self) -> &'static str {
-        match self {
-            PollStatus::Polled => "polled",
-            PollStatus::Failed => "failed",
-            PollStatus::Interrupted => "interrupted",
-            PollStatus::Deadline => "deadline",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CommandStatus {
-    Ok,
-    Rejected,
-    Timeout,
-    ParseFailed,
-    /// Output captured, no parser registered for it.
-    Raw,
-}
-
-impl CommandStatus {
-    pub fn id(self) -> &'static str {
-        match self {
-            CommandStatus::Ok => "ok",
-            CommandStatus::Rejected => "rejected",
-            CommandStatus::Timeout => "timeout",
-            CommandStatus::ParseFailed => "parse_failed",
-            CommandStatus::Raw => "raw",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CommandReport {
-    pub command: String,
-    pub parser: Option<&'static str>,
-    pub status: CommandStatus,
-    pub error: Option<String>,
-    pub duration_ms: u64,
-    pub truncated: bool,
-    pub record: Option<Record>,
-    #[serde(skip)]
-    pub raw: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DeviceReport {
-    pub device: String,
-    pub host: String,
-    pub port: u16,
-    pub platform: crate::Platform,
-    pub site: Option<String>,
-    pub groups: Vec<String>,
-    pub poll_status: PollStatus,
-    pub failed_stage: Option<Stage>,
-    pub error_class: Option<ErrorClass>,
-    pub error: Option<String>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub duration_ms: u64,
-    pub hostname: Option<String>,
-    pub commands: Vec<CommandReport>,
-    pub metrics: BTreeMap<&'static str, String>,
-    pub health: crate::health::Health,
-    pub findings: Vec<crate::health::Finding>,
-    /// Negotiated SSH algorithms, so an audit can see which devices still need SHA-1.
-    pub ssh_algorithms: Option<String>,
-    /// Connection attempts made (more than 1 after transient failures).
-    pub attempts: u32,
-}
-
-impl DeviceReport {
-    pub fn polled(&self) -> bool {
-        self.poll_status == PollStatus::Polled
-    }
-
-    /// `command=class` for every command that did not give a parsed record.
-    pub fn command_errors(&self) -> Vec<String> {
-        self.commands
-            .iter()
-            .filter(|c| !matches!(c.status, CommandStatus::Ok | CommandStatus::Raw))
-            .map(|c| format!("{}={}", c.command, c.status.id()))
-            .collect()
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -205,45 +109,49 @@ impl Runner {
             });
         }
         let health = Arc::new(plan.playbook.health.clone());
+        let keep = (opts.keep_raw, opts.keep_records);
         let mut set = tokio::task::JoinSet::new();
+        let mut out: Vec<Option<DeviceReport>> = vec![None; plan.hosts.len()];
         let mut by_platform: std::collections::HashMap<crate::Platform, Arc<[PlannedCommand]>> =
             Default::default();
+        let mut stop_rx = self.tx.subscribe();
         for (i, host) in plan.hosts.iter().enumerate() {
+            // Devices start in inventory order: the slot is taken here, before the task
+            // exists, so only `concurrency` device tasks ever run or wait.
+            let permit = tokio::select! {
+                biased;
+                r = stopped(&mut stop_rx) => Err(r),
+                p = sem.clone().acquire_owned() => p.map_err(|_| StopReason::Interrupted),
+            };
+            let permit = match permit {
+                Ok(p) => match *stop_rx.borrow() {
+                    Some(r) => Err(r),
+                    None => Ok(p),
+                },
+                Err(r) => Err(r),
+            };
+            let permit = match permit {
+                Ok(p) => p,
+                Err(reason) => {
+                    let r = not_started(host, reason);
+                    out[i] = Some(finish(r, &health, keep, on_done.as_ref()));
+                    continue;
+                }
+            };
             let host = Arc::new(host.clone());
             let cmds = by_platform
                 .entry(host.platform)
                 .or_insert_with(|| plan.playbook.commands_for(host.platform).into())
                 .clone();
-            let sem = sem.clone();
             let rx = self.tx.subscribe();
             let grace = opts.grace;
-            let (keep_raw, keep_records) = (opts.keep_raw, opts.keep_records);
             let health = health.clone();
             let on_done = on_done.clone();
             set.spawn(async move {
-                let mut r = poll_one(host, cmds, sem, rx, grace).await;
-                judge(&mut r, &health);
-                for c in &mut r.commands {
-                    if !keep_raw {
-                        c.raw = None;
-                    }
-                    if !keep_records {
-                        c.record = None;
-                    }
-                }
-                tracing::info!(
-                    device = %r.device,
-                    status = r.poll_status.id(),
-                    stage = r.failed_stage.map(|s| s.id()),
-                    error = r.error_class.map(|c| c.id()),
-                    duration_ms = r.duration_ms,
-                    "device done"
-                );
-                on_done(&r);
-                (i, r)
+                let r = poll_one(host, cmds, permit, rx, grace).await;
+                (i, finish(r, &health, keep, on_done.as_ref()))
             });
         }
-        let mut out: Vec<Option<DeviceReport>> = vec![None; plan.hosts.len()];
         while let Some(j) = set.join_next().await {
             // A panicking task is a bug; its device still gets a row below.
             if let Ok((i, r)) = j {
@@ -264,6 +172,52 @@ impl Runner {
             })
             .collect()
     }
+}
+
+/// A device's report once it is done: judged, stripped of what nobody asked to keep, logged
+/// and announced to `on_done`.
+fn finish(
+    mut r: DeviceReport,
+    health: &crate::health::HealthConfig,
+    (keep_raw, keep_records): (bool, bool),
+    on_done: &(impl Fn(&DeviceReport) + ?Sized),
+) -> DeviceReport {
+    judge(&mut r, health);
+    for c in &mut r.commands {
+        if !keep_raw {
+            c.raw = None;
+        }
+        if !keep_records {
+            c.record = None;
+        }
+    }
+    tracing::info!(
+        device = %r.device,
+        status = r.poll_status.id(),
+        stage = r.failed_stage.map(|s| s.id()),
+        error = r.error_class.map(|c| c.id()),
+        duration_ms = r.duration_ms,
+        "device done"
+    );
+    on_done(&r);
+    r
+}
+
+fn stop_status(r: StopReason) -> (PollStatus, ErrorClass) {
+    match r {
+        StopReason::Interrupted => (PollStatus::Interrupted, ErrorClass::Interrupted),
+        StopReason::Deadline => (PollStatus::Deadline, ErrorClass::Deadline),
+    }
+}
+
+/// The report of a device the run stopped before it could start.
+fn not_started(h: &Host, reason: StopReason) -> DeviceReport {
+    let mut r = skeleton(h);
+    let (s, c) = stop_status(reason);
+    r.poll_status = s;
+    r.error_class = Some(c);
+    r.error = Some("not started".into());
+    r
 }
 
 /// Findings and health of a finished device, while its records are still at hand.
@@ -346,31 +300,11 @@ async fn stopped(rx: &mut watch::Receiver<Option<StopReason>>) -> StopReason {
 async fn poll_one(
     host: Arc<Host>,
     cmds: Arc<[PlannedCommand]>,
-    sem: Arc<Semaphore>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
     mut rx: watch::Receiver<Option<StopReason>>,
     grace: Duration,
 ) -> DeviceReport {
     let mut report = skeleton(&host);
-    let stop_status = |r: StopReason| match r {
-        StopReason::Interrupted => (PollStatus::Interrupted, ErrorClass::Interrupted),
-        StopReason::Deadline => (PollStatus::Deadline, ErrorClass::Deadline),
-    };
-    let permit = tokio::select! {
-        biased;
-        r = stopped(&mut rx) => {
-            let (s, c) = stop_status(r);
-            report.poll_status = s;
-            report.error_class = Some(c);
-            report.error = Some("not started".into());
-            return report;
-        }
-        p = sem.acquire_owned() => p,
-    };
-    let Ok(_permit) = permit else {
-        report.error_class = Some(ErrorClass::Protocol);
-        report.error = Some("runner closed".into());
-        return report;
-    };
     report.started_at = Some(Utc::now());
     let t0 = Instant::now();
     let mut progress = Progress::default();

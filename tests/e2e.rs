@@ -266,8 +266,10 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
     let runner = Runner::new();
     let stopper = runner.stopper();
+    // Devices start in inventory order, so `hung-1` holds the one slot. Two seconds is ample
+    // for it to reach the prompt stage (a loopback login) even on a loaded machine.
     tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
         stopper.stop(fleetpoll::runner::StopReason::Interrupted);
     });
     let opts = RunOptions {
@@ -277,7 +279,7 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     };
     let t0 = std::time::Instant::now();
     let r = runner.run(&plan, &opts, |_| {}).await;
-    assert!(t0.elapsed() < Duration::from_secs(5));
+    assert!(t0.elapsed() < Duration::from_secs(30), "the 60 s prompt wait was cut short");
     assert_eq!(r[0].poll_status, PollStatus::Interrupted);
     assert_eq!(r[0].failed_stage, Some(Stage::Prompt));
     assert_eq!(r[1].poll_status, PollStatus::Interrupted);
@@ -325,5 +327,29 @@ async fn raw_outputs_and_records_are_kept_only_when_asked_and_judgement_is_the_s
         );
         assert!(row(&r, "r1").findings.is_empty());
     }
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_start_in_inventory_order_one_slot_at_a_time() {
+    let names = ["d-1", "d-2", "d-3", "d-4", "d-5", "d-6"];
+    let specs = names
+        .iter()
+        .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
+        .collect();
+    let fleet = spawn_fleet(specs).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = RunOptions {
+        concurrency: 1,
+        ..RunOptions::default()
+    };
+    let (r, _) = sweep(&fleet, dir.path(), opts).await;
+    let mut started: Vec<_> = r
+        .iter()
+        .map(|d| (d.started_at.expect("started"), d.device.clone()))
+        .collect();
+    started.sort();
+    let order: Vec<&str> = started.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(order, names, "one slot: each device starts after the one before it");
     fleet.shutdown().await;
 }

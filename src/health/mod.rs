@@ -6,65 +6,11 @@ pub mod rules;
 
 pub use rules::{RuleInfo, Thresholds, RULES};
 
-use crate::runner::{CommandStatus, DeviceReport};
-use serde::{Deserialize, Serialize};
+pub use crate::outcome::{Finding, Health, Severity};
+
+use crate::outcome::{CommandStatus, DeviceReport};
+use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Info,
-    Warning,
-    Critical,
-}
-
-impl Severity {
-    pub fn id(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-/// One thing found wrong (or worth knowing) on one device.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    /// Stable code, e.g. `IKE_PSK_MISMATCH`.
-    pub code: String,
-    pub severity: Severity,
-    /// What was seen, in one sentence.
-    pub message: String,
-    /// Which peer / counter, observed vs threshold.
-    pub evidence: String,
-    /// The remediation the guides give, in one sentence.
-    pub remediation: String,
-    /// The command whose output showed it.
-    pub command: Option<String>,
-}
-
-/// A device's overall health.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Health {
-    Ok,
-    Warning,
-    Critical,
-    /// The device could not be polled.
-    Unknown,
-}
-
-impl Health {
-    pub fn id(self) -> &'static str {
-        match self {
-            Health::Ok => "ok",
-            Health::Warning => "warning",
-            Health::Critical => "critical",
-            Health::Unknown => "unknown",
-        }
-    }
-}
 
 /// The playbook's `health:` section, validated.
 #[derive(Debug, Clone, Default)]

@@ -1,7 +1,7 @@
 //! `health.csv`: one row per inventory device, in inventory order, whatever happened to it.
 
 use super::FIXED_COLUMNS;
-use crate::runner::DeviceReport;
+use crate::outcome::DeviceReport;
 use std::path::Path;
 
 /// The CSV text for `reports` with metric `columns` after the fixed ones.

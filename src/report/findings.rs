@@ -1,7 +1,7 @@
 //! `--findings FILE`: one row per finding, worst first within each device, devices in
 //! inventory order.
 
-use crate::runner::DeviceReport;
+use crate::outcome::DeviceReport;
 use std::path::Path;
 
 pub const COLUMNS: &[&str] = &[

@@ -1,7 +1,7 @@
 //! `health.jsonl`: one JSON object per device with its outcome, every command's status,
 //! parsed record and (with `--include-raw`) raw output.
 
-use crate::runner::DeviceReport;
+use crate::outcome::DeviceReport;
 use std::path::Path;
 
 pub fn render(reports: &[DeviceReport], include_raw: bool) -> serde_json::Result<Vec<u8>> {

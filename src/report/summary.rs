@@ -2,7 +2,7 @@
 //! findings first, then warnings, then totals.
 
 use crate::health::{Health, Severity};
-use crate::runner::{DeviceReport, PollStatus};
+use crate::outcome::{DeviceReport, PollStatus};
 use std::fmt::Write;
 
 /// Findings listed per severity before the summary points at `--findings`.

@@ -318,7 +318,7 @@ fn status_label(m: &super::DeviceMeta) -> String {
 
 /// A command status that means the output was captured (and parsed, when it has a parser).
 fn good_status(c: &super::CommandMeta) -> bool {
-    c.ok() || c.status == crate::runner::CommandStatus::Raw.id()
+    c.ok() || c.status == crate::outcome::CommandStatus::Raw.id()
 }
 
 fn compare_device(out: &mut Out, b: &LoadedDevice, a: &LoadedDevice, opts: &DiffOptions) {

@@ -169,7 +169,7 @@ pub struct DeviceMeta {
 
 impl DeviceMeta {
     pub fn polled(&self) -> bool {
-        self.poll_status == crate::runner::PollStatus::Polled.id()
+        self.poll_status == crate::outcome::PollStatus::Polled.id()
     }
 }
 
@@ -194,7 +194,7 @@ pub struct CommandMeta {
 
 impl CommandMeta {
     pub fn ok(&self) -> bool {
-        self.status == crate::runner::CommandStatus::Ok.id()
+        self.status == crate::outcome::CommandStatus::Ok.id()
     }
 }
 

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::parse::Record;
 use crate::plan::Plan;
-use crate::runner::DeviceReport;
+use crate::outcome::DeviceReport;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::io::Write as _;

@@ -1,0 +1,161 @@
+//! What polling and judging a device produced: its [`DeviceReport`] with one
+//! [`CommandReport`] per command, and the [`Finding`]s and [`Health`] the rules gave it. A leaf:
+//! the runner fills these in; `health`, `report` and `snapshot` read them.
+
+use crate::parse::Record;
+use crate::session::error::{ErrorClass, Stage};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollStatus {
+    Polled,
+    Failed,
+    Interrupted,
+    Deadline,
+}
+
+impl PollStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            PollStatus::Polled => "polled",
+            PollStatus::Failed => "failed",
+            PollStatus::Interrupted => "interrupted",
+            PollStatus::Deadline => "deadline",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandStatus {
+    Ok,
+    Rejected,
+    Timeout,
+    ParseFailed,
+    /// Output captured, no parser registered for it.
+    Raw,
+}
+
+impl CommandStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            CommandStatus::Ok => "ok",
+            CommandStatus::Rejected => "rejected",
+            CommandStatus::Timeout => "timeout",
+            CommandStatus::ParseFailed => "parse_failed",
+            CommandStatus::Raw => "raw",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandReport {
+    pub command: String,
+    pub parser: Option<&'static str>,
+    pub status: CommandStatus,
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    pub truncated: bool,
+    pub record: Option<Record>,
+    #[serde(skip)]
+    pub raw: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceReport {
+    pub device: String,
+    pub host: String,
+    pub port: u16,
+    pub platform: crate::Platform,
+    pub site: Option<String>,
+    pub groups: Vec<String>,
+    pub poll_status: PollStatus,
+    pub failed_stage: Option<Stage>,
+    pub error_class: Option<ErrorClass>,
+    pub error: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub duration_ms: u64,
+    pub hostname: Option<String>,
+    pub commands: Vec<CommandReport>,
+    pub metrics: BTreeMap<&'static str, String>,
+    pub health: Health,
+    pub findings: Vec<Finding>,
+    /// Negotiated SSH algorithms, so an audit can see which devices still need SHA-1.
+    pub ssh_algorithms: Option<String>,
+    /// Connection attempts made (more than 1 after transient failures).
+    pub attempts: u32,
+}
+
+impl DeviceReport {
+    pub fn polled(&self) -> bool {
+        self.poll_status == PollStatus::Polled
+    }
+
+    /// `command=class` for every command that did not give a parsed record.
+    pub fn command_errors(&self) -> Vec<String> {
+        self.commands
+            .iter()
+            .filter(|c| !matches!(c.status, CommandStatus::Ok | CommandStatus::Raw))
+            .map(|c| format!("{}={}", c.command, c.status.id()))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// One thing found wrong (or worth knowing) on one device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable code, e.g. `IKE_PSK_MISMATCH`.
+    pub code: String,
+    pub severity: Severity,
+    /// What was seen, in one sentence.
+    pub message: String,
+    /// Which peer / counter, observed vs threshold.
+    pub evidence: String,
+    /// The remediation the guides give, in one sentence.
+    pub remediation: String,
+    /// The command whose output showed it.
+    pub command: Option<String>,
+}
+
+/// A device's overall health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Ok,
+    Warning,
+    Critical,
+    /// The device could not be polled.
+    Unknown,
+}
+
+impl Health {
+    pub fn id(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Warning => "warning",
+            Health::Critical => "critical",
+            Health::Unknown => "unknown",
+        }
+    }
+}
