@@ -279,7 +279,10 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     };
     let t0 = std::time::Instant::now();
     let r = runner.run(&plan, &opts, |_| {}).await;
-    assert!(t0.elapsed() < Duration::from_secs(30), "the 60 s prompt wait was cut short");
+    assert!(
+        t0.elapsed() < Duration::from_secs(30),
+        "the 60 s prompt wait was cut short"
+    );
     assert_eq!(r[0].poll_status, PollStatus::Interrupted);
     assert_eq!(r[0].failed_stage, Some(Stage::Prompt));
     assert_eq!(r[1].poll_status, PollStatus::Interrupted);
@@ -350,6 +353,9 @@ async fn devices_start_in_inventory_order_one_slot_at_a_time() {
         .collect();
     started.sort();
     let order: Vec<&str> = started.iter().map(|(_, n)| n.as_str()).collect();
-    assert_eq!(order, names, "one slot: each device starts after the one before it");
+    assert_eq!(
+        order, names,
+        "one slot: each device starts after the one before it"
+    );
     fleet.shutdown().await;
 }

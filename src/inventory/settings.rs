@@ -9,6 +9,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Defined beside the russh lists they select; part of a device's settings.
+pub use crate::session::transport::algorithms::{AlgorithmProfile, Algorithms, ExplicitAlgorithms};
+
 /// Settings of a device, a group or `defaults`. Device-only keys (`name`, `host`, `groups`,
 /// `site`, `tags`) live here too so that one struct can deny unknown keys everywhere.
 #[derive(Debug, Default, Deserialize)]
@@ -342,47 +345,5 @@ impl TransportKind {
             TransportKind::Native => "native",
             TransportKind::Openssh => "openssh",
         }
-    }
-}
-
-/// The SSH algorithm profile of a device.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum Algorithms {
-    /// `modern` or `legacy`.
-    Profile(AlgorithmProfile),
-    /// Explicit lists, in preference order; an omitted list keeps the modern defaults.
-    Explicit(ExplicitAlgorithms),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AlgorithmProfile {
-    Modern,
-    Legacy,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExplicitAlgorithms {
-    pub kex: Option<Vec<String>>,
-    pub ciphers: Option<Vec<String>>,
-    pub macs: Option<Vec<String>>,
-    pub host_keys: Option<Vec<String>>,
-}
-
-impl Algorithms {
-    pub fn describe(&self) -> String {
-        match self {
-            Algorithms::Profile(AlgorithmProfile::Modern) => "modern".into(),
-            Algorithms::Profile(AlgorithmProfile::Legacy) => "legacy".into(),
-            Algorithms::Explicit(_) => "explicit".into(),
-        }
-    }
-}
-
-impl Default for Algorithms {
-    fn default() -> Self {
-        Algorithms::Profile(AlgorithmProfile::Modern)
     }
 }

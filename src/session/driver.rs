@@ -5,7 +5,7 @@
 use super::channel::{Channel, Stop};
 use super::error::{SessionError, Stage};
 use super::platform::{self, Mode};
-use super::transport::{ssh, system_ssh};
+use super::transport::{native, system_ssh};
 use crate::inventory::{Host, TransportKind};
 use crate::playbook::PlannedCommand;
 use std::time::Duration;
@@ -60,7 +60,7 @@ pub async fn poll(
         conn.close().await;
         return r;
     }
-    let (conn, stream) = ssh::open(host, &mut progress.stage).await?;
+    let (conn, stream) = native::open(host, &mut progress.stage).await?;
     progress.ssh_algorithms = conn.algorithms.clone();
     let r = converse(stream, host, commands, progress).await;
     conn.close().await;

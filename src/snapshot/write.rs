@@ -8,9 +8,9 @@ use super::{
     redact, slug, CommandMeta, DeviceMeta, Manifest, ManifestDevice, PlaybookInfo, SnapshotError,
     DEVICES_DIR, FORMAT, FORMAT_VERSION, MANIFEST, META,
 };
+use crate::outcome::DeviceReport;
 use crate::parse::Record;
 use crate::plan::Plan;
-use crate::outcome::DeviceReport;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::io::Write as _;

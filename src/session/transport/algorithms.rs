@@ -3,11 +3,53 @@
 //! exchanges, CBC ciphers, hmac-sha1, ssh-rsa and ssh-dss that old IOS, ASA and WAAS images
 //! still need), or explicit lists validated at plan time.
 
-use crate::inventory::{AlgorithmProfile, Algorithms, ExplicitAlgorithms};
 use russh::keys::{Algorithm, HashAlg};
 use russh::{cipher, kex, mac, Preferred};
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::str::FromStr;
+
+/// The SSH algorithm profile of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Algorithms {
+    /// `modern` or `legacy`.
+    Profile(AlgorithmProfile),
+    /// Explicit lists, in preference order; an omitted list keeps the modern defaults.
+    Explicit(ExplicitAlgorithms),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlgorithmProfile {
+    Modern,
+    Legacy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplicitAlgorithms {
+    pub kex: Option<Vec<String>>,
+    pub ciphers: Option<Vec<String>>,
+    pub macs: Option<Vec<String>>,
+    pub host_keys: Option<Vec<String>>,
+}
+
+impl Algorithms {
+    pub fn describe(&self) -> String {
+        match self {
+            Algorithms::Profile(AlgorithmProfile::Modern) => "modern".into(),
+            Algorithms::Profile(AlgorithmProfile::Legacy) => "legacy".into(),
+            Algorithms::Explicit(_) => "explicit".into(),
+        }
+    }
+}
+
+impl Default for Algorithms {
+    fn default() -> Self {
+        Algorithms::Profile(AlgorithmProfile::Modern)
+    }
+}
 
 const KEX: &[kex::Name] = &[
     kex::MLKEM768X25519_SHA256,

@@ -1,7 +1,9 @@
-//! Transports: how bytes reach a device's CLI. `ssh` is the native russh client; both end in
+//! Transports: how bytes reach a device's CLI. `native` (russh: `ssh` handshake and auth, `jump`
+//! chains) or `system_ssh` (the user's own ssh in a pty); both end in
 //! an `AsyncRead + AsyncWrite` stream handed to the channel layer.
 
 pub mod algorithms;
 pub mod jump;
+pub mod native;
 pub mod ssh;
 pub mod system_ssh;

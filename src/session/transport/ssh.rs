@@ -1,5 +1,6 @@
-//! Native SSH transport (russh): TCP connect, host-key policy, password / keyboard-interactive
-//! / public-key authentication, then a wide pty and a shell, returned as a byte stream.
+//! The russh client: TCP connect, key-exchange preferences, host-key policy, password /
+//! keyboard-interactive / public-key authentication. `native` puts it together with the jump
+//! chain and opens the shell.
 
 use super::algorithms;
 use crate::inventory::{Host, HostKeyPolicy};
@@ -23,7 +24,7 @@ pub type ShellStream = russh::ChannelStream<client::Msg>;
 
 /// An open SSH connection; dropping it closes the connection.
 pub struct SshConnection {
-    handle: client::Handle<KeyCheck>,
+    pub(super) handle: client::Handle<KeyCheck>,
     /// What the key exchange settled on: `kex=… hostkey=… cipher=… mac=…`.
     pub algorithms: Option<String>,
 }
@@ -295,55 +296,6 @@ async fn handshake_once(
     with_timeout(t.auth, Stage::Auth, authenticate(&mut handle, host)).await?;
     let algorithms = negotiated.lock().ok().and_then(|n| n.clone());
     Ok(Authenticated { handle, algorithms })
-}
-
-/// Connect (directly or through the jump chain), authenticate and open a shell. Stages:
-/// `connect` (TCP or jump channel), `auth` (SSH handshake and authentication), `shell`
-/// (channel, pty, shell).
-pub async fn open(
-    host: &Host,
-    stage: &mut Stage,
-) -> Result<(SshConnection, ShellStream), SessionError> {
-    *stage = Stage::Connect;
-    let t = host.timeouts;
-    let stream = if host.jump.is_empty() {
-        tcp(host).await?
-    } else {
-        super::jump::open_channel(host).await?
-    };
-    *stage = Stage::Auth;
-    let auth = handshake(host, stream, || async {
-        if host.jump.is_empty() {
-            tcp(host).await
-        } else {
-            super::jump::open_channel(host).await
-        }
-    })
-    .await?;
-    let handle = auth.handle;
-
-    *stage = Stage::Shell;
-    let stream = with_timeout(t.prompt, Stage::Shell, async {
-        let ch = handle
-            .channel_open_session()
-            .await
-            .map_err(|e| SessionError::Protocol(format!("cannot open a session channel: {e}")))?;
-        ch.request_pty(false, "vt100", PTY_COLUMNS, 0, 0, 0, &[])
-            .await
-            .map_err(|e| SessionError::Protocol(format!("pty request failed: {e}")))?;
-        ch.request_shell(false)
-            .await
-            .map_err(|e| SessionError::Protocol(format!("shell request failed: {e}")))?;
-        Ok(ch.into_stream())
-    })
-    .await?;
-    Ok((
-        SshConnection {
-            handle,
-            algorithms: auth.algorithms,
-        },
-        stream,
-    ))
 }
 
 pub(crate) async fn authenticate(
