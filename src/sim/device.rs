@@ -14,9 +14,9 @@
 //! to call [`Device::resume`] for the next chunk once the previous one has been sent (so the
 //! SSH window paces the device).
 
-use super::fleet::DeviceSpec;
 use super::render;
 use super::scenario::{RenderCtx, Scenario};
+use super::spec::DeviceSpec;
 use crate::parse::normalize_command;
 use crate::Platform;
 use std::collections::VecDeque;

@@ -4,7 +4,9 @@
 //!
 //! - [`device`]: the terminal behaviour of one device, pure (bytes in, actions out);
 //! - [`server`]: the russh adapter that runs a device per shell channel ([`serve`]);
-//! - [`fleet`]: device specs, the demo fleet, generated fleets, [`spawn_fleet`];
+//! - [`spec`]: what one device is ([`DeviceSpec`]) and the fleet's credentials;
+//! - [`ssh_profile`]: the SSH algorithms of real images (`platforms/ssh_profiles.yaml`);
+//! - [`fleet`]: the demo fleet, generated fleets, [`spawn_fleet`];
 //! - [`render`]: what each command prints, per command family and scenario.
 //!
 //! What a client sees from a simulated device: a short banner, then (after the device's
@@ -25,6 +27,7 @@ pub mod fleet;
 pub mod render;
 pub mod scenario;
 pub mod server;
+pub mod spec;
 pub mod ssh_profile;
 
 pub use fleet::{

@@ -16,8 +16,8 @@
 //! client's window, so a slow reader holds back the device instead of growing a buffer.
 
 use super::device::{Action, Device};
-use super::fleet::DeviceSpec;
 use super::scenario::Scenario;
+use super::spec::DeviceSpec;
 use super::ssh_profile::{self, HostKeyKind};
 use crate::Platform;
 use russh::keys::{PrivateKey, PublicKey};
