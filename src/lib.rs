@@ -11,6 +11,7 @@ pub mod lock;
 pub mod outcome;
 pub mod parse;
 pub mod plan;
+pub mod platform_id;
 pub mod playbook;
 pub mod report;
 pub mod runner;
@@ -20,4 +21,4 @@ pub mod snapshot;
 pub mod util;
 pub mod yamlpos;
 
-pub use session::platform_id::Platform;
+pub use platform_id::Platform;

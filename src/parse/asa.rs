@@ -30,7 +30,7 @@
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
-use crate::session::platform_id::Platform;
+use crate::Platform;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -20,7 +20,7 @@
 use super::isakmp::{device_error, is_echo_or_prompt, starts_with_ci, string_enum};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
-use crate::session::platform_id::Platform;
+use crate::Platform;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};

@@ -23,7 +23,7 @@
 
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
-use crate::session::platform_id::Platform;
+use crate::Platform;
 use serde::{Deserialize, Serialize};
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ pub mod system;
 pub mod text;
 pub mod waas;
 
-use crate::session::platform_id::Platform;
+use crate::Platform;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 

@@ -16,7 +16,7 @@
 
 use super::{text, Metric, ParseError, ParserSpec, Record};
 use crate::parse::text::device_enum;
-use crate::session::platform_id::Platform;
+use crate::Platform;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;

@@ -5,5 +5,5 @@ pub mod channel;
 pub mod driver;
 pub mod error;
 pub mod platform;
-pub mod platform_id;
+pub use crate::platform_id;
 pub mod transport;

@@ -32,7 +32,7 @@ pub use verify::{
 };
 
 use super::{Metric, ParseError, ParserSpec, Record};
-use crate::session::platform_id::Platform;
+use crate::Platform;
 
 const WAAS: &[Platform] = &[Platform::CiscoWaas];
 
