@@ -1,7 +1,11 @@
 //! fleetpoll: read-only health polling of Cisco WAAS, ASA and IOS fleets over SSH.
 //!
-//! Data flows one way: inventory + playbook → validated `Plan` → runner → per-device session
-//! → raw outputs → parsers (pure) → health rules (pure) → reports (CSV, JSONL, snapshots).
+//! Data flows one way; the layers, in that order:
+//! - `inventory`, `playbook`, `plan`: files → a validated `Plan` (all errors found here);
+//! - `runner` → `session` (`transport` → `channel` → `driver`): per device, raw outputs;
+//! - `parse` (pure): raw output → typed records; `health` (pure): records → findings;
+//! - `outcome`: the per-device report those fill in; `report`, `snapshot`: CSV, JSONL, snapshots.
+//! Beside them: `platform_id` (a leaf every layer uses), `sim` (the simulated fleet), `cli`.
 
 pub mod cli;
 pub mod error;

@@ -5,5 +5,4 @@ pub mod channel;
 pub mod driver;
 pub mod error;
 pub mod platform;
-pub use crate::platform_id;
 pub mod transport;

@@ -2,7 +2,7 @@
 //! and failure indicators, loaded from `platforms/*.yaml` (embedded at build time) and
 //! validated once. Everything the driver knows about a platform comes from here.
 
-use super::platform_id::Platform;
+use crate::Platform;
 use regex::Regex;
 use serde::Deserialize;
 use std::sync::OnceLock;
