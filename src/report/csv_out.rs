@@ -43,10 +43,16 @@ pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-pub fn write(path: &Path, reports: &[DeviceReport], columns: &[&str]) -> anyhow::Result<()> {
-    let data = render(reports, columns)?;
-    crate::util::write_atomic(path, &data)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+pub fn write(
+    path: &Path,
+    reports: &[DeviceReport],
+    columns: &[&str],
+) -> Result<(), super::ReportError> {
+    let data = render(reports, columns).map_err(|source| super::ReportError::Csv {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    super::write_file(path, &data)
 }
 
 /// Distinct finding codes of a device, worst first, `;`-separated.

@@ -37,8 +37,10 @@ pub fn render(reports: &[DeviceReport]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-pub fn write(path: &Path, reports: &[DeviceReport]) -> anyhow::Result<()> {
-    let data = render(reports)?;
-    crate::util::write_atomic(path, &data)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+pub fn write(path: &Path, reports: &[DeviceReport]) -> Result<(), super::ReportError> {
+    let data = render(reports).map_err(|source| super::ReportError::Csv {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    super::write_file(path, &data)
 }

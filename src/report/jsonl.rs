@@ -23,8 +23,14 @@ pub fn render(reports: &[DeviceReport], include_raw: bool) -> serde_json::Result
     Ok(out)
 }
 
-pub fn write(path: &Path, reports: &[DeviceReport], include_raw: bool) -> anyhow::Result<()> {
-    let data = render(reports, include_raw)?;
-    crate::util::write_atomic(path, &data)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+pub fn write(
+    path: &Path,
+    reports: &[DeviceReport],
+    include_raw: bool,
+) -> Result<(), super::ReportError> {
+    let data = render(reports, include_raw).map_err(|source| super::ReportError::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    super::write_file(path, &data)
 }
