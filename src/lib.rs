@@ -5,6 +5,7 @@
 //! - `runner` → `session` (`transport` → `channel` → `driver`): per device, raw outputs;
 //! - `parse` (pure): raw output → typed records; `health` (pure): records → findings;
 //! - `outcome`: the per-device report those fill in; `report`, `snapshot`: CSV, JSONL, snapshots.
+//!
 //! Beside them: `platform_id` (a leaf every layer uses), `sim` (the simulated fleet), `cli`.
 
 pub mod cli;
