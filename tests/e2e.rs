@@ -1,5 +1,7 @@
 //! End-to-end: poll simulated fleets over loopback SSH and check every device's row.
 
+mod common;
+
 use fleetpoll::cli::siminv;
 use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
@@ -8,7 +10,6 @@ use fleetpoll::Platform;
 use std::path::Path;
 use std::time::Duration;
 
-const HEALTH: &str = include_str!("../playbooks/health.yaml");
 // Short enough to keep the test quick, long enough for a loaded 2-core CI machine.
 const FAST: &str = "{connect: 5s, auth: 8s, prompt: 4s, enable: 5s, command: 4s, device: 60s}";
 
@@ -24,9 +25,7 @@ async fn sweep(
     opts: RunOptions,
 ) -> (Vec<DeviceReport>, Vec<&'static str>) {
     let inv = siminv::write_with(fleet, &dir.join("inv.yaml"), FAST).unwrap();
-    let inv = fleetpoll::inventory::load(&inv).unwrap();
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let plan = common::health_plan(&inv);
     let reports = Runner::new().run(&plan, &opts, |_| {}).await;
     (reports, plan.columns.clone())
 }
@@ -228,9 +227,7 @@ async fn run_deadline_marks_unfinished_devices_and_keeps_every_row() {
         "{prompt: 60s, device: 120s}",
     )
     .unwrap();
-    let inv = fleetpoll::inventory::load(&inv).unwrap();
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let plan = common::health_plan(&inv);
     let t0 = std::time::Instant::now();
     let opts = RunOptions {
         deadline: Some(Duration::from_secs(3)),
@@ -261,9 +258,7 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     let fleet = spawn_fleet(specs).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let inv = siminv::write_with(&fleet, &dir.path().join("inv.yaml"), "{prompt: 60s}").unwrap();
-    let inv = fleetpoll::inventory::load(&inv).unwrap();
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let plan = common::health_plan(&inv);
     let runner = Runner::new();
     let stopper = runner.stopper();
     // Devices start in inventory order, so `hung-1` holds the one slot. Two seconds is ample

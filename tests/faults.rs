@@ -24,16 +24,16 @@
 //! Elapsed-time bounds are generous: the CI box has two loaded cores and these are debug
 //! builds doing real SSH crypto on both ends.
 
+mod common;
+
 use fleetpoll::cli::siminv;
 use fleetpoll::runner::{CommandStatus, DeviceReport, PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
 use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
 use fleetpoll::Platform;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::{RwLock, RwLockReadGuard};
 
-const HEALTH: &str = include_str!("../playbooks/health.yaml");
 /// The timeouts of most tests: a stuck stage fails in seconds.
 const TIMEOUTS: &str = "{connect: 2s, auth: 3s, prompt: 3s, enable: 3s, command: 5s, device: 60s}";
 
@@ -77,9 +77,7 @@ async fn sweep(fleet: &RunningFleet, timeouts: &str, extra: &str, concurrency: u
         let text = text.replacen("defaults:\n", &format!("defaults:\n{extra}"), 1);
         std::fs::write(&path, text).expect("write inventory");
     }
-    let inv = fleetpoll::inventory::load(&path).expect("load inventory");
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).expect("playbook");
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).expect("plan");
+    let plan = common::health_plan(&path);
     let opts = RunOptions {
         concurrency,
         ..RunOptions::default()

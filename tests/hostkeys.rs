@@ -2,6 +2,8 @@
 //! strict needs a known (possibly hashed) entry, pinned compares fingerprints, and
 //! insecure-accept-any is warned about. A rejected key means no login.
 
+mod common;
+
 use fleetpoll::cli::siminv;
 use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
@@ -31,13 +33,7 @@ async fn sweep(fleet: &RunningFleet, dir: &Path, ssh_block: &str) -> (DeviceRepo
     let end = start + text[start..].find("devices:").unwrap();
     let text = format!("{}{}{}", &text[..start], ssh_block, &text[end..]);
     std::fs::write(&path, text).unwrap();
-    let inv = fleetpoll::inventory::load(&path).unwrap();
-    let pb = fleetpoll::playbook::parse_text(
-        Path::new("health.yaml"),
-        include_str!("../playbooks/health.yaml"),
-    )
-    .unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let plan = common::health_plan(&path);
     let warnings = plan.warnings.clone();
     let mut r = Runner::new()
         .run(&plan, &RunOptions::default(), |_| {})

@@ -1,6 +1,8 @@
 //! Jump hosts: devices reached through one and two bastions over direct-tcpip channels, one
 //! shared connection per bastion, the per-bastion channel limit, and failures on the way.
 
+mod common;
+
 use fleetpoll::cli::siminv;
 use fleetpoll::runner::{PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
@@ -158,12 +160,7 @@ fn inventory(
 }
 
 fn plan(inv: fleetpoll::inventory::Inventory) -> fleetpoll::plan::Plan {
-    let pb = fleetpoll::playbook::parse_text(
-        Path::new("health.yaml"),
-        include_str!("../playbooks/health.yaml"),
-    )
-    .unwrap();
-    fleetpoll::plan::from_parts(inv, pb, None).unwrap()
+    common::health_plan_of(inv)
 }
 
 fn devices(n: usize, prefix: &str) -> Vec<DeviceSpec> {

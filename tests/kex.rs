@@ -3,6 +3,8 @@
 //! russh DH on both ends, the patch itself, and a server whose DH public value is out of
 //! range (a raw SSH server written here, since no real server can be made to send one).
 
+mod common;
+
 use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
 use fleetpoll::sim::ssh_profile::host_key;
@@ -14,7 +16,6 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const HEALTH: &str = include_str!("../playbooks/health.yaml");
 /// Generous: debug builds sign RSA host keys slowly, and CI machines are busy.
 const TIMEOUTS: &str =
     "{connect: 10s, auth: 60s, prompt: 30s, enable: 30s, command: 30s, device: 180s}";
@@ -98,9 +99,7 @@ async fn sweep(fleet: &RunningFleet, cases: &[Case], dir: &Path) -> Vec<DeviceRe
     }
     let path = dir.join("inv.yaml");
     std::fs::write(&path, inv).unwrap();
-    let inv = fleetpoll::inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let plan = common::health_plan(&path);
     let opts = RunOptions {
         concurrency: 4,
         ..RunOptions::default()
@@ -428,9 +427,7 @@ async fn a_dh_public_value_out_of_range_fails_the_device_as_protocol_naming_the_
     }
     let path = dir.path().join("inv.yaml");
     std::fs::write(&path, inv).unwrap();
-    let inv = fleetpoll::inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let pb = fleetpoll::playbook::parse_text(Path::new("health.yaml"), HEALTH).unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let plan = common::health_plan(&path);
     let reports = Runner::new()
         .run(&plan, &RunOptions::default(), |_| {})
         .await;

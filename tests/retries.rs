@@ -1,6 +1,8 @@
 //! Retries with backoff for transient failures only: a device that comes up after the first
 //! attempt is polled on the second; rejected credentials and a silent CLI are never retried.
 
+mod common;
+
 use fleetpoll::runner::{PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
 use fleetpoll::sim::{serve, spawn_fleet, DeviceSpec, Scenario, SIM_PASSWORD, SIM_USERNAME};
@@ -15,13 +17,7 @@ fn plan(inv_text: &str, dir: &Path) -> fleetpoll::plan::Plan {
     std::fs::write(dir.join("en"), fleetpoll::sim::SIM_ENABLE_SECRET).unwrap();
     let path = dir.join("inv.yaml");
     std::fs::write(&path, inv_text).unwrap();
-    let inv = fleetpoll::inventory::load(&path).unwrap();
-    let pb = fleetpoll::playbook::parse_text(
-        Path::new("health.yaml"),
-        include_str!("../playbooks/health.yaml"),
-    )
-    .unwrap();
-    fleetpoll::plan::from_parts(inv, pb, None).unwrap()
+    common::health_plan(&path)
 }
 
 fn header(retries: u32) -> String {
