@@ -1,0 +1,241 @@
+//! Unit tests of `crypto`.
+
+use super::*;
+use crate::parse::asa::{AspDrop, VpnSessiondbSummary};
+use crate::parse::isakmp::IkeState;
+use crate::parse::{lookup, Record};
+
+fn ctx(platform: Platform, scenario: Scenario, seed: u64) -> RenderCtx<'static> {
+    RenderCtx {
+        platform,
+        scenario,
+        hostname: "sim-vpn-03",
+        seed,
+    }
+}
+
+/// Render, parse with the registered parser, and return the record and the metrics.
+fn parsed(c: &RenderCtx<'_>, cmd: &str) -> (Record, Vec<(&'static str, Option<String>)>) {
+    let out =
+        render(c, cmd).unwrap_or_else(|| panic!("{:?} renders nothing for {cmd}", c.platform));
+    let spec =
+        lookup(c.platform, cmd).unwrap_or_else(|| panic!("no parser for {:?} {cmd}", c.platform));
+    let rec = (spec.parse)(&out).unwrap_or_else(|e| {
+        panic!(
+            "{:?} {:?} seed {} `{cmd}`: {e}\n{out}",
+            c.platform, c.scenario, c.seed
+        )
+    });
+    let metrics = spec
+        .metrics
+        .iter()
+        .map(|m| (m.name, (m.get)(&rec)))
+        .collect();
+    (rec, metrics)
+}
+
+fn metric(ms: &[(&'static str, Option<String>)], name: &str) -> String {
+    ms.iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| panic!("no metric {name}"))
+}
+
+const SEEDS: &[u64] = &[0, 1, 2, 7, 42, 255, 1_000_003, u64::MAX];
+
+#[test]
+fn not_my_command_or_platform() {
+    let ios = ctx(Platform::CiscoIos, Scenario::Healthy, 1);
+    let asa = ctx(Platform::CiscoAsa, Scenario::Healthy, 1);
+    let waas = ctx(Platform::CiscoWaas, Scenario::Healthy, 1);
+    assert!(render(&ios, "show version").is_none());
+    assert!(render(&ios, "show asp drop").is_none());
+    assert!(render(&ios, "show vpn-sessiondb summary").is_none());
+    assert!(render(&asa, "show platform cerm-information").is_none());
+    assert!(render(&ios, "show crypto isakmp sa count").is_none());
+    for c in COMMANDS {
+        assert!(render(&waas, c).is_none(), "{c}");
+    }
+    assert!(render(&ios, "sh cry isa sa").is_some());
+    assert!(render(&asa, "sh cry ipsec sa peer 10.1.10.2").is_some());
+}
+
+#[test]
+fn every_scenario_platform_and_command_parses_to_the_scenario_values() {
+    let platforms = [Platform::CiscoIos, Platform::CiscoXe, Platform::CiscoAsa];
+    for &platform in &platforms {
+        let asa = platform == Platform::CiscoAsa;
+        for &scenario in Scenario::ALL {
+            for &seed in SEEDS {
+                let c = ctx(platform, scenario, seed);
+                let label = format!("{platform} {scenario} seed {seed}");
+                let healthy_n = Dev::new(&ctx(platform, Scenario::Healthy, seed))
+                    .peers
+                    .len();
+
+                // Phase 1.
+                let (rec, ms) = parsed(&c, "show crypto isakmp sa");
+                let Record::IsakmpSa(ike) = rec else {
+                    panic!("{label}: not an isakmp record")
+                };
+                let total: usize = metric(&ms, "ike_sa_total").parse().unwrap_or(0);
+                let down = metric(&ms, "ike_sa_down");
+                let count = |s: IkeState| {
+                    ike.sas
+                        .iter()
+                        .filter(|x| x.state == Some(s.clone()))
+                        .count()
+                };
+                let want_total = if scenario == Scenario::PeerDown {
+                    healthy_n - 1
+                } else {
+                    healthy_n
+                };
+                assert_eq!(total, want_total, "{label}");
+                assert!((2..=4).contains(&healthy_n), "{label}");
+                match scenario {
+                    Scenario::IkePskMismatch if asa => {
+                        assert_eq!(count(IkeState::MmWaitMsg6), 1, "{label}");
+                        assert_eq!(down, "1", "{label}");
+                    }
+                    Scenario::IkePskMismatch => {
+                        assert_eq!(count(IkeState::MmNoState), 1, "{label}");
+                        assert_eq!(down, "1", "{label}");
+                    }
+                    Scenario::IkeAggressiveStuck => {
+                        assert_eq!(count(IkeState::AgInitExch), 1, "{label}");
+                        assert_eq!(down, "1", "{label}");
+                    }
+                    Scenario::IkeXauthOnL2l if !asa => {
+                        assert_eq!(count(IkeState::ConfXauth), 1, "{label}");
+                        assert_eq!(down, "1", "{label}");
+                    }
+                    _ => assert_eq!(down, "0", "{label}"),
+                }
+                if asa {
+                    assert_eq!(ike.total_ike_sa, Some(want_total as u64), "{label}");
+                    assert!(ike.sas.iter().all(|s| s.peer.is_some()), "{label}");
+                    let (Record::IsakmpSa(v1), _) = parsed(&c, "show crypto ikev1 sa") else {
+                        panic!("{label}: ikev1")
+                    };
+                    assert_eq!(v1.sas.len(), want_total, "{label}");
+                } else {
+                    assert!(
+                        ike.sas.iter().all(|s| s
+                            .dst
+                            .as_deref()
+                            .is_some_and(|d| d.starts_with(&format!("10.{}.", seed % 256)))),
+                        "{label}"
+                    );
+                }
+
+                // `detail`: every negotiated SA (IOS) / every SA with its state (ASA).
+                let (Record::IsakmpSa(det), _) = parsed(&c, "show crypto isakmp sa detail") else {
+                    panic!("{label}: isakmp detail")
+                };
+                if asa {
+                    assert_eq!(det.sas.len(), want_total, "{label}");
+                    assert_eq!(det.up(), ike.up(), "{label}");
+                } else {
+                    assert_eq!(det.sas.len(), ike.up(), "{label}");
+                    assert_eq!(det.down(), 0, "{label}");
+                }
+
+                // Phase 2.
+                let (rec, ms) = parsed(&c, "show crypto ipsec sa");
+                let Record::IpsecSa(ipsec) = rec else {
+                    panic!("{label}: not an ipsec record")
+                };
+                let up = ike.up();
+                let want_one_way = if scenario == Scenario::IpsecOneWay {
+                    "1"
+                } else {
+                    "0"
+                };
+                assert_eq!(metric(&ms, "ipsec_one_way"), want_one_way, "{label}");
+                let with_sas = ipsec
+                    .entries
+                    .iter()
+                    .filter(|e| !e.inbound.is_empty())
+                    .count();
+                assert_eq!(with_sas, up, "{label}");
+                assert!(
+                    ipsec
+                        .entries
+                        .iter()
+                        .all(|e| e.inbound.len() == e.outbound.len()),
+                    "{label}"
+                );
+                if !asa {
+                    assert_eq!(ipsec.entries.len(), want_total, "{label}");
+                }
+                // `peer X` shows that peer only; `detail` parses too.
+                if let Some(first) = ipsec.entries.first().and_then(|e| e.current_peer.clone()) {
+                    let (Record::IpsecSa(one), _) =
+                        parsed(&c, &format!("show crypto ipsec sa peer {first}"))
+                    else {
+                        panic!("{label}: peer")
+                    };
+                    assert_eq!(one.entries.len(), 1, "{label}");
+                }
+                let (Record::IpsecSa(det), _) = parsed(&c, "show crypto ipsec sa detail") else {
+                    panic!("{label}: detail")
+                };
+                assert_eq!(det.entries.len(), ipsec.entries.len(), "{label}");
+
+                if asa {
+                    let (rec, ms) = parsed(&c, "show vpn-sessiondb summary");
+                    let Record::VpnSessiondbSummary(VpnSessiondbSummary { .. }) = rec else {
+                        panic!("{label}: vpn")
+                    };
+                    assert_eq!(metric(&ms, "vpn_l2l_active"), up.to_string(), "{label}");
+                    let (rec, ms) = parsed(&c, "show asp drop");
+                    let Record::AspDrop(AspDrop { .. }) = rec else {
+                        panic!("{label}: asp")
+                    };
+                    let expired: u64 = metric(&ms, "asp_expired_vpn_context").parse().unwrap_or(0);
+                    if scenario == Scenario::AspExpiredVpnContext {
+                        assert!(expired >= 100_000, "{label}");
+                    } else {
+                        assert_eq!(expired, 0, "{label}");
+                    }
+                } else {
+                    let (Record::Cerm(cerm), ms) = parsed(&c, "show platform cerm-information")
+                    else {
+                        panic!("{label}: cerm")
+                    };
+                    assert!(cerm.enabled, "{label}");
+                    assert_eq!(metric(&ms, "cerm_tx_kbps_max"), "85000", "{label}");
+                    assert_eq!(metric(&ms, "cerm_tunnels_max"), "225", "{label}");
+                    let tx: u64 = metric(&ms, "cerm_tx_kbps_available").parse().unwrap_or(0);
+                    let tunnels: u64 = metric(&ms, "cerm_tunnels_available").parse().unwrap_or(0);
+                    match scenario {
+                        Scenario::CermTxLimit => assert_eq!(tx, 0, "{label}"),
+                        _ => assert!(tx > 0, "{label}"),
+                    }
+                    match scenario {
+                        Scenario::CermTunnelLimit => assert_eq!(tunnels, 3, "{label}"),
+                        _ => assert!(tunnels > 200, "{label}"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn deterministic_per_seed_and_varied_between_seeds() {
+    let a = ctx(Platform::CiscoAsa, Scenario::Healthy, 5);
+    let b = ctx(Platform::CiscoAsa, Scenario::Healthy, 6);
+    for cmd in [
+        "show crypto isakmp sa",
+        "show crypto ipsec sa",
+        "show asp drop",
+    ] {
+        assert_eq!(render(&a, cmd), render(&a, cmd));
+        assert_ne!(render(&a, cmd), render(&b, cmd), "{cmd}");
+    }
+    let ios = ctx(Platform::CiscoIos, Scenario::Healthy, 77);
+    let out = render(&ios, "show crypto isakmp sa").unwrap_or_default();
+    assert!(out.contains("10.77.10.2"), "{out}");
+}
