@@ -226,8 +226,6 @@ fn judge(r: &mut DeviceReport, cfg: &crate::health::HealthConfig) {
     r.health = crate::health::health_of(r, &r.findings);
 }
 
-const DEVICE_DEADLINE: &str = "device deadline reached";
-
 fn skeleton(h: &Host) -> DeviceReport {
     DeviceReport {
         device: h.name.clone(),
@@ -318,10 +316,8 @@ async fn poll_one(
             with_retries(&host, &cmds, &mut progress, &mut attempts),
         ));
         tokio::select! {
-            r = &mut session => Ok(r.unwrap_or_else(|_| Err(SessionError::Timeout {
-                stage: Stage::Command,
+            r = &mut session => Ok(r.unwrap_or_else(|_| Err(SessionError::DeviceDeadline {
                 waited: device_deadline,
-                tail: DEVICE_DEADLINE.into(),
             }))),
             reason = async {
                 let r = stopped(&mut rx).await;
@@ -342,8 +338,6 @@ async fn poll_one(
         Ok(Err(e)) => {
             report.poll_status = PollStatus::Failed;
             let stage = match &e {
-                // A device-deadline timeout happened wherever the session had got to.
-                SessionError::Timeout { tail, .. } if tail == DEVICE_DEADLINE => progress.stage,
                 SessionError::Timeout { stage, .. } | SessionError::Closed { stage, .. } => *stage,
                 _ => progress.stage,
             };

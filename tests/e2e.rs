@@ -354,3 +354,31 @@ async fn devices_start_in_inventory_order_one_slot_at_a_time() {
     );
     fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_device_budget_ends_a_stalled_device_at_the_stage_it_reached() {
+    let fleet = spawn_fleet(vec![spec(
+        "stall-1",
+        Platform::CiscoIos,
+        Scenario::StallMidOutput,
+    )])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The command wait (60 s) would never end first: only the 2 s device budget can.
+    let inv = siminv::write_with(
+        &fleet,
+        &dir.path().join("inv.yaml"),
+        "{prompt: 60s, command: 60s, device: 2s}",
+    )
+    .unwrap();
+    let plan = common::health_plan(&inv);
+    let r = common::run(&plan, &RunOptions::default()).await;
+    let d = row(&r, "stall-1");
+    assert_eq!(d.poll_status, PollStatus::Failed);
+    assert_eq!(d.error_class, Some(ErrorClass::Timeout));
+    assert_eq!(d.failed_stage, Some(Stage::Command), "{:?}", d.error);
+    let e = d.error.as_deref().unwrap_or("");
+    assert!(e.contains("device deadline of 2s reached"), "{e}");
+    fleet.shutdown().await;
+}

@@ -89,6 +89,9 @@ pub enum SessionError {
         waited: Duration,
         tail: String,
     },
+    /// The device's whole budget (`timeouts.device`) ran out, in whatever stage it was.
+    #[error("device deadline of {waited:?} reached")]
+    DeviceDeadline { waited: Duration },
     #[error("command `{command}` rejected by the device: {indicator}")]
     CommandRejected { command: String, indicator: String },
     #[error("connection closed by the device at stage {stage}; last output: {tail:?}")]
@@ -103,7 +106,9 @@ impl SessionError {
             SessionError::Connect(_) => ErrorClass::Unreachable,
             SessionError::HostKeyRejected(_) => ErrorClass::HostKey,
             SessionError::AuthRejected(_) => ErrorClass::AuthFailed,
-            SessionError::Timeout { .. } => ErrorClass::Timeout,
+            SessionError::Timeout { .. } | SessionError::DeviceDeadline { .. } => {
+                ErrorClass::Timeout
+            }
             SessionError::CommandRejected { .. } => ErrorClass::Rejected,
             SessionError::Closed { .. } | SessionError::Protocol(_) => ErrorClass::Protocol,
         }
