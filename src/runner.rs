@@ -316,7 +316,7 @@ async fn poll_one(
             with_retries(&host, &cmds, &mut progress, &mut attempts),
         ));
         tokio::select! {
-            r = &mut session => Ok(r.unwrap_or_else(|_| Err(SessionError::DeviceDeadline {
+            r = &mut session => Ok(r.unwrap_or(Err(SessionError::DeviceDeadline {
                 waited: device_deadline,
             }))),
             reason = async {
