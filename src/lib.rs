@@ -8,6 +8,13 @@
 //!
 //! Beside them: `platform_id` (a leaf every layer uses), `sim` (the simulated fleet), `cli`.
 
+// Library code does not unwrap, expect or panic on input (tests may); the few compiled-in
+// data checks that may are marked where they stand.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod cli;
 pub mod error;
 pub mod health;

@@ -127,6 +127,9 @@ struct Data {
     mix: BTreeMap<Platform, Vec<SshProfile>>,
 }
 
+// The data is compiled in and checked by this module's tests: a mistake in it is a build
+// defect, not an input error, so it may stop the simulator.
+#[allow(clippy::panic)]
 fn data() -> &'static Data {
     static DATA_: OnceLock<Data> = OnceLock::new();
     DATA_.get_or_init(|| {
@@ -148,6 +151,7 @@ fn data() -> &'static Data {
     })
 }
 
+#[allow(clippy::expect_used)] // the key is compiled in and parsed by the tests
 /// The host key of a kind (one per process: Ed25519 random, RSA-2048 the fixed test key).
 pub fn host_key(kind: HostKeyKind) -> &'static PrivateKey {
     static ED: OnceLock<PrivateKey> = OnceLock::new();
@@ -163,6 +167,7 @@ pub fn host_key(kind: HostKeyKind) -> &'static PrivateKey {
     }
 }
 
+#[allow(clippy::panic)] // names come from the compiled-in data, checked by the tests
 fn resolve<T>(what: &str, names: &[String], f: impl Fn(&str) -> Option<T>) -> Vec<T> {
     names
         .iter()

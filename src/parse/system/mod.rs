@@ -36,6 +36,7 @@ use super::{text, ParseError};
 use regex::Regex;
 use std::sync::LazyLock;
 
+#[allow(clippy::panic)]
 fn re(pattern: &str) -> Regex {
     // Patterns are literals in this module and covered by the unit tests.
     Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in regex {pattern}: {e}"))
