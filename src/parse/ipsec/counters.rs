@@ -1,0 +1,82 @@
+//! `#pkts ...` counter lines: split into `#name: N` / `#name (qualifier) N` parts, the eight
+//! typed counters go to their fields, every other one into `counters` by its printed name.
+
+use super::{text, IpsecSaEntry, Parser};
+use std::borrow::Cow;
+
+/// `#pkts encaps: 4, #pkts encrypt: 4`, `#pkts no sa (send) 0`, `##pkts replay failed (rcv): 0`.
+pub(super) fn counters_line(p: &mut Parser, t: &str) -> Result<(), String> {
+    let e = p.entry();
+    let b = t.as_bytes();
+    let mut start = 0;
+    while start < b.len() {
+        // The part ends at a `,` followed (after spaces) by the next `#`.
+        let mut end = b.len();
+        let mut j = start;
+        while let Some(k) = b.get(j..).and_then(|s| s.iter().position(|&c| c == b',')) {
+            let k = j + k;
+            let next = b
+                .get(k + 1..)
+                .and_then(|s| s.iter().position(|&c| c != b' '));
+            if next.is_some_and(|o| b.get(k + 1 + o) == Some(&b'#')) {
+                end = k;
+                break;
+            }
+            j = k + 1;
+        }
+        let part = t.get(start..end).unwrap_or("");
+        start = end + 1;
+        counter(e, part)?;
+    }
+    Ok(())
+}
+
+/// One `#name: N` / `#name (qualifier) N` part of a counters line.
+fn counter(e: &mut IpsecSaEntry, part: &str) -> Result<(), String> {
+    let part = part.trim_ascii().trim_start_matches('#');
+    let part = part.trim_end_matches([',', ' ']);
+    if part.is_empty() {
+        return Ok(());
+    }
+    let split = part
+        .bytes()
+        .rposition(|c| c == b' ' || c == b':')
+        .ok_or_else(|| format!("counter without a value: `{part}`"))?;
+    let (name, value) = (
+        part.get(..split).unwrap_or(""),
+        part.get(split + 1..).unwrap_or(""),
+    );
+    let v = num(value).ok_or_else(|| format!("bad counter value: `{part}`"))?;
+    let name = name.trim_ascii_end();
+    let name = name.strip_suffix(':').unwrap_or(name).trim_ascii_end();
+    let name: Cow<str> = if name.as_bytes().windows(2).any(|w| w == b"  ") {
+        Cow::Owned(name.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Cow::Borrowed(name)
+    };
+    if name.is_empty() {
+        return Err(format!("counter without a name: `{part}`"));
+    }
+    let slot = match name.as_ref() {
+        "pkts encaps" => &mut e.pkts_encaps,
+        "pkts encrypt" => &mut e.pkts_encrypt,
+        "pkts digest" => &mut e.pkts_digest,
+        "pkts decaps" => &mut e.pkts_decaps,
+        "pkts decrypt" => &mut e.pkts_decrypt,
+        "pkts verify" => &mut e.pkts_verify,
+        "send errors" => &mut e.send_errors,
+        "recv errors" => &mut e.recv_errors,
+        _ => {
+            e.counters.insert(name.into_owned(), v);
+            return Ok(());
+        }
+    };
+    *slot = Some(v);
+    Ok(())
+}
+
+/// A counter: plain digits parse without allocating; `1,234` falls back to the shared helper.
+pub(super) fn num(s: &str) -> Option<u64> {
+    let s = s.trim_ascii();
+    s.parse::<u64>().ok().or_else(|| text::parse_u64(s))
+}
