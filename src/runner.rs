@@ -112,7 +112,8 @@ impl Runner {
         let keep = (opts.keep_raw, opts.keep_records);
         let mut set = tokio::task::JoinSet::new();
         let mut out: Vec<Option<DeviceReport>> = vec![None; plan.hosts.len()];
-        let mut by_platform: std::collections::HashMap<crate::Platform, Arc<[PlannedCommand]>> =
+        type Commands = (Arc<[PlannedCommand]>, Arc<[driver::CommandLine]>);
+        let mut by_platform: std::collections::HashMap<crate::Platform, Commands> =
             Default::default();
         let mut stop_rx = self.tx.subscribe();
         for (i, host) in plan.hosts.iter().enumerate() {
@@ -139,16 +140,20 @@ impl Runner {
                 }
             };
             let host = Arc::new(host.clone());
-            let cmds = by_platform
+            let (cmds, lines) = by_platform
                 .entry(host.platform)
-                .or_insert_with(|| plan.playbook.commands_for(host.platform).into())
+                .or_insert_with(|| {
+                    let cmds = plan.playbook.commands_for(host.platform);
+                    let lines = cmds.iter().map(PlannedCommand::line).collect();
+                    (cmds.into(), lines)
+                })
                 .clone();
             let rx = self.tx.subscribe();
             let grace = opts.grace;
             let health = health.clone();
             let on_done = on_done.clone();
             set.spawn(async move {
-                let r = poll_one(host, cmds, permit, rx, grace).await;
+                let r = poll_one(host, cmds, lines, permit, rx, grace).await;
                 (i, finish(r, &health, keep, on_done.as_ref()))
             });
         }
@@ -266,7 +271,7 @@ fn transient(e: &SessionError, progress: &Progress) -> bool {
 /// Poll with retries and exponential backoff for transient failures only.
 async fn with_retries(
     host: &Host,
-    cmds: &[PlannedCommand],
+    cmds: &[driver::CommandLine],
     progress: &mut Progress,
     attempts: &mut u32,
 ) -> Result<(), SessionError> {
@@ -298,6 +303,7 @@ async fn stopped(rx: &mut watch::Receiver<Option<StopReason>>) -> StopReason {
 async fn poll_one(
     host: Arc<Host>,
     cmds: Arc<[PlannedCommand]>,
+    lines: Arc<[driver::CommandLine]>,
     _permit: tokio::sync::OwnedSemaphorePermit,
     mut rx: watch::Receiver<Option<StopReason>>,
     grace: Duration,
@@ -313,7 +319,7 @@ async fn poll_one(
         // start of the run; only the `concurrency` running ones should carry it.
         let mut session = Box::pin(tokio::time::timeout(
             device_deadline,
-            with_retries(&host, &cmds, &mut progress, &mut attempts),
+            with_retries(&host, &lines, &mut progress, &mut attempts),
         ));
         tokio::select! {
             r = &mut session => Ok(r.unwrap_or(Err(SessionError::DeviceDeadline {

@@ -48,6 +48,16 @@ pub struct PlannedCommand {
     pub timeout: Option<Duration>,
 }
 
+impl PlannedCommand {
+    /// What the session types for this command.
+    pub fn line(&self) -> crate::session::driver::CommandLine {
+        crate::session::driver::CommandLine {
+            command: self.command.clone(),
+            timeout: self.timeout,
+        }
+    }
+}
+
 impl std::fmt::Debug for PlannedCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PlannedCommand")

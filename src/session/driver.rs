@@ -7,7 +7,6 @@ use super::error::{SessionError, Stage};
 use super::platform::{self, Mode};
 use super::transport::{native, system_ssh};
 use crate::inventory::{Host, TransportKind};
-use crate::playbook::PlannedCommand;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
@@ -47,10 +46,18 @@ impl Default for Progress {
     }
 }
 
+/// One line to type at the privileged prompt and how long its output may take (`None`: the
+/// device's `timeouts.command`). What the output means is not the session's business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandLine {
+    pub command: String,
+    pub timeout: Option<Duration>,
+}
+
 /// Poll one device over SSH: the native client, or the system's `ssh` (`transport: openssh`).
 pub async fn poll(
     host: &Host,
-    commands: &[PlannedCommand],
+    commands: &[CommandLine],
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
     if host.transport == TransportKind::Openssh {
@@ -71,7 +78,7 @@ pub async fn poll(
 pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     stream: S,
     host: &Host,
-    commands: &[PlannedCommand],
+    commands: &[CommandLine],
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
     let def = platform::definition(host.platform).map_err(SessionError::Protocol)?;
