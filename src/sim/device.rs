@@ -45,10 +45,6 @@ pub enum Action {
 
 /// Page length of a fresh session (`terminal length 24` on IOS, `pager lines 24` on ASA).
 pub const DEFAULT_PAGE_LENGTH: usize = 24;
-/// The IOS / IOS-XE / WAAS pager string, printed after each page (no newline).
-pub const IOS_MORE: &str = " --More-- ";
-/// The ASA pager string, printed after each page (no newline).
-pub const ASA_MORE: &str = "<--- More --->";
 /// Typeahead beyond this many bytes per line is dropped, like a terminal line buffer.
 const MAX_LINE: usize = 4096;
 /// At most this many output bytes go into one [`Action::Send`]; more output is announced

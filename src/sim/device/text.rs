@@ -2,22 +2,58 @@
 //! pager and its erase sequence, the `Garbage` scenario's noise, and where a caret error
 //! points.
 
-use super::{ASA_MORE, IOS_MORE};
 use crate::Platform;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+const DATA: &str = include_str!("../../../platforms/sim_terminal.yaml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Erase {
+    /// Backspace over the pager string, blank it, backspace again (IOS, WAAS).
+    Backspace,
+    /// Carriage return, blank, carriage return (ASA).
+    Carriage,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Terminal {
+    banner: String,
+    pager: String,
+    pager_erase: Erase,
+    prompt_space: bool,
+    commands: Vec<String>,
+}
+
+// Compiled-in data, checked by the tests: a mistake in it is a build defect.
+#[allow(clippy::panic)]
+fn terminal(platform: Platform) -> &'static Terminal {
+    static DATA_: OnceLock<BTreeMap<Platform, Terminal>> = OnceLock::new();
+    let all = DATA_.get_or_init(|| {
+        serde_yaml::from_str(DATA).unwrap_or_else(|e| panic!("platforms/sim_terminal.yaml: {e}"))
+    });
+    let fam = platform.family();
+    all.get(&fam)
+        .unwrap_or_else(|| panic!("platforms/sim_terminal.yaml: no entry for {fam}"))
+}
 
 /// The bytes a device prints to erase its pager string once answered: IOS and WAAS
 /// backspace over it, blank it and backspace again; the ASA returns the carriage, blanks the
 /// string and returns again. Clients see these bytes in the output stream and must strip them.
 pub fn pager_erase(platform: Platform) -> Vec<u8> {
-    match platform.family() {
-        Platform::CiscoAsa => {
+    let t = terminal(platform);
+    let n = t.pager.len();
+    match t.pager_erase {
+        Erase::Carriage => {
             let mut v = b"\r".to_vec();
-            v.extend(std::iter::repeat_n(b' ', ASA_MORE.len()));
+            v.extend(std::iter::repeat_n(b' ', n));
             v.push(b'\r');
             v
         }
-        _ => {
-            let n = IOS_MORE.len();
+        Erase::Backspace => {
             let mut v = Vec::with_capacity(3 * n);
             v.extend(std::iter::repeat_n(b'\x08', n));
             v.extend(std::iter::repeat_n(b' ', n));
@@ -29,37 +65,24 @@ pub fn pager_erase(platform: Platform) -> Vec<u8> {
 
 /// The pager string of a platform.
 pub fn pager_string(platform: Platform) -> &'static str {
-    match platform.family() {
-        Platform::CiscoAsa => ASA_MORE,
-        _ => IOS_MORE,
-    }
+    &terminal(platform).pager
 }
 
 /// The prompt a device prints in user (`privileged == false`) or privileged mode.
 /// ASA prompts end in a space after `>`/`#`, like the real appliance; IOS and WAAS do not.
 pub fn prompt(platform: Platform, hostname: &str, privileged: bool) -> String {
     let c = if privileged { '#' } else { '>' };
-    match platform.family() {
-        Platform::CiscoAsa => format!("{hostname}{c} "),
-        _ => format!("{hostname}{c}"),
-    }
+    let space = if terminal(platform).prompt_space {
+        " "
+    } else {
+        ""
+    };
+    format!("{hostname}{c}{space}")
 }
 
 /// The short banner printed when the shell opens, before the first prompt.
 pub fn banner(platform: Platform) -> &'static str {
-    match platform {
-        Platform::CiscoAsa => "Type help or '?' for a list of available commands.\r\n",
-        Platform::CiscoWaas => {
-            "\r\nCisco Wide Area Application Services Software (WAAS)\r\n\
-             Copyright (c) 1999-2016 by Cisco Systems, Inc.\r\n\r\n"
-        }
-        Platform::CiscoIos | Platform::CiscoXe => {
-            "\r\n\
-             **************************************************************\r\n\
-             * Authorized access only. All activity is logged and audited. *\r\n\
-             **************************************************************\r\n\r\n"
-        }
-    }
+    &terminal(platform).banner
 }
 
 /// `Garbage`: free text the device holds in Latin-1, not UTF-8 (a `©` in the copyright line,
@@ -156,46 +179,11 @@ pub(super) enum CommandError {
     InvalidAt(usize),
 }
 
-/// Extra commands the simulated devices know the shape of, beyond the parser registry
-/// (only used to place the caret and to tell "incomplete" from "invalid").
-const EXTRA_COMMANDS: &[&str] = &[
-    "show version",
-    "show clock",
-    "show ntp status",
-    "show ntp associations",
-    "show running-config",
-    "show running-config all sysopt",
-    "show startup-config",
-    "show inventory",
-    "show interfaces",
-    "show ip interface brief",
-    "show interface ip brief",
-    "show license",
-    "show accelerator",
-    "show accelerator mapi",
-    "show statistics accelerator mapi",
-    "show statistics accelerator epm",
-    "show statistics connection optimized mapi",
-    "show cms secure store",
-    "accelerator mapi verify encryption-settings",
-    "show crypto isakmp sa",
-    "show crypto ipsec sa",
-    "show platform cerm-information",
-    "show asp drop",
-    "show vpn-sessiondb summary",
-    "show management-access",
-];
-
 /// Why a non-rendered command is rejected: a strict word-prefix of a known command is
 /// incomplete; otherwise the caret goes under the first word no known command has there.
 pub(super) fn locate_error(platform: Platform, command: &str) -> CommandError {
     let words: Vec<&str> = command.split(' ').filter(|w| !w.is_empty()).collect();
-    let fam = platform.family();
-    let known = crate::parse::registry()
-        .iter()
-        .filter(|s| s.platforms.contains(&fam))
-        .map(|s| s.command)
-        .chain(EXTRA_COMMANDS.iter().copied());
+    let known = terminal(platform).commands.iter();
     let mut best = 0usize;
     let mut incomplete = false;
     let mut exact = false;
@@ -216,5 +204,31 @@ pub(super) fn locate_error(platform: Platform, command: &str) -> CommandError {
         CommandError::Incomplete
     } else {
         CommandError::InvalidAt(best.min(words.len().saturating_sub(1)))
+    }
+}
+
+#[cfg(test)]
+mod data_tests {
+    use super::*;
+
+    #[test]
+    fn every_platform_has_its_terminal() {
+        for p in Platform::ALL {
+            let t = terminal(p);
+            assert!(!t.pager.is_empty() && !t.commands.is_empty(), "{p}");
+            assert!(t.banner.ends_with("\r\n"), "{p}");
+        }
+        assert_eq!(
+            banner(Platform::CiscoXe),
+            "\r\n\
+             **************************************************************\r\n\
+             * Authorized access only. All activity is logged and audited. *\r\n\
+             **************************************************************\r\n\r\n"
+        );
+        assert!(banner(Platform::CiscoWaas).contains("Copyright (c) 1999-2016"));
+        assert_eq!(pager_string(Platform::CiscoAsa), "<--- More --->");
+        assert_eq!(pager_string(Platform::CiscoWaas), " --More-- ");
+        assert_eq!(prompt(Platform::CiscoAsa, "fw", true), "fw# ");
+        assert_eq!(prompt(Platform::CiscoIos, "R1", false), "R1>");
     }
 }
