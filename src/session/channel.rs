@@ -4,7 +4,6 @@
 
 use super::error::{SessionError, Stage};
 use super::platform::{Mode, PlatformDef};
-use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
@@ -329,14 +328,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
     pub async fn send_command(
         &mut self,
         command: &str,
-        timeout: Duration,
+        deadline: Instant,
         stage: Stage,
     ) -> Result<Output, SessionError> {
         // Anything left from before (a stray banner line) is not this command's output.
         let _ = self.screen.take_output();
         self.screen.clear_current();
         self.write_line(command, stage).await?;
-        let deadline = Instant::now() + timeout;
         match self.read_until(false, deadline, stage).await? {
             Stop::Prompt {
                 mode: Mode::Config, ..
@@ -401,6 +399,7 @@ mod tests {
     use crate::session::platform::definition;
     use crate::Platform;
     use rand::{Rng, SeedableRng};
+    use std::time::Duration;
     use tokio::io::{duplex, AsyncBufReadExt, BufReader};
 
     #[test]
@@ -525,14 +524,18 @@ mod tests {
             }
         );
         let out = ch
-            .send_command("terminal length 0", Duration::from_secs(5), Stage::Paging)
+            .send_command(
+                "terminal length 0",
+                Instant::now() + Duration::from_secs(5),
+                Stage::Paging,
+            )
             .await
             .unwrap();
         assert_eq!(out.text, "");
         let out = ch
             .send_command(
                 "show crypto isakmp sa",
-                Duration::from_secs(5),
+                Instant::now() + Duration::from_secs(5),
                 Stage::Command,
             )
             .await
@@ -542,7 +545,11 @@ mod tests {
             "IPv4 Crypto ISAKMP SA\ndst             src             state          conn-id status\n10.0.0.2        10.0.0.1        QM_IDLE           1001 ACTIVE\n10.0.0.3        10.0.0.1        MM_NO_STATE       1002 ACTIVE\n\n"
         );
         let err = ch
-            .send_command("show bogus", Duration::from_secs(5), Stage::Command)
+            .send_command(
+                "show bogus",
+                Instant::now() + Duration::from_secs(5),
+                Stage::Command,
+            )
             .await
             .unwrap_err();
         assert!(
@@ -593,7 +600,11 @@ mod tests {
         .await
         .unwrap();
         let out = ch
-            .send_command("show run", Duration::from_secs(5), Stage::Command)
+            .send_command(
+                "show run",
+                Instant::now() + Duration::from_secs(5),
+                Stage::Command,
+            )
             .await
             .unwrap();
         assert_eq!(out.text, "line1\nline2\nline3\n");
@@ -652,7 +663,7 @@ mod tests {
         let err = ch
             .send_command(
                 "show crypto ipsec sa",
-                Duration::from_secs(30),
+                Instant::now() + Duration::from_secs(30),
                 Stage::Command,
             )
             .await

@@ -121,7 +121,7 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
 
     progress.stage = Stage::Paging;
     match ch
-        .send_command(&def.paging_off, t.command, Stage::Paging)
+        .send_command(&def.paging_off, Instant::now() + t.command, Stage::Paging)
         .await
     {
         Ok(_) => {}
@@ -136,7 +136,9 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     for c in commands {
         let started = Instant::now();
         let timeout = c.timeout.unwrap_or(t.command);
-        let result = ch.send_command(&c.command, timeout, Stage::Command).await;
+        let result = ch
+            .send_command(&c.command, Instant::now() + timeout, Stage::Command)
+            .await;
         let duration = started.elapsed();
         match result {
             Ok(out) => progress.commands.push(CommandRun {
