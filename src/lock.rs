@@ -13,33 +13,49 @@ pub struct RunLock {
     pub stale_pid: Option<String>,
 }
 
-pub fn acquire(path: &Path) -> Result<RunLock, String> {
+/// Why the run lock could not be taken; every message names the lock file.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another fleetpoll run{} holds the lock {}; not starting", .pid.as_ref().map(|p| format!(" (pid {p})")).unwrap_or_default(), .path.display())]
+    Held {
+        path: std::path::PathBuf,
+        pid: Option<String>,
+    },
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub fn acquire(path: &Path) -> Result<RunLock, LockError> {
+    let io = |action: &'static str| {
+        move |source: std::io::Error| LockError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    };
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .open(path)
-        .map_err(|e| format!("cannot open lock file {}: {e}", path.display()))?;
+        .map_err(io("open lock file"))?;
     let mut old = String::new();
     let _ = file.read_to_string(&mut old);
     let old = old.trim().to_string();
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
-            return Err(format!(
-                "another fleetpoll run{} holds the lock {}; not starting",
-                if old.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (pid {old})")
-                },
-                path.display()
-            ))
+            return Err(LockError::Held {
+                path: path.to_path_buf(),
+                pid: (!old.is_empty()).then(|| old.clone()),
+            })
         }
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(format!("cannot lock {}: {e}", path.display()))
-        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io("lock")(e)),
     }
     let stale_pid = (!old.is_empty() && old != std::process::id().to_string()).then_some(old);
     let write = |f: &mut File| -> std::io::Result<()> {
@@ -48,7 +64,7 @@ pub fn acquire(path: &Path) -> Result<RunLock, String> {
         writeln!(f, "{}", std::process::id())?;
         f.flush()
     };
-    write(&mut file).map_err(|e| format!("cannot write lock file {}: {e}", path.display()))?;
+    write(&mut file).map_err(io("write lock file"))?;
     Ok(RunLock { file, stale_pid })
 }
 
@@ -71,7 +87,7 @@ mod tests {
         std::fs::write(&p, "999999999\n").unwrap();
         let l = acquire(&p).unwrap();
         assert_eq!(l.stale_pid.as_deref(), Some("999999999"));
-        let e = acquire(&p).unwrap_err();
+        let e = acquire(&p).unwrap_err().to_string();
         assert!(e.contains(&format!("pid {}", std::process::id())), "{e}");
         drop(l);
         let l2 = acquire(&p).unwrap();
