@@ -238,20 +238,41 @@ where
 {
     let preferred = algorithms::preferred(&host.algorithms);
     match handshake_once(host, stream, preferred.clone()).await {
-        Err(SessionError::Protocol(first)) => match algorithms::without_gex(&preferred) {
+        Err(Failure {
+            error: SessionError::Protocol(first),
+            definitive: false,
+        }) => match algorithms::without_gex(&preferred) {
             Some(p) => {
                 tracing::info!(device = %host.name, error = %first, "key exchange failed; retrying without group exchange");
                 let stream = reconnect().await?;
-                handshake_once(host, stream, p).await.map_err(|e| match e {
-                    SessionError::Protocol(second) => SessionError::Protocol(format!(
-                        "{first}; retried without group exchange: {second}"
-                    )),
-                    e => e,
-                })
+                handshake_once(host, stream, p)
+                    .await
+                    .map_err(|f| match f.error {
+                        SessionError::Protocol(second) => SessionError::Protocol(format!(
+                            "{first}; retried without group exchange: {second}"
+                        )),
+                        e => e,
+                    })
             }
             None => Err(SessionError::Protocol(first)),
         },
-        r => r,
+        r => r.map_err(|f| f.error),
+    }
+}
+
+/// A failed handshake; `definitive` when no other algorithm choice could help (the peer broke
+/// the protocol, e.g. a DH public value out of range), so it is not retried without GEX.
+struct Failure {
+    error: SessionError,
+    definitive: bool,
+}
+
+impl From<SessionError> for Failure {
+    fn from(error: SessionError) -> Self {
+        Failure {
+            error,
+            definitive: false,
+        }
     }
 }
 
@@ -259,7 +280,7 @@ async fn handshake_once(
     host: &Host,
     stream: BoxStream,
     preferred: russh::Preferred,
-) -> Result<Authenticated, SessionError> {
+) -> Result<Authenticated, Failure> {
     let t = host.timeouts;
     let rejection = Arc::new(Mutex::new(None));
     let negotiated = Arc::new(Mutex::new(None));
@@ -281,10 +302,12 @@ async fn handshake_once(
         gex,
         ..Default::default()
     });
-    let mut handle = with_timeout(t.auth, Stage::Auth, async {
+    let mut definitive = false;
+    let handle = with_timeout(t.auth, Stage::Auth, async {
         client::connect_stream(config, stream, handler)
             .await
             .map_err(|e| {
+                definitive = matches!(e, russh::Error::DhPublicKeyOutOfRange);
                 if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
                     SessionError::HostKeyRejected(why)
                 } else {
@@ -292,7 +315,8 @@ async fn handshake_once(
                 }
             })
     })
-    .await?;
+    .await;
+    let mut handle = handle.map_err(|error| Failure { error, definitive })?;
     with_timeout(t.auth, Stage::Auth, authenticate(&mut handle, host)).await?;
     let algorithms = negotiated.lock().ok().and_then(|n| n.clone());
     Ok(Authenticated { handle, algorithms })
