@@ -118,3 +118,49 @@ async fn no_secret_in_any_output_at_trace_level() {
     }
     fleet.shutdown().await;
 }
+
+/// Everything fleetpoll types at a prompt is one line: a secret or username with a line break
+/// (or any control character) is refused when the plan is built, naming file, line and field,
+/// never the value.
+#[test]
+fn multi_line_credentials_are_refused_at_plan_time_without_printing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("en"), "s3cret-x\nconfigure terminal\n").unwrap();
+    std::fs::write(dir.path().join("pw"), "pw-fine\n").unwrap();
+    let cases = [
+        // (the device's credentials, the field named, text that must not appear)
+        (
+            "password: {file: pw}\n    enable_secret: {file: en}",
+            "enable_secret",
+            "s3cret-x",
+        ),
+        ("password: \"pa\\u0085ss-y\"", "password", "ss-y"),
+        ("password: \"p\\u2028w-z\"", "password", "w-z"),
+        ("password: \"p\\x1bw-q\"", "password", "w-q"),
+        ("password: \"p\\x7fw-r\"", "password", "w-r"),
+    ];
+    for (creds, field, secret) in cases {
+        let text = format!(
+            "devices:\n  - name: r1\n    host: 192.0.2.1\n    platform: cisco_ios\n    username: u\n    {creds}\n"
+        );
+        let path = dir.path().join("inv.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let e = fleetpoll::inventory::load(&path)
+            .expect_err("a multi-line credential must be refused")
+            .to_string();
+        assert!(e.contains("inv.yaml:"), "{e}");
+        assert!(e.contains(field), "{field}: {e}");
+        assert!(e.contains("must be one line"), "{e}");
+        assert!(!e.contains(secret), "the value leaked: {e}");
+    }
+    let text = "devices:\n  - name: r1\n    host: 192.0.2.1\n    platform: cisco_ios\n    username: \"u\\r\\nconfigure terminal\"\n    password: {file: pw}\n";
+    let path = dir.path().join("inv2.yaml");
+    std::fs::write(&path, text).unwrap();
+    let e = fleetpoll::inventory::load(&path).unwrap_err().to_string();
+    assert!(e.contains("inv2.yaml:5"), "the username's line: {e}");
+    assert!(e.contains("username") && e.contains("U+000D"), "{e}");
+    // A trailing newline of a secret file is the file's, not the secret's: still accepted.
+    let text = "devices:\n  - name: r1\n    host: 192.0.2.1\n    platform: cisco_ios\n    username: u\n    password: {file: pw}\n";
+    std::fs::write(&path, text).unwrap();
+    fleetpoll::inventory::load(&path).expect("pw-fine\\n is one line");
+}

@@ -249,8 +249,8 @@ fn resolve(
     let port = pick(layers, "port", |s| s.port.as_ref())
         .map(|(p, _)| *p)
         .unwrap_or(22);
-    let username = pick(layers, "username", |s| s.username.as_ref())
-        .map(|(u, _)| u.clone())
+    let (username, username_at) = pick(layers, "username", |s| s.username.as_ref())
+        .map(|(u, at)| (u.clone(), at))
         .ok_or_else(|| {
             loc.error(
                 &layers[0].0,
@@ -259,6 +259,9 @@ fn resolve(
                 ),
             )
         })?;
+    if let Some(bad) = settings::line_break_in(&username) {
+        return Err(loc.error(&username_at, settings::not_one_line("the username", bad)));
+    }
     let mut secret = |field: &str, get: fn(&Settings) -> Option<&SecretRef>| match pick(
         layers, field, get,
     ) {

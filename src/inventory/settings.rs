@@ -100,9 +100,37 @@ pub enum SecretRef {
     File(PathBuf),
 }
 
+/// Where `s` breaks the one-line rule: the first C0 or C1 control character, DEL, or Unicode
+/// line/paragraph separator, as (character position, code point). Everything fleetpoll types at
+/// a device's prompt must be a single line, or its second line would be typed as a command.
+pub fn line_break_in(s: &str) -> Option<(usize, char)> {
+    s.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+}
+
+/// The refusal for a value that is not one line; names the position and code point only, so a
+/// secret is never printed.
+pub fn not_one_line(what: &str, (pos, c): (usize, char)) -> String {
+    format!(
+        "{what} contains U+{:04X} at character {}: fleetpoll types it at the device's prompt, so it must be one line without control characters",
+        c as u32,
+        pos + 1
+    )
+}
+
 impl SecretRef {
-    /// Read the secret now (at plan time), so a missing variable fails before any connection.
+    /// Read the secret now (at plan time), so a missing variable fails before any connection;
+    /// a value with a line break or other control character is refused (see [`line_break_in`]).
     pub fn resolve(&self, base: &Path) -> Result<Secret, String> {
+        let s = self.read(base)?;
+        match line_break_in(&s.0) {
+            None => Ok(s),
+            Some(at) => Err(not_one_line("the secret", at)),
+        }
+    }
+
+    fn read(&self, base: &Path) -> Result<Secret, String> {
         match self {
             SecretRef::Literal(s) => Ok(Secret(s.clone())),
             SecretRef::Env(var) => match std::env::var(var) {
