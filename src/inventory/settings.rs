@@ -100,14 +100,7 @@ pub enum SecretRef {
     File(PathBuf),
 }
 
-/// Where `s` breaks the one-line rule: the first C0 or C1 control character, DEL, or Unicode
-/// line/paragraph separator, as (character position, code point). Everything fleetpoll types at
-/// a device's prompt must be a single line, or its second line would be typed as a command.
-pub fn line_break_in(s: &str) -> Option<(usize, char)> {
-    s.chars()
-        .enumerate()
-        .find(|(_, c)| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
-}
+pub use crate::util::line_break_in;
 
 /// The refusal for a value that is not one line; names the position and code point only, so a
 /// secret is never printed.

@@ -120,7 +120,7 @@ const SAFE_FILTERS: &[&str] = &[
 
 /// Refuse anything that is not a read-only show command.
 pub fn check_read_only(command: &str) -> Result<(), String> {
-    if command.chars().any(|c| c.is_control()) {
+    if crate::util::line_break_in(command).is_some() {
         return Err("contains a control character or newline; one command per entry".into());
     }
     let mut parts = command.split('|');
@@ -298,6 +298,15 @@ mod tests {
         ] {
             assert!(check_read_only(bad).is_err(), "{bad:?} must be refused");
         }
+    }
+
+    #[test]
+    fn a_command_is_one_line_whatever_the_line_separator() {
+        for sep in ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\u{1b}"] {
+            let c = format!("show version{sep}configure terminal");
+            assert!(check_read_only(&c).is_err(), "{c:?}");
+        }
+        assert!(check_read_only("show version").is_ok());
     }
 
     #[test]
