@@ -378,14 +378,20 @@ fn resolve(
         .and_then(|(s, _)| s.ssh.as_ref().and_then(|x| x.options.clone()))
         .unwrap_or_default();
     for (i, o) in ssh_options.iter().enumerate() {
-        if o.chars().any(|c| c.is_control()) || !o.contains('=') || o.starts_with('-') {
+        let at = || {
             let at = ssh_field(|s| s.options.is_some())
                 .map(|(_, p)| p)
                 .unwrap_or_default();
+            format!("{at}.options[{i}]")
+        };
+        if settings::line_break_in(o).is_some() || !o.contains('=') || o.starts_with('-') {
             return Err(loc.error(
-                &format!("{at}.options[{i}]"),
+                &at(),
                 format!("`{o}` is not an OpenSSH option of the form Key=Value"),
             ));
+        }
+        if let Some(why) = settings::refused_ssh_option(o) {
+            return Err(loc.error(&at(), why));
         }
     }
     let max_channels = ssh_field(|s| s.max_channels.is_some())

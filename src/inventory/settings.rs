@@ -349,6 +349,56 @@ pub struct SshSettings {
     pub max_channels: Option<u32>,
 }
 
+/// `ssh.options` keys refused at plan time (compared case-insensitively): options that run a
+/// command, forward or tunnel anything, share or background the connection, or change what
+/// fleetpoll sets for every session (its safety options and the log level it reads). With
+/// them gone, the inventory's options coming first on ssh's command line cannot undo those.
+pub const REFUSED_SSH_OPTIONS: &[&str] = &[
+    "RemoteCommand",
+    "LocalCommand",
+    "PermitLocalCommand",
+    "LocalForward",
+    "RemoteForward",
+    "DynamicForward",
+    "PermitRemoteOpen",
+    "GatewayPorts",
+    "ExitOnForwardFailure",
+    "Tunnel",
+    "TunnelDevice",
+    "SessionType",
+    "StdinNull",
+    "ForkAfterAuthentication",
+    "KnownHostsCommand",
+    "ForwardAgent",
+    "ForwardX11",
+    "ForwardX11Trusted",
+    "ClearAllForwardings",
+    "ControlMaster",
+    "ControlPath",
+    "ControlPersist",
+    "RequestTTY",
+    "LogLevel",
+    "EscapeChar",
+    "Include",
+    "Match",
+    "Host",
+];
+
+/// Why an `ssh.options` entry is refused, or `None` when it may be passed to ssh.
+pub fn refused_ssh_option(option: &str) -> Option<String> {
+    let key = option
+        .split(|c: char| c == '=' || c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .trim();
+    let known = REFUSED_SSH_OPTIONS
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(key))?;
+    Some(format!(
+        "`{known}` is not allowed in ssh.options: fleetpoll never lets ssh run a command, forward, tunnel or share a connection, and sets its own safety and log options for every session"
+    ))
+}
+
 /// Which program carries the SSH session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
