@@ -46,7 +46,10 @@ impl Default for RunOptions {
 /// Why the run is stopping early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
+    /// Ctrl-C.
     Interrupted,
+    /// SIGTERM (what `timeout`, systemd and Kubernetes send): like Ctrl-C, with the grace.
+    Terminated,
     Deadline,
 }
 
@@ -210,7 +213,9 @@ fn finish(
 
 fn stop_status(r: StopReason) -> (PollStatus, ErrorClass) {
     match r {
-        StopReason::Interrupted => (PollStatus::Interrupted, ErrorClass::Interrupted),
+        StopReason::Interrupted | StopReason::Terminated => {
+            (PollStatus::Interrupted, ErrorClass::Interrupted)
+        }
         StopReason::Deadline => (PollStatus::Deadline, ErrorClass::Deadline),
     }
 }
@@ -328,7 +333,7 @@ async fn poll_one(
             reason = async {
                 let r = stopped(&mut rx).await;
                 // Ctrl-C leaves in-flight devices a grace period; the run deadline does not.
-                if r == StopReason::Interrupted {
+                if matches!(r, StopReason::Interrupted | StopReason::Terminated) {
                     tokio::time::sleep(grace).await;
                 }
                 r
@@ -358,6 +363,7 @@ async fn poll_one(
             report.error_class = Some(c);
             report.error = Some(match reason {
                 StopReason::Interrupted => "interrupted (Ctrl-C)".into(),
+                StopReason::Terminated => "interrupted (SIGTERM)".into(),
                 StopReason::Deadline => "run deadline reached".into(),
             });
         }

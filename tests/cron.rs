@@ -245,3 +245,74 @@ async fn json_logs_on_request() {
     }
     f.shutdown().await;
 }
+
+/// SIGTERM (what `timeout`, systemd and Kubernetes send) stops the run like Ctrl-C: in-flight
+/// devices get the grace, the rest are marked, and the CSV is written whole (exit 2, not 143).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_still_writes_the_whole_csv() {
+    use std::io::BufRead;
+    let f = fleet(&[
+        ("ok-1", Platform::CiscoIos, Scenario::Healthy),
+        ("hung-1", Platform::CiscoIos, Scenario::NoPrompt),
+        ("hung-2", Platform::CiscoAsa, Scenario::NoPrompt),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let inv = siminv::write_with(
+        &f,
+        &dir.path().join("inv.yaml"),
+        "{prompt: 10m, device: 1h}",
+    )
+    .unwrap();
+    let csv = dir.path().join("health.csv");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fleetpoll"))
+        .args(["-vv", "--log-format", "json", "poll", "-c", "1", "-i"])
+        .arg(&inv)
+        .arg("-o")
+        .arg(&csv)
+        .env_remove("RUST_LOG")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let pid = child.id();
+    let out = tokio::task::spawn_blocking(move || {
+        // Event-driven: SIGTERM once `hung-1` waits for its prompt, then read the rest of
+        // stderr to the end.
+        let mut all = String::new();
+        let mut sent = false;
+        for line in std::io::BufReader::new(stderr).lines() {
+            let line = line.unwrap_or_default();
+            if !sent && line.contains("waiting for the first prompt") && line.contains("hung-1") {
+                let ok = std::process::Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status()
+                    .map(|s| s.success())
+                    .unwrap_or(false);
+                assert!(ok, "kill -TERM failed");
+                sent = true;
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        (all, sent)
+    })
+    .await
+    .unwrap();
+    let status = child.wait().unwrap();
+    let (stderr, sent) = out;
+    assert!(sent, "hung-1 never reached its prompt: {stderr}");
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert_eq!(column(&csv, "device"), ["ok-1", "hung-1", "hung-2"]);
+    assert_eq!(
+        column(&csv, "poll_status"),
+        ["polled", "interrupted", "interrupted"]
+    );
+    assert_eq!(
+        column(&csv, "failed_stage"),
+        ["", "prompt", ""],
+        "hung-2 never started"
+    );
+    assert!(stderr.contains("SIGTERM"), "{stderr}");
+    f.shutdown().await;
+}

@@ -120,10 +120,32 @@ pub async fn run_with_progress(
     use tracing_indicatif::span_ext::IndicatifSpanExt;
     let runner = Runner::new();
     let stopper = runner.stopper();
+    // SIGTERM (`timeout`, systemd's TimeoutStopSec, Kubernetes) stops the run like Ctrl-C, so
+    // the outputs are still written whole. Registered before the sweep starts, so no early
+    // SIGTERM gets the default action (death without a CSV).
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            tracing::warn!("{on_interrupt}");
-            stopper.stop(StopReason::Interrupted);
+        #[cfg(unix)]
+        let terminated = async {
+            match term.as_mut() {
+                Some(t) => t.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<Option<()>>();
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => {
+                if r.is_ok() {
+                    tracing::warn!("{on_interrupt}");
+                    stopper.stop(StopReason::Interrupted);
+                }
+            }
+            Some(()) = terminated => {
+                tracing::warn!("SIGTERM: {on_interrupt}");
+                stopper.stop(StopReason::Terminated);
+            }
         }
     });
     let span = tracing::info_span!("sweep");

@@ -94,6 +94,7 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     let t = host.timeouts;
 
     progress.stage = Stage::Prompt;
+    tracing::debug!(device = %host.name, "shell open; waiting for the first prompt");
     let mode = match ch
         .read_until(false, Instant::now() + t.prompt, Stage::Prompt)
         .await?
