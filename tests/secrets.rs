@@ -164,3 +164,44 @@ fn multi_line_credentials_are_refused_at_plan_time_without_printing_them() {
     std::fs::write(&path, text).unwrap();
     fleetpoll::inventory::load(&path).expect("pw-fine\\n is one line");
 }
+
+/// A key file that is garbage or a folder fails the plan (file, line, field), before any
+/// connection and before any output is (over)written; a real key passes.
+#[test]
+fn unusable_key_files_are_refused_at_plan_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("garbage"), "not a key at all\n").unwrap();
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sim/host_keys/rsa2048");
+    let mut cases = vec![
+        ("garbage".to_string(), false),
+        ("folder".to_string(), false),
+        (real.to_string(), true),
+    ];
+    // An encrypted key is the transport's to report (no passphrase setting), not a plan error.
+    let enc = dir.path().join("enc");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "a-passphrase", "-f"])
+        .arg(&enc)
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        cases.push((enc.display().to_string(), true));
+    }
+    for (key, ok) in cases {
+        let text = format!(
+            "devices:\n  - name: r1\n    host: 192.0.2.1\n    platform: cisco_ios\n    username: u\n    key_file: {key}\n"
+        );
+        let path = dir.path().join("inv.yaml");
+        std::fs::write(&path, text).unwrap();
+        match fleetpoll::inventory::load(&path) {
+            Ok(_) => assert!(ok, "{key} must be refused"),
+            Err(e) => {
+                let e = e.to_string();
+                assert!(!ok, "{key}: {e}");
+                assert!(e.contains("inv.yaml:6"), "{key}: {e}");
+                assert!(e.contains("key_file"), "{key}: {e}");
+            }
+        }
+    }
+}

@@ -288,6 +288,18 @@ fn resolve(
             std::fs::File::open(&p).map_err(|e| {
                 loc.error(&at, format!("cannot read key file {}: {e}", p.display()))
             })?;
+            // Parsed now, so a garbage file or a folder fails the plan instead of every login
+            // (which would also overwrite last night's CSV). An encrypted key is left to the
+            // transport, which says it has no passphrase setting.
+            match russh::keys::load_secret_key(&p, None) {
+                Ok(_) | Err(russh::keys::Error::KeyIsEncrypted) => {}
+                Err(e) => {
+                    return Err(loc.error(
+                        &at,
+                        format!("key file {} is not a usable private key: {e}", p.display()),
+                    ))
+                }
+            }
             Some(p)
         }
     };
