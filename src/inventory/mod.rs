@@ -114,7 +114,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
         serde_yaml::from_str(text).map_err(|e| ConfigError::yaml(path, text, &e))?;
     let loc = Located::new(path, text);
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut warnings = Vec::new();
+    let mut seen_so_far = SeenSoFar::default();
     let mut hosts = Vec::with_capacity(file.devices.len());
     let mut seen = HashSet::new();
 
@@ -149,7 +149,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
             &layers,
             &loc,
             base,
-            &mut warnings,
+            &mut seen_so_far,
             Some(jname),
             &BTreeMap::new(),
         )?;
@@ -195,7 +195,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
             &layers,
             &loc,
             base,
-            &mut warnings,
+            &mut seen_so_far,
             None,
             &jumps,
         )?);
@@ -203,7 +203,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
     Ok(Inventory {
         path: path.to_path_buf(),
         hosts,
-        warnings,
+        warnings: seen_so_far.warnings,
     })
 }
 
@@ -218,6 +218,27 @@ fn pick<'a, T>(
         .find_map(|(p, s)| get(s).map(|v| (v, format!("{p}.{field}"))))
 }
 
+/// What resolving earlier entries found: warnings (each once) and checked key files.
+#[derive(Default)]
+struct SeenSoFar {
+    warnings: Vec<String>,
+    key_files: BTreeMap<PathBuf, Result<(), String>>,
+}
+
+/// Parsed at plan time, so a garbage file or a folder fails the plan instead of every login
+/// (which would also overwrite last night's CSV). An encrypted key is left to the transport,
+/// which says it has no passphrase setting.
+fn check_key_file(p: &Path) -> Result<(), String> {
+    match russh::keys::load_secret_key(p, None) {
+        Ok(_) | Err(russh::keys::Error::KeyIsEncrypted) => Ok(()),
+        Err(russh::keys::Error::IO(e)) => Err(format!("cannot read key file {}: {e}", p.display())),
+        Err(e) => Err(format!(
+            "key file {} is not a usable private key: {e}",
+            p.display()
+        )),
+    }
+}
+
 /// Resolve one entry. `jump_name` is set for a jump host (no platform needed); `jumps` are the
 /// resolved jump hosts a device may name in `ssh.jump`.
 fn resolve(
@@ -225,7 +246,7 @@ fn resolve(
     layers: &[(String, &Settings)],
     loc: &Located,
     base: &Path,
-    warnings: &mut Vec<String>,
+    seen: &mut SeenSoFar,
     jump_name: Option<&str>,
     jumps: &BTreeMap<String, std::sync::Arc<Host>>,
 ) -> Result<Host, ConfigError> {
@@ -272,8 +293,8 @@ fn resolve(
                         "{}: {at}: literal {field} in the inventory; prefer {{env: VAR}} or {{file: PATH}}",
                         loc.path.display()
                     );
-                if !warnings.contains(&w) {
-                    warnings.push(w);
+                if !seen.warnings.contains(&w) {
+                    seen.warnings.push(w);
                 }
             }
             r.resolve(base).map(Some).map_err(|m| loc.error(&at, m))
@@ -285,21 +306,12 @@ fn resolve(
         None => None,
         Some((p, at)) => {
             let p = expand_path(base, p);
-            std::fs::File::open(&p).map_err(|e| {
-                loc.error(&at, format!("cannot read key file {}: {e}", p.display()))
-            })?;
-            // Parsed now, so a garbage file or a folder fails the plan instead of every login
-            // (which would also overwrite last night's CSV). An encrypted key is left to the
-            // transport, which says it has no passphrase setting.
-            match russh::keys::load_secret_key(&p, None) {
-                Ok(_) | Err(russh::keys::Error::KeyIsEncrypted) => {}
-                Err(e) => {
-                    return Err(loc.error(
-                        &at,
-                        format!("key file {} is not a usable private key: {e}", p.display()),
-                    ))
-                }
-            }
+            // Once per file, however many devices share it.
+            let checked = seen
+                .key_files
+                .entry(p.clone())
+                .or_insert_with(|| check_key_file(&p));
+            checked.clone().map_err(|m| loc.error(&at, m))?;
             Some(p)
         }
     };
