@@ -122,21 +122,16 @@ impl Runner {
         for (i, host) in plan.hosts.iter().enumerate() {
             // Devices start in inventory order: the slot is taken here, before the task
             // exists, so only `concurrency` device tasks ever run or wait.
-            let permit = tokio::select! {
+            let acquired = tokio::select! {
                 biased;
                 r = stopped(&mut stop_rx) => Err(r),
                 p = sem.clone().acquire_owned() => p.map_err(|_| StopReason::Interrupted),
             };
-            let permit = match permit {
-                Ok(p) => match *stop_rx.borrow() {
-                    Some(r) => Err(r),
-                    None => Ok(p),
-                },
-                Err(r) => Err(r),
-            };
-            let permit = match permit {
-                Ok(p) => p,
-                Err(reason) => {
+            // A stop that came while the slot was being taken still wins.
+            let stop = *stop_rx.borrow();
+            let permit = match (acquired, stop) {
+                (Ok(p), None) => p,
+                (Err(reason), _) | (Ok(_), Some(reason)) => {
                     let r = not_started(host, reason);
                     out[i] = Some(finish(r, &health, keep, on_done.as_ref()));
                     continue;

@@ -60,14 +60,9 @@ impl SshProfile {
         choices[index % choices.len()]
     }
 
-    /// The platform whose devices this profile belongs to in `mix` (for benches per profile).
+    /// What a device with this profile is (`platform` in the data; per-profile benches).
     pub fn platform(self) -> Platform {
-        match self {
-            SshProfile::Modern | SshProfile::Ios15 => Platform::CiscoIos,
-            SshProfile::Iosxe => Platform::CiscoXe,
-            SshProfile::Asa => Platform::CiscoAsa,
-            SshProfile::Waas => Platform::CiscoWaas,
-        }
+        self.spec().platform
     }
 }
 
@@ -112,6 +107,7 @@ pub enum ClientProfile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileSpec {
+    pub platform: Platform,
     pub kex: Vec<String>,
     pub ciphers: Vec<String>,
     pub macs: Vec<String>,
