@@ -36,7 +36,7 @@ fn thread_cpu_ns() -> u64 {
         .unwrap_or(0)
 }
 
-/// (kex, simulated image that offers it, client host-key algorithm, mac)
+/// (kex, a simulated image that offers it); host-key and MAC choices follow the image.
 const CASES: &[(&str, SshProfile)] = &[
     ("curve25519-sha256", SshProfile::Modern),
     ("ecdh-sha2-nistp256", SshProfile::Iosxe),
