@@ -86,6 +86,8 @@ enum State {
 /// The device model. One per SSH shell channel.
 #[derive(Debug)]
 pub struct Device {
+    /// The inventory name, for the command log.
+    name: String,
     platform: Platform,
     scenario: Scenario,
     hostname: String,
@@ -265,6 +267,7 @@ enum Builtin {
 impl Device {
     pub fn new(spec: &DeviceSpec) -> Device {
         Device {
+            name: spec.name.clone(),
             platform: spec.platform,
             scenario: spec.scenario,
             hostname: spec.hostname.clone(),
@@ -493,6 +496,7 @@ impl Device {
 
     /// One Enter at the prompt with `line` typed.
     fn execute(&mut self, line: &str, out: &mut Out) {
+        super::command_log::record(&self.name, line);
         out.delay(self.latency);
         let words = words_with_offsets(line);
         if words.is_empty() {

@@ -7,7 +7,8 @@
 //! - [`spec`]: what one device is ([`DeviceSpec`]) and the fleet's credentials;
 //! - [`ssh_profile`]: the SSH algorithms of real images (`platforms/ssh_profiles.yaml`);
 //! - [`fleet`]: the demo fleet, generated fleets, [`spawn_fleet`];
-//! - [`render`]: what each command prints, per command family and scenario.
+//! - [`render`]: what each command prints, per command family and scenario;
+//! - [`command_log`]: every line typed at a prompt, judged read-only or not.
 //!
 //! What a client sees from a simulated device: a short banner, then (after the device's
 //! latency) `host>` or `host#` (ASA: `host> ` / `host# `, with the trailing space of the real
@@ -22,6 +23,7 @@
 //! commands `% Incomplete command.`; `configure ...` is refused like an unknown command;
 //! `exit`/`logout` closes the channel and drops the connection.
 
+pub mod command_log;
 pub mod device;
 pub mod fleet;
 pub mod render;

@@ -29,6 +29,16 @@ fn sent(actions: &[Action]) -> String {
     String::from_utf8_lossy(&s).into_owned()
 }
 
+/// A started device that the test types lines at which are not read-only (garbage, a
+/// configuration command): named as a canary of the command log (`sim::command_log`).
+fn canary(platform: Platform, name: &str) -> Device {
+    let mut s = spec(platform, Scenario::Healthy, None);
+    s.name = format!("{}{name}", crate::sim::command_log::CANARY_PREFIX);
+    let mut d = Device::new(&s);
+    d.start();
+    d
+}
+
 fn started(platform: Platform, scenario: Scenario, enable: Option<&str>) -> Device {
     let mut d = Device::new(&spec(platform, scenario, enable));
     d.start();
@@ -218,7 +228,7 @@ fn paging_commands_are_platform_specific() {
     d.input(b"terminal pager lines 0\n");
     assert_eq!(d.page_length(), 0);
 
-    let mut d = started(Platform::CiscoWaas, Scenario::Healthy, None);
+    let mut d = canary(Platform::CiscoWaas, "terminal-length-without-n");
     d.input(b"terminal length 0\r\n");
     assert_eq!(d.page_length(), 0);
     assert!(sent(&d.input(b"terminal length\r\n")).contains("% Incomplete command."));
@@ -281,7 +291,7 @@ fn paging_off_prints_everything() {
 
 #[test]
 fn invalid_input_caret_per_platform() {
-    let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+    let mut d = canary(Platform::CiscoIos, "garbage");
     let out = sent(&d.input(b"frobnicate now\n"));
     assert_eq!(
         out,
@@ -290,7 +300,7 @@ fn invalid_input_caret_per_platform() {
             " ".repeat(3)
         )
     );
-    let mut d = started(Platform::CiscoAsa, Scenario::Healthy, None);
+    let mut d = canary(Platform::CiscoAsa, "garbage");
     let out = sent(&d.input(b"frobnicate\n"));
     assert_eq!(
         out,
@@ -310,11 +320,15 @@ fn invalid_input_caret_per_platform() {
 
 #[test]
 fn incomplete_and_config_commands() {
-    let mut d = started(Platform::CiscoIos, Scenario::Healthy, None);
+    // A canary: the one device of the suite that is typed a configuration line, so the
+    // suite's command log proves it catches one (`.ci/check-sim-log`).
+    let mut d = canary(Platform::CiscoIos, "config-refused");
     assert!(sent(&d.input(b"show\n")).contains("% Incomplete command."));
     let out = sent(&d.input(b"configure terminal\n"));
     assert!(out.contains("% Invalid input detected"), "{out:?}");
     assert!(out.ends_with("R1#"));
+    assert!(crate::sim::command_log::violations()
+        .contains(&"canary-config-refused\tconfigure terminal".to_string()));
     let mut d = started(Platform::CiscoAsa, Scenario::Healthy, None);
     assert!(sent(&d.input(b"show\n")).contains("ERROR: % Incomplete command"));
 }
