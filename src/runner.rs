@@ -1,6 +1,6 @@
 //! The fleet runner: one task per device under a concurrency semaphore, a deadline per device
-//! and for the whole run, Ctrl-C with a grace period, and exactly one [`DeviceReport`] per
-//! planned device, in inventory order, whatever happened to it.
+//! and for the whole run, a stop signal with a grace period (a second stop cuts it short), and
+//! exactly one [`DeviceReport`] per planned device, in inventory order, whatever happened to it.
 
 pub use crate::outcome::{CommandReport, CommandStatus, DeviceReport, PollStatus};
 
@@ -21,7 +21,7 @@ pub struct RunOptions {
     pub concurrency: usize,
     /// Bound on the whole run; devices not finished by then are marked `deadline`.
     pub deadline: Option<Duration>,
-    /// After Ctrl-C, how long in-flight devices may finish.
+    /// After a stop signal, how long in-flight devices may finish.
     pub grace: Duration,
     /// Keep each command's raw output in its report (snapshots, `--include-raw`). Off, a
     /// device's text is dropped once parsed.
@@ -43,23 +43,45 @@ impl Default for RunOptions {
     }
 }
 
+/// The signals that stop a run: Ctrl-C, `timeout`/systemd/Kubernetes, a closed terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Int,
+    Term,
+    Hup,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Int => "SIGINT",
+            Signal::Term => "SIGTERM",
+            Signal::Hup => "SIGHUP",
+        }
+    }
+}
+
 /// Why the run is stopping early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
-    /// Ctrl-C.
-    Interrupted,
-    /// SIGTERM (what `timeout`, systemd and Kubernetes send): like Ctrl-C, with the grace.
-    Terminated,
+    /// A stop signal: no new device starts, in-flight ones get the grace.
+    Signal(Signal),
+    /// `--deadline`: no grace.
     Deadline,
 }
 
-/// A handle to stop a run early (Ctrl-C).
+/// A handle to stop a run early. The first stop decides the reason; any later one cuts the
+/// grace short (a second Ctrl-C, or the run deadline during the grace).
 #[derive(Clone)]
-pub struct Stopper(Arc<watch::Sender<Option<StopReason>>>);
+pub struct Stopper {
+    reason: Arc<watch::Sender<Option<StopReason>>>,
+    hurry: Arc<watch::Sender<bool>>,
+}
 
 impl Stopper {
-    pub fn stop(&self, reason: StopReason) {
-        self.0.send_if_modified(|s| {
+    /// Stop the run; returns false when it was already stopping (the grace is cut instead).
+    pub fn stop(&self, reason: StopReason) -> bool {
+        let first = self.reason.send_if_modified(|s| {
             if s.is_none() {
                 *s = Some(reason);
                 true
@@ -67,11 +89,16 @@ impl Stopper {
                 false
             }
         });
+        if !first {
+            self.hurry.send_replace(true);
+        }
+        first
     }
 }
 
 pub struct Runner {
     tx: Arc<watch::Sender<Option<StopReason>>>,
+    hurry: Arc<watch::Sender<bool>>,
 }
 
 impl Default for Runner {
@@ -84,11 +111,15 @@ impl Runner {
     pub fn new() -> Self {
         Runner {
             tx: Arc::new(watch::channel(None).0),
+            hurry: Arc::new(watch::channel(false).0),
         }
     }
 
     pub fn stopper(&self) -> Stopper {
-        Stopper(self.tx.clone())
+        Stopper {
+            reason: self.tx.clone(),
+            hurry: self.hurry.clone(),
+        }
     }
 
     /// Poll every device of the plan. `on_done` is called as each device finishes (progress).
@@ -102,13 +133,11 @@ impl Runner {
         let sem = Arc::new(Semaphore::new(opts.concurrency.max(1)));
         let on_done = Arc::new(on_done);
         if let Some(d) = opts.deadline {
+            // Also when the run is already stopping: the deadline then cuts the grace short.
             let stopper = self.stopper();
-            let mut rx = self.tx.subscribe();
             tokio::spawn(async move {
-                tokio::select! {
-                    _ = tokio::time::sleep(d) => stopper.stop(StopReason::Deadline),
-                    _ = rx.wait_for(|s| s.is_some()) => {}
-                }
+                tokio::time::sleep(d).await;
+                stopper.stop(StopReason::Deadline);
             });
         }
         let health = Arc::new(plan.playbook.health.clone());
@@ -125,7 +154,7 @@ impl Runner {
             let acquired = tokio::select! {
                 biased;
                 r = stopped(&mut stop_rx) => Err(r),
-                p = sem.clone().acquire_owned() => p.map_err(|_| StopReason::Interrupted),
+                p = sem.clone().acquire_owned() => p.map_err(|_| StopReason::Signal(Signal::Int)),
             };
             // A stop that came while the slot was being taken still wins.
             let stop = *stop_rx.borrow();
@@ -147,11 +176,12 @@ impl Runner {
                 })
                 .clone();
             let rx = self.tx.subscribe();
+            let hurry = self.hurry.subscribe();
             let grace = opts.grace;
             let health = health.clone();
             let on_done = on_done.clone();
             set.spawn(async move {
-                let r = poll_one(host, cmds, lines, permit, rx, grace).await;
+                let r = poll_one(host, cmds, lines, permit, (rx, hurry), grace).await;
                 (i, finish(r, &health, keep, on_done.as_ref()))
             });
         }
@@ -208,9 +238,7 @@ fn finish(
 
 fn stop_status(r: StopReason) -> (PollStatus, ErrorClass) {
     match r {
-        StopReason::Interrupted | StopReason::Terminated => {
-            (PollStatus::Interrupted, ErrorClass::Interrupted)
-        }
+        StopReason::Signal(_) => (PollStatus::Interrupted, ErrorClass::Interrupted),
         StopReason::Deadline => (PollStatus::Deadline, ErrorClass::Deadline),
     }
 }
@@ -294,7 +322,7 @@ async fn stopped(rx: &mut watch::Receiver<Option<StopReason>>) -> StopReason {
     // Copy the value out: the watch guard must not live across an await.
     let seen = rx.wait_for(|s| s.is_some()).await.map(|s| *s);
     match seen {
-        Ok(s) => s.unwrap_or(StopReason::Interrupted),
+        Ok(s) => s.unwrap_or(StopReason::Signal(Signal::Int)),
         // The runner is gone: nothing will ever stop us.
         Err(_) => std::future::pending().await,
     }
@@ -305,7 +333,7 @@ async fn poll_one(
     cmds: Arc<[PlannedCommand]>,
     lines: Arc<[driver::CommandLine]>,
     _permit: tokio::sync::OwnedSemaphorePermit,
-    mut rx: watch::Receiver<Option<StopReason>>,
+    (mut rx, mut hurry): (watch::Receiver<Option<StopReason>>, watch::Receiver<bool>),
     grace: Duration,
 ) -> DeviceReport {
     let mut report = skeleton(&host);
@@ -327,9 +355,13 @@ async fn poll_one(
             }))),
             reason = async {
                 let r = stopped(&mut rx).await;
-                // Ctrl-C leaves in-flight devices a grace period; the run deadline does not.
-                if matches!(r, StopReason::Interrupted | StopReason::Terminated) {
-                    tokio::time::sleep(grace).await;
+                // A signal leaves in-flight devices a grace period, which a second stop cuts
+                // short; the run deadline leaves none.
+                if matches!(r, StopReason::Signal(_)) {
+                    tokio::select! {
+                        _ = tokio::time::sleep(grace) => {}
+                        _ = hurry.wait_for(|h| *h) => {}
+                    }
                 }
                 r
             } => Err(reason),
@@ -357,8 +389,7 @@ async fn poll_one(
             report.failed_stage = Some(progress.stage);
             report.error_class = Some(c);
             report.error = Some(match reason {
-                StopReason::Interrupted => "interrupted (Ctrl-C)".into(),
-                StopReason::Terminated => "interrupted (SIGTERM)".into(),
+                StopReason::Signal(s) => format!("interrupted ({})", s.name()),
                 StopReason::Deadline => "run deadline reached".into(),
             });
         }

@@ -265,7 +265,9 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     // for it to reach the prompt stage (a loopback login) even on a loaded machine.
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(2)).await;
-        stopper.stop(fleetpoll::runner::StopReason::Interrupted);
+        stopper.stop(fleetpoll::runner::StopReason::Signal(
+            fleetpoll::runner::Signal::Int,
+        ));
     });
     let opts = RunOptions {
         concurrency: 1,

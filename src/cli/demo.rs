@@ -73,7 +73,14 @@ pub async fn run(a: DemoArgs, ui: &Ui) -> i32 {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
     };
-    let result = sweep(&plan, &RunOptions::default(), &outputs, ui).await;
+    let result = sweep(
+        &plan,
+        &RunOptions::default(),
+        &outputs,
+        ui,
+        super::signals::install(),
+    )
+    .await;
     fleet.shutdown().await;
     match result {
         Ok(_) => exit::OK,

@@ -1,11 +1,29 @@
 //! Command-line interface: clap definitions and one module per subcommand. Data goes to
 //! stdout or files; diagnostics go to stderr.
 
+/// `eprintln!` that never panics: after SIGHUP the terminal may be gone, and a failed
+/// diagnostic must not turn a run whose outputs are written into a crash.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// `println!` that never panics (stdout closed by the reader).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod check;
 mod demo;
 mod diff;
 mod parse_cmd;
 mod poll;
+mod signals;
 pub mod siminv;
 mod simulate;
 mod snapshot;
@@ -132,7 +150,7 @@ impl Ui {
     /// A diagnostic line on stderr (suppressed by -q).
     pub fn note(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            tracing_indicatif::suspend_tracing_indicatif(|| eprintln!("{msg}"));
+            tracing_indicatif::suspend_tracing_indicatif(|| say!("{msg}"));
         }
     }
 }
@@ -207,6 +225,6 @@ pub struct PlanArgs {
 
 /// Print a configuration error and return exit status 3.
 pub fn unusable(e: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {e}");
+    say!("error: {e}");
     exit::UNUSABLE
 }

@@ -1,8 +1,9 @@
 //! `fleetpoll poll`: sweep an inventory with a playbook and write the health CSV (and JSONL).
 
+use super::signals::Signals;
 use super::{exit, PlanArgs, Ui};
 use crate::plan::Plan;
-use crate::runner::{DeviceReport, RunOptions, Runner, StopReason};
+use crate::runner::{DeviceReport, RunOptions, Runner};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,6 +37,10 @@ pub struct PollArgs {
     /// Bound on the whole run (e.g. 30m); devices not done by then are marked `deadline`.
     #[arg(long, value_name = "DURATION", value_parser = parse_dur)]
     pub deadline: Option<Duration>,
+    /// After SIGINT, SIGTERM or SIGHUP, how long in-flight devices may finish (a second
+    /// signal cuts it short).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_dur)]
+    pub grace: Duration,
 }
 
 pub fn parse_dur(s: &str) -> Result<Duration, String> {
@@ -59,6 +64,8 @@ pub fn check_outputs(o: &Outputs) -> Result<(), String> {
 }
 
 pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
+    // First: a signal during the plan still stops the run cleanly (every device `interrupted`).
+    let signals = super::signals::install();
     let _lock = match a.lock.as_deref().map(crate::lock::acquire).transpose() {
         Ok(l) => l,
         Err(e) => return super::unusable(e),
@@ -83,11 +90,11 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
     let opts = RunOptions {
         concurrency: a.concurrency as usize,
         deadline: a.deadline,
+        grace: a.grace,
         keep_raw: a.include_raw,
         keep_records: a.jsonl.is_some(),
-        ..RunOptions::default()
     };
-    match sweep(&plan, &opts, &outputs, ui).await {
+    match sweep(&plan, &opts, &outputs, ui, signals).await {
         Ok(reports) => exit_status(&reports),
         Err(e) => super::unusable(e),
     }
@@ -109,45 +116,18 @@ pub fn exit_status(reports: &[DeviceReport]) -> i32 {
     }
 }
 
-/// Run the plan with a progress bar on a terminal; Ctrl-C stops the run (logging `on_interrupt`)
-/// and unfinished devices are reported `interrupted`.
+/// Run the plan with a progress bar on a terminal. A stop signal (SIGINT, SIGTERM, SIGHUP)
+/// stops the run (logging `on_interrupt`): unfinished devices are reported `interrupted`.
 pub async fn run_with_progress(
     plan: &Plan,
     opts: &RunOptions,
     ui: &Ui,
+    signals: Signals,
     on_interrupt: &'static str,
 ) -> Vec<DeviceReport> {
     use tracing_indicatif::span_ext::IndicatifSpanExt;
     let runner = Runner::new();
-    let stopper = runner.stopper();
-    // SIGTERM (`timeout`, systemd's TimeoutStopSec, Kubernetes) stops the run like Ctrl-C, so
-    // the outputs are still written whole. Registered before the sweep starts, so no early
-    // SIGTERM gets the default action (death without a CSV).
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let ctrl_c = tokio::spawn(async move {
-        #[cfg(unix)]
-        let terminated = async {
-            match term.as_mut() {
-                Some(t) => t.recv().await,
-                None => std::future::pending().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let terminated = std::future::pending::<Option<()>>();
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => {
-                if r.is_ok() {
-                    tracing::warn!("{on_interrupt}");
-                    stopper.stop(StopReason::Interrupted);
-                }
-            }
-            Some(()) = terminated => {
-                tracing::warn!("SIGTERM: {on_interrupt}");
-                stopper.stop(StopReason::Terminated);
-            }
-        }
-    });
+    let forward = signals.forward(runner.stopper(), on_interrupt, opts.grace);
     let span = tracing::info_span!("sweep");
     if ui.progress {
         span.pb_set_style(
@@ -172,7 +152,7 @@ pub async fn run_with_progress(
             .await
     };
     drop(span);
-    ctrl_c.abort();
+    forward.abort();
     reports
 }
 
@@ -182,6 +162,7 @@ pub async fn sweep(
     opts: &RunOptions,
     out: &Outputs<'_>,
     ui: &Ui,
+    signals: Signals,
 ) -> anyhow::Result<Vec<DeviceReport>> {
     for w in &plan.warnings {
         ui.note(format!("warning: {w}"));
@@ -191,7 +172,8 @@ pub async fn sweep(
         plan,
         opts,
         ui,
-        "interrupted: starting no new devices; in-flight ones get a short grace",
+        signals,
+        "stopping: starting no new devices, the outputs will be written whole",
     )
     .await;
     let elapsed = started.elapsed();
@@ -203,13 +185,13 @@ pub async fn sweep(
         crate::report::findings::write(f, &reports)?;
     }
     if !ui.quiet {
-        eprintln!("{}", crate::report::summary::render(&reports, elapsed));
+        say!("{}", crate::report::summary::render(&reports, elapsed));
         let files: Vec<String> = std::iter::once(out.csv)
             .chain(out.jsonl)
             .chain(out.findings)
             .map(|p| p.display().to_string())
             .collect();
-        eprintln!("wrote {}", files.join(", "));
+        say!("wrote {}", files.join(", "));
     }
     Ok(reports)
 }

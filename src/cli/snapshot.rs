@@ -37,6 +37,10 @@ pub struct SnapshotArgs {
     /// Bound on the whole run (e.g. 30m); devices not done by then are recorded as `deadline`.
     #[arg(long, value_name = "DURATION", value_parser = super::poll::parse_dur)]
     pub deadline: Option<Duration>,
+    /// After SIGINT, SIGTERM or SIGHUP, how long in-flight devices may finish (a second
+    /// signal cuts it short); no snapshot is written for an interrupted run.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = super::poll::parse_dur)]
+    pub grace: Duration,
 }
 
 /// `snapshots/20240131T221500Z`.
@@ -45,6 +49,7 @@ pub fn default_dir(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
 }
 
 pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
+    let signals = super::signals::install();
     let plan = match crate::plan::build(&a.inventory, &a.playbook, a.limit.as_deref()) {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
@@ -60,6 +65,7 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
     let opts = RunOptions {
         concurrency: a.concurrency as usize,
         deadline: a.deadline,
+        grace: a.grace,
         ..RunOptions::default()
     };
     let t0 = std::time::Instant::now();
@@ -67,7 +73,8 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         &plan,
         &opts,
         ui,
-        "interrupted: starting no new devices; no snapshot will be written",
+        signals,
+        "stopping: starting no new devices; no snapshot will be written",
     )
     .await;
     // A snapshot missing devices because of Ctrl-C would pass for the fleet's state.
@@ -75,7 +82,7 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         .iter()
         .any(|r| r.poll_status == PollStatus::Interrupted)
     {
-        eprintln!(
+        say!(
             "error: interrupted: no snapshot written ({} stays absent)",
             dest.display()
         );
@@ -90,9 +97,9 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         Err(e) => return super::unusable(format!("no snapshot written: {e}")),
     };
     if !ui.quiet {
-        eprintln!("{}", crate::report::summary::render(&reports, t0.elapsed()));
+        say!("{}", crate::report::summary::render(&reports, t0.elapsed()));
         let failed = reports.iter().filter(|r| !r.polled()).count();
-        eprintln!(
+        say!(
             "snapshot {}: {} devices ({} not polled, recorded with their error), {} files{}",
             written.dir.display(),
             reports.len(),
@@ -104,12 +111,12 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
                 String::new()
             }
         );
-        eprintln!(
+        say!(
             "manifest sha256 {} (note it in the change record)",
             written.manifest_sha256
         );
     }
     // Data on stdout: the folder, for scripts.
-    println!("{}", written.dir.display());
+    out!("{}", written.dir.display());
     super::poll::exit_status(&reports)
 }
