@@ -47,6 +47,32 @@ pub fn line_break_in(s: &str) -> Option<(usize, char)> {
         .find(|(_, c)| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
 }
 
+/// Why `host` is not a host name or address ssh could be given: it must be non-empty, not start
+/// with `-` (ssh would read an option) and hold only letters, digits and `. - _ : % [ ]`
+/// (names, IPv4, IPv6 with a zone).
+pub fn bad_host(host: &str) -> Option<String> {
+    if host.is_empty() {
+        return Some("is empty".into());
+    }
+    if host.starts_with('-') {
+        return Some("starts with `-`, which ssh would read as an option".into());
+    }
+    host.chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || ".-_:%[]".contains(*c)))
+        .map(|(i, c)| {
+            format!(
+                "has {} at character {}: a host is a name or an address (letters, digits, `. - _ : % [ ]`)",
+                if c.is_control() || c.is_whitespace() {
+                    format!("U+{:04X}", c as u32)
+                } else {
+                    format!("`{c}`")
+                },
+                i + 1
+            )
+        })
+}
+
 #[cfg(test)]
 mod one_line_tests {
     use super::line_break_in;
@@ -67,5 +93,30 @@ mod one_line_tests {
         assert_eq!(line_break_in("é\u{2028}"), Some((1, '\u{2028}')));
         assert_eq!(line_break_in("\u{2029}"), Some((0, '\u{2029}')));
         assert_eq!(line_break_in("tab\there"), Some((3, '\t')));
+    }
+
+    #[test]
+    fn hosts_are_names_or_addresses() {
+        use super::bad_host;
+        for ok in [
+            "10.0.0.1",
+            "rtr-1.dc1.example.net",
+            "2001:db8::1",
+            "fe80::1%eth0",
+            "[2001:db8::1]",
+            "R1_lab",
+        ] {
+            assert_eq!(bad_host(ok), None, "{ok}");
+        }
+        assert_eq!(bad_host("").as_deref(), Some("is empty"));
+        assert!(bad_host("-oProxyCommand=x")
+            .unwrap()
+            .contains("starts with `-`"));
+        assert!(bad_host("r1 -oProxyCommand=x")
+            .unwrap()
+            .contains("U+0020 at character 3"));
+        assert!(bad_host("r1\nconf").unwrap().contains("U+000A"));
+        assert!(bad_host("r1;id").unwrap().contains("`;` at character 3"));
+        assert!(bad_host("ｒ1").unwrap().contains("`ｒ` at character 1"));
     }
 }

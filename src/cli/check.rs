@@ -9,12 +9,15 @@ pub struct CheckArgs {
     pub plan: PlanArgs,
 }
 
-pub fn run(a: CheckArgs, ui: &Ui) -> i32 {
+pub async fn run(a: CheckArgs, ui: &Ui) -> i32 {
     let plan =
         match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
             Ok(p) => p,
             Err(e) => return super::unusable(e),
         };
+    if let Err(e) = super::preflight(&plan).await {
+        return super::unusable(e);
+    }
     for w in &plan.warnings {
         ui.note(format!("warning: {w}"));
     }

@@ -130,7 +130,7 @@ pub fn main() -> i32 {
             Cmd::Poll(a) => poll::run(a, &ui).await,
             Cmd::Demo(a) => demo::run(a, &ui).await,
             Cmd::Simulate(a) => simulate::run(a, &ui).await,
-            Cmd::Check(a) => check::run(a, &ui),
+            Cmd::Check(a) => check::run(a, &ui).await,
             Cmd::Parse(a) => parse_cmd::run(a),
             Cmd::Snapshot(a) => snapshot::run(a, &ui).await,
             Cmd::Diff(a) => diff::run(a, &ui),
@@ -221,6 +221,12 @@ pub struct PlanArgs {
     /// Only these devices: names, globs, group:NAME, platform:NAME, site:NAME, tag:NAME; comma-separated.
     #[arg(short, long, value_name = "EXPR")]
     pub limit: Option<String>,
+}
+
+/// What can only be checked with local programs, after the plan and before anything connects:
+/// the effective OpenSSH configuration of every `transport: openssh` device (`ssh -G`).
+pub async fn preflight(plan: &crate::plan::Plan) -> Result<(), String> {
+    crate::session::transport::system_ssh::effective::check(&plan.hosts, &plan.inventory_path).await
 }
 
 /// Print a configuration error and return exit status 3.

@@ -87,6 +87,9 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
     if let Err(e) = check_outputs(&outputs) {
         return super::unusable(e);
     }
+    if let Err(e) = super::preflight(&plan).await {
+        return super::unusable(e);
+    }
     let opts = RunOptions {
         concurrency: a.concurrency as usize,
         deadline: a.deadline,

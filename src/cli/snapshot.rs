@@ -59,6 +59,9 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
     if let Err(e) = crate::snapshot::write::check_destination(&dest) {
         return super::unusable(e);
     }
+    if let Err(e) = super::preflight(&plan).await {
+        return super::unusable(e);
+    }
     for w in &plan.warnings {
         ui.note(format!("warning: {w}"));
     }

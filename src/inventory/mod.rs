@@ -437,6 +437,11 @@ fn resolve(
     let transport = pick(layers, "transport", |s| s.transport.as_ref())
         .map(|(t, _)| *t)
         .unwrap_or_default();
+    if let Some(h) = &d.host {
+        if let Some(why) = crate::util::bad_host(h) {
+            return Err(loc.error(&format!("{}.host", layers[0].0), format!("host {why}")));
+        }
+    }
     Ok(Host {
         name: name.clone(),
         host: d.host.clone().unwrap_or_default(),

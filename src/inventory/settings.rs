@@ -386,11 +386,20 @@ pub const REFUSED_SSH_OPTIONS: &[&str] = &[
 
 /// Why an `ssh.options` entry is refused, or `None` when it may be passed to ssh.
 pub fn refused_ssh_option(option: &str) -> Option<String> {
+    // As ssh reads it: leading blanks skipped, the keyword ends at `=` or a blank. A keyword
+    // that is not plain letters and digits (quoted, empty) could be read by ssh as one we
+    // refuse, so it is refused too.
     let key = option
+        .trim_start()
         .split(|c: char| c == '=' || c.is_whitespace())
         .next()
-        .unwrap_or("")
-        .trim();
+        .unwrap_or("");
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Some(format!(
+            "`{}` is not an OpenSSH option of the form Key=Value",
+            option.trim()
+        ));
+    }
     let known = REFUSED_SSH_OPTIONS
         .iter()
         .find(|k| k.eq_ignore_ascii_case(key))?;

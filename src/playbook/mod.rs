@@ -123,6 +123,18 @@ pub fn check_read_only(command: &str) -> Result<(), String> {
     if crate::util::line_break_in(command).is_some() {
         return Err("contains a control character or newline; one command per entry".into());
     }
+    // Cisco CLIs take ASCII: anything else (look-alike letters, bidi or zero-width characters)
+    // only hides what the line really says.
+    if let Some((i, c)) = command.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+        return Err(format!(
+            "has the non-ASCII character U+{:04X} at position {}: commands are plain ASCII",
+            c as u32,
+            i + 1
+        ));
+    }
+    if command.contains(['>', '<']) {
+        return Err("contains `>` or `<`: output redirection writes files on the device".into());
+    }
     let mut parts = command.split('|');
     let main = parse::normalize_command(parts.next().unwrap_or(""));
     if main.is_empty() {

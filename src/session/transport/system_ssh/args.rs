@@ -112,6 +112,39 @@ fn supported<'a>(wanted: &[&'a str], have: &[String]) -> Vec<&'a str> {
         .collect()
 }
 
+/// The options that make every session one plain interactive shell and nothing else, for the
+/// local client's version (unknown: assume a current one). They come before anything else.
+pub fn safety_options(version: Option<(u32, u32)>) -> Vec<String> {
+    let at_least = |v: (u32, u32)| version.is_none_or(|have| have >= v);
+    let mut o: Vec<&str> = vec![
+        // The log fleetpoll reads. Not `-v`: ssh passes `-v` on to a ProxyJump child, whose
+        // stderr is the pty.
+        "LogLevel=DEBUG1",
+        // One plain session per device: no forwardings, no tunnel, no connection sharing, no
+        // local command.
+        "ClearAllForwardings=yes",
+        "ForwardAgent=no",
+        "ForwardX11=no",
+        "Tunnel=no",
+        "PermitLocalCommand=no",
+        "ControlMaster=no",
+        "ControlPath=none",
+        "RequestTTY=force",
+    ];
+    if at_least((7, 6)) {
+        // A `RemoteCommand` in the user's config would replace the device's shell.
+        o.push("RemoteCommand=none");
+    }
+    if at_least((8, 7)) {
+        o.extend([
+            "SessionType=default",
+            "StdinNull=no",
+            "ForkAfterAuthentication=no",
+        ]);
+    }
+    o.into_iter().map(String::from).collect()
+}
+
 /// The `ssh` command line for `host` (without the program name). `log` is where `-E` sends
 /// ssh's log; `known_hosts` is fleetpoll's own file; `caps` filters the legacy additions.
 pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &str) -> Vec<String> {
@@ -123,14 +156,17 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
         a.push("-o".into());
         a.push(kv);
     };
-    // The inventory's options first: for ssh the first value of an option wins.
+    // For ssh the first value of an option wins: fleetpoll's safety options come first, so
+    // nothing in the inventory or in ~/.ssh/config can make ssh run, forward or share
+    // anything (`ssh.options` refuses those keys too; `effective` checks with `ssh -G`).
+    for kv in safety_options(caps.version) {
+        o(kv);
+    }
+    // Then the inventory's options, which may override the defaults below.
     for opt in &host.ssh_options {
         o(opt.clone());
     }
-    // `accept-new` and `RemoteCommand` arrived in OpenSSH 7.6 (unknown version: assume newer).
     let before_7_6 = caps.version.is_some_and(|v| v < (7, 6));
-    // Not `-v`: ssh passes `-v` on to a ProxyJump child, whose stderr is the pty.
-    o("LogLevel=DEBUG1".into());
     match host.host_key_policy {
         HostKeyPolicy::AcceptNew => {
             // `accept-new` needs OpenSSH 7.6; before that ssh asks, and the login answers
@@ -174,17 +210,6 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
     o(format!("ConnectTimeout={connect}"));
     o(format!("ServerAliveInterval={ALIVE_INTERVAL_S}"));
     o("ServerAliveCountMax=3".into());
-    // One plain session per device: no forwardings, no connection sharing.
-    o("ClearAllForwardings=yes".into());
-    o("ForwardAgent=no".into());
-    o("ForwardX11=no".into());
-    o("ControlMaster=no".into());
-    o("ControlPath=none".into());
-    o("RequestTTY=force".into());
-    if !before_7_6 {
-        // A `RemoteCommand` in the user's config would replace the device's shell.
-        o("RemoteCommand=none".into());
-    }
     if let Some(k) = &host.key_file {
         o("IdentitiesOnly=yes".into());
         a.push("-i".into());

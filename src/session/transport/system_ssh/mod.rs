@@ -3,7 +3,8 @@
 //!
 //! - **Spawn**: expectrl starts `ssh -tt` in a pty 511 columns wide, with `-o` options derived
 //!   from the [`Host`] (host-key policy, known_hosts, algorithm profile, key file, timeouts)
-//!   after the inventory's own `ssh.options` (for ssh the first value given wins). ssh's log
+//!   after fleetpoll's safety options and the inventory's own `ssh.options` (for ssh the first
+//!   value given wins); [`effective`] checks with `ssh -G` before the run. ssh's log
 //!   (`LogLevel=DEBUG1`) goes to a pipe through `-E`, never to the pty, so debug lines cannot
 //!   reach the prompt matcher.
 //! - **Login**: expectrl answers what ssh asks on the tty (host-key confirmation per policy,
@@ -22,6 +23,7 @@
 
 mod args;
 mod child;
+pub mod effective;
 mod log;
 mod login;
 

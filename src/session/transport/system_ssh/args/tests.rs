@@ -44,7 +44,7 @@ fn args_modern_accept_new_password() {
 }
 
 #[test]
-fn args_legacy_filters_to_the_client_and_user_options_come_first() {
+fn args_legacy_filters_to_the_client_and_user_options_come_after_the_safety_ones() {
     let mut h = host();
     h.algorithms = Algorithms::Profile(AlgorithmProfile::Legacy);
     h.key_file = Some(PathBuf::from("/keys/id_rsa"));
@@ -63,10 +63,43 @@ fn args_legacy_filters_to_the_client_and_user_options_come_first() {
     };
     let a = build_args(&h, &caps, Path::new("/kh"), "/log");
     let o = opts(&a);
-    assert_eq!(o[0], "ProxyJump=bastion");
+    // ssh keeps the first value of an option: fleetpoll's safety options, then the
+    // inventory's, then fleetpoll's defaults, which the inventory may override.
+    let safety = safety_options(Some((10, 0)));
     assert_eq!(
-        o[1], "ConnectTimeout=3",
+        safety,
+        [
+            "LogLevel=DEBUG1",
+            "ClearAllForwardings=yes",
+            "ForwardAgent=no",
+            "ForwardX11=no",
+            "Tunnel=no",
+            "PermitLocalCommand=no",
+            "ControlMaster=no",
+            "ControlPath=none",
+            "RequestTTY=force",
+            "RemoteCommand=none",
+            "SessionType=default",
+            "StdinNull=no",
+            "ForkAfterAuthentication=no",
+        ]
+    );
+    assert_eq!(
+        o[..safety.len()],
+        safety.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(o[safety.len()], "ProxyJump=bastion");
+    assert_eq!(
+        o[safety.len() + 1],
+        "ConnectTimeout=3",
         "ssh keeps the first value: the inventory's"
+    );
+    let at = |kv: &str| o.iter().position(|x| *x == kv).unwrap();
+    assert!(at("ConnectTimeout=3") < at("ConnectTimeout=10"));
+    assert_eq!(
+        safety_options(Some((7, 4))).len(),
+        9,
+        "no RemoteCommand before 7.6, no SessionType/StdinNull/ForkAfterAuthentication before 8.7"
     );
     assert!(o.contains(&"KexAlgorithms=+diffie-hellman-group14-sha1"));
     assert!(o.contains(&"Ciphers=+aes128-cbc,3des-cbc"));
