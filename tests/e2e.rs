@@ -252,8 +252,8 @@ async fn run_deadline_marks_unfinished_devices_and_keeps_every_row() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     let specs = vec![
-        spec("hung-1", Platform::CiscoIos, Scenario::NoPrompt),
-        spec("queued-1", Platform::CiscoIos, Scenario::Healthy),
+        spec("hung-interrupt-1", Platform::CiscoIos, Scenario::NoPrompt),
+        spec("queued-interrupt-1", Platform::CiscoIos, Scenario::Healthy),
     ];
     let fleet = spawn_fleet(specs).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -261,17 +261,18 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
     let plan = common::health_plan(&inv);
     let runner = Runner::new();
     let stopper = runner.stopper();
-    // Devices start in inventory order, so `hung-1` holds the one slot. Two seconds is ample
-    // for it to reach the prompt stage (a loopback login) even on a loaded machine.
+    // Devices start in inventory order, so `hung-interrupt-1` holds the one slot: stop once
+    // its shell has started (it then waits for a prompt that never comes).
     tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        fleetpoll::sim::command_log::wait_for_shells("hung-interrupt-1", 1).await;
         stopper.stop(fleetpoll::runner::StopReason::Signal(
             fleetpoll::runner::Signal::Int,
         ));
     });
     let opts = RunOptions {
         concurrency: 1,
-        grace: Duration::from_millis(300),
+        // Ample for the client to go from "shell requested" to waiting for the prompt.
+        grace: Duration::from_secs(2),
         ..RunOptions::default()
     };
     let t0 = std::time::Instant::now();

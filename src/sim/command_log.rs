@@ -82,12 +82,17 @@ fn redirects(rest: &[&str]) -> bool {
 struct Log {
     violations: Mutex<Vec<String>>,
     file: Option<Mutex<std::fs::File>>,
+    /// Shells started per device name, and a wake-up for whoever waits for one.
+    shells: Mutex<std::collections::HashMap<String, usize>>,
+    shell_started: tokio::sync::Notify,
 }
 
 fn log() -> &'static Log {
     static LOG: OnceLock<Log> = OnceLock::new();
     LOG.get_or_init(|| Log {
         violations: Mutex::new(Vec::new()),
+        shells: Mutex::new(Default::default()),
+        shell_started: tokio::sync::Notify::new(),
         file: std::env::var_os(ENV).and_then(|dir| {
             let dir = std::path::PathBuf::from(dir);
             let path = dir.join(format!("sim-commands-{}.log", std::process::id()));
@@ -126,6 +131,40 @@ pub fn record(device: &str, line: &str) -> Verdict {
         }
     }
     v
+}
+
+/// A shell session started on `device` (before its banner): tests wait on this instead of
+/// guessing how long a login takes.
+pub fn shell_started(device: &str) {
+    let log = log();
+    if let Ok(mut m) = log.shells.lock() {
+        *m.entry(device.to_string()).or_default() += 1;
+    }
+    log.shell_started.notify_waiters();
+}
+
+/// How many shells have started on `device` in this process.
+pub fn shells(device: &str) -> usize {
+    log()
+        .shells
+        .lock()
+        .map(|m| m.get(device).copied().unwrap_or(0))
+        .unwrap_or(0)
+}
+
+/// Wait until `n` shells have started on `device` (device names must be unique to the test).
+pub async fn wait_for_shells(device: &str, n: usize) {
+    let log = log();
+    loop {
+        let woken = log.shell_started.notified();
+        tokio::pin!(woken);
+        // Registered before the check, so a start between check and wait is not missed.
+        woken.as_mut().enable();
+        if shells(device) >= n {
+            return;
+        }
+        woken.await;
+    }
 }
 
 /// Every line not read-only typed at any simulated device of this process, as

@@ -319,6 +319,7 @@ impl Device {
 
     /// The shell opened: banner, then (after the latency) the first prompt.
     pub fn start(&mut self) -> Vec<Action> {
+        super::command_log::shell_started(&self.name);
         let mut out = Out::default();
         if self.state != State::NotStarted {
             return out.0;
