@@ -27,24 +27,64 @@ fn header(retries: u32) -> String {
     )
 }
 
+/// Wakes the test once the runner logs that `device` failed transiently and will retry.
+struct OnRetry {
+    device: &'static str,
+    retrying: Arc<tokio::sync::Notify>,
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for OnRetry {
+    fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        #[derive(Default)]
+        struct Fields {
+            message: String,
+            device: String,
+        }
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+                match f.name() {
+                    "message" => self.message = format!("{v:?}"),
+                    "device" => self.device = format!("{v:?}"),
+                    _ => {}
+                }
+            }
+        }
+        let mut f = Fields::default();
+        e.record(&mut f);
+        if f.device == self.device && f.message.contains("transient failure; retrying") {
+            // A permit is kept when nobody waits yet: the event cannot be missed.
+            self.retrying.notify_one();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_that_comes_up_late_is_polled_on_a_retry() {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = probe.local_addr().unwrap().port();
-    drop(probe);
+    use tracing_subscriber::layer::SubscriberExt;
+    let retrying = Arc::new(tokio::sync::Notify::new());
+    let layer = OnRetry {
+        device: "late",
+        retrying: retrying.clone(),
+    };
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+        .expect("the only subscriber of this test binary");
+    // Bound but not listening: the first attempt is refused. Listening starts on the same
+    // socket once the runner says it will retry, well within the 2 s backoff.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
     let token = CancellationToken::new();
     let t = token.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let l = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap();
+        retrying.notified().await;
+        let l = socket.listen(64).unwrap();
         let spec = DeviceSpec::new("late", Platform::CiscoIos, Scenario::Healthy);
         serve(l, Arc::new(spec), t).await;
     });
     let dir = tempfile::tempdir().unwrap();
     let inv = header(2)
         + &format!("  - {{name: late, host: 127.0.0.1, port: {port}, platform: cisco_ios}}\n");
+    let inv = inv.replace("retry_backoff: 300ms", "retry_backoff: 2s");
     let t0 = Instant::now();
     let r = Runner::new()
         .run(&plan(&inv, dir.path()), &RunOptions::default(), |_| {})
@@ -52,7 +92,7 @@ async fn a_device_that_comes_up_late_is_polled_on_a_retry() {
     assert_eq!(r[0].poll_status, PollStatus::Polled, "{:?}", r[0].error);
     assert_eq!(r[0].attempts, 2, "refused once, then polled");
     assert!(
-        t0.elapsed() >= Duration::from_millis(300),
+        t0.elapsed() >= Duration::from_secs(2),
         "waited for the backoff"
     );
     token.cancel();
