@@ -31,6 +31,17 @@ fn the_russh_dh_patch_is_in() {
     assert_eq!(private_exponent_bits(8192), 512);
 }
 
+/// The boxed `Msg::Authenticate` of the russh patch (PATCHES.md item 5): every in-flight
+/// session's channels hold 32-slot blocks of `Msg`.
+#[test]
+fn the_russh_message_patch_is_in() {
+    assert!(
+        std::mem::size_of::<russh::client::Msg>() <= 160,
+        "client::Msg is {} bytes",
+        std::mem::size_of::<russh::client::Msg>()
+    );
+}
+
 /// One test device: which simulated image it is, how fleetpoll reaches it.
 struct Case {
     name: &'static str,

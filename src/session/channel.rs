@@ -209,7 +209,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
             screen: Screen::new(max_output),
             def,
             host: None,
-            buf: vec![0u8; 16 * 1024],
+            // 4 KiB: one per in-flight session (1000 at once in a big sweep); a larger read
+            // saves no work, the SSH channel hands over its packets whatever the size.
+            buf: vec![0u8; 4 * 1024],
             secrets: Vec::new(),
         }
     }
