@@ -30,6 +30,7 @@
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
+use crate::parse::Family;
 use crate::Platform;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -413,41 +414,30 @@ pub fn parse_asp_drop(input: &str) -> Result<AspDrop, ParseError> {
 // Registry
 // ---------------------------------------------------------------------------------------------
 
-fn vpn(r: &Record) -> Option<&VpnSessiondbSummary> {
-    match r {
-        Record::VpnSessiondbSummary(x) => Some(x),
-        _ => None,
-    }
-}
-
-fn asp(r: &Record) -> Option<&AspDrop> {
-    match r {
-        Record::AspDrop(x) => Some(x),
-        _ => None,
-    }
-}
-
 const VPN_METRICS: &[Metric] = &[
     Metric {
         name: "vpn_sessions_active",
         help: "Active VPN sessions (sum of the session categories)",
-        get: |r| vpn(r).map(|x| x.active().to_string()),
+        get: |r| VpnSessiondbSummary::of(r).map(|x| x.active().to_string()),
     },
     Metric {
         name: "vpn_sessions_inactive",
         help: "Inactive VPN sessions (sum of the session categories)",
-        get: |r| vpn(r).map(|x| x.inactive().to_string()),
+        get: |r| VpnSessiondbSummary::of(r).map(|x| x.inactive().to_string()),
     },
     Metric {
         name: "vpn_sessions_total",
         help: "Total Active and Inactive sessions as printed by the ASA",
-        get: |r| vpn(r).and_then(|x| x.total_active_and_inactive.map(|v| v.to_string())),
+        get: |r| {
+            VpnSessiondbSummary::of(r)
+                .and_then(|x| x.total_active_and_inactive.map(|v| v.to_string()))
+        },
     },
     Metric {
         name: "vpn_l2l_active",
         help: "Active site-to-site (LAN-to-LAN) sessions",
         get: |r| {
-            vpn(r).map(|x| {
+            VpnSessiondbSummary::of(r).map(|x| {
                 x.category_active(&["site-to-site", "lan-to-lan", "l2l"])
                     .unwrap_or(0)
                     .to_string()
@@ -457,17 +447,22 @@ const VPN_METRICS: &[Metric] = &[
     Metric {
         name: "vpn_anyconnect_active",
         help: "Active AnyConnect client sessions",
-        get: |r| vpn(r).map(|x| x.category_active(&["anyconnect"]).unwrap_or(0).to_string()),
+        get: |r| {
+            VpnSessiondbSummary::of(r)
+                .map(|x| x.category_active(&["anyconnect"]).unwrap_or(0).to_string())
+        },
     },
     Metric {
         name: "vpn_capacity",
         help: "Device Total VPN Capacity",
-        get: |r| vpn(r).and_then(|x| x.device_capacity.map(|v| v.to_string())),
+        get: |r| VpnSessiondbSummary::of(r).and_then(|x| x.device_capacity.map(|v| v.to_string())),
     },
     Metric {
         name: "vpn_load_percent",
         help: "Device Load, percent of the VPN capacity",
-        get: |r| vpn(r).and_then(|x| x.device_load_percent.map(|v| v.to_string())),
+        get: |r| {
+            VpnSessiondbSummary::of(r).and_then(|x| x.device_load_percent.map(|v| v.to_string()))
+        },
     },
 ];
 
@@ -475,17 +470,17 @@ const ASP_METRICS: &[Metric] = &[
     Metric {
         name: "asp_expired_vpn_context",
         help: "ASP drops `Expired VPN context` (rising = known rekey problem)",
-        get: |r| asp(r).map(|x| x.expired_vpn_context.to_string()),
+        get: |r| AspDrop::of(r).map(|x| x.expired_vpn_context.to_string()),
     },
     Metric {
         name: "asp_frame_drops",
         help: "Sum of all ASP frame drop counters",
-        get: |r| asp(r).map(|x| x.frame_total().to_string()),
+        get: |r| AspDrop::of(r).map(|x| x.frame_total().to_string()),
     },
     Metric {
         name: "asp_flow_drops",
         help: "Sum of all ASP flow drop counters",
-        get: |r| asp(r).map(|x| x.flow_total().to_string()),
+        get: |r| AspDrop::of(r).map(|x| x.flow_total().to_string()),
     },
 ];
 

@@ -20,6 +20,7 @@
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
+use crate::parse::Family;
 use crate::Platform;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -189,13 +190,6 @@ pub fn parse_cerm(input: &str) -> Result<Cerm, ParseError> {
     Ok(out)
 }
 
-fn rec(r: &Record) -> Option<&Cerm> {
-    match r {
-        Record::Cerm(x) => Some(x),
-        _ => None,
-    }
-}
-
 fn max(l: Option<CermLimit>) -> Option<String> {
     l.map(|l| l.maximum.to_string())
 }
@@ -208,47 +202,47 @@ const METRICS: &[Metric] = &[
     Metric {
         name: "cerm_enabled",
         help: "CERM functionality ENABLED (true) or DISABLED (false)",
-        get: |r| rec(r).map(|c| c.enabled.to_string()),
+        get: |r| Cerm::of(r).map(|c| c.enabled.to_string()),
     },
     Metric {
         name: "cerm_tx_kbps_max",
         help: "CERM Tx bandwidth limit, kbps",
-        get: |r| rec(r).and_then(|c| max(c.tx_kbps)),
+        get: |r| Cerm::of(r).and_then(|c| max(c.tx_kbps)),
     },
     Metric {
         name: "cerm_tx_kbps_available",
         help: "CERM Tx bandwidth available, kbps (0 = at the export limit)",
-        get: |r| rec(r).and_then(|c| avail(c.tx_kbps)),
+        get: |r| Cerm::of(r).and_then(|c| avail(c.tx_kbps)),
     },
     Metric {
         name: "cerm_rx_kbps_max",
         help: "CERM Rx bandwidth limit, kbps",
-        get: |r| rec(r).and_then(|c| max(c.rx_kbps)),
+        get: |r| Cerm::of(r).and_then(|c| max(c.rx_kbps)),
     },
     Metric {
         name: "cerm_rx_kbps_available",
         help: "CERM Rx bandwidth available, kbps",
-        get: |r| rec(r).and_then(|c| avail(c.rx_kbps)),
+        get: |r| Cerm::of(r).and_then(|c| avail(c.rx_kbps)),
     },
     Metric {
         name: "cerm_tunnels_max",
         help: "CERM tunnel limit",
-        get: |r| rec(r).and_then(|c| max(c.tunnels)),
+        get: |r| Cerm::of(r).and_then(|c| max(c.tunnels)),
     },
     Metric {
         name: "cerm_tunnels_available",
         help: "CERM tunnels still available",
-        get: |r| rec(r).and_then(|c| avail(c.tunnels)),
+        get: |r| Cerm::of(r).and_then(|c| avail(c.tunnels)),
     },
     Metric {
         name: "cerm_tls_max",
         help: "CERM TLS session limit",
-        get: |r| rec(r).and_then(|c| max(c.tls_sessions)),
+        get: |r| Cerm::of(r).and_then(|c| max(c.tls_sessions)),
     },
     Metric {
         name: "cerm_tls_available",
         help: "CERM TLS sessions still available",
-        get: |r| rec(r).and_then(|c| avail(c.tls_sessions)),
+        get: |r| Cerm::of(r).and_then(|c| avail(c.tls_sessions)),
     },
 ];
 

@@ -32,32 +32,74 @@ impl ParseError {
     }
 }
 
-/// Every typed record a parser can produce. Serialized with a `record` tag so that snapshots
-/// and `fleetpoll parse` output can be read back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "record", rename_all = "snake_case")]
-pub enum Record {
-    // crypto (IOS, IOS-XE, ASA)
-    IsakmpSa(isakmp::IsakmpSa),
-    IpsecSa(ipsec::IpsecSa),
-    Cerm(cerm::Cerm),
-    // ASA
-    VpnSessiondbSummary(asa::VpnSessiondbSummary),
-    AspDrop(asa::AspDrop),
-    // WAAS
-    Accelerators(waas::Accelerators),
-    MapiAccelerator(waas::MapiAccelerator),
-    MapiStats(waas::MapiStats),
-    EpmStats(waas::EpmStats),
-    OptimizedConnections(waas::OptimizedConnections),
-    License(waas::License),
-    CmsSecureStore(waas::CmsSecureStore),
-    MapiEncryptionVerify(waas::MapiEncryptionVerify),
-    // every platform
-    Version(system::Version),
-    Clock(system::Clock),
-    NtpStatus(system::NtpStatus),
+/// The record families, declared once. `for_each_record!(m)` calls `m! { Variant(Type), … }`
+/// with every family, so the [`Record`] enum, its downcasts ([`Family`]), the health dispatch
+/// (`health::rules::Judge`) and the snapshot comparison (`snapshot::diff::Compare`) are all
+/// generated from this list: a new family that one layer does not handle does not compile.
+macro_rules! for_each_record {
+    ($m:ident) => {
+        $m! {
+            // crypto (IOS, IOS-XE, ASA)
+            IsakmpSa($crate::parse::isakmp::IsakmpSa),
+            IpsecSa($crate::parse::ipsec::IpsecSa),
+            Cerm($crate::parse::cerm::Cerm),
+            // ASA
+            VpnSessiondbSummary($crate::parse::asa::VpnSessiondbSummary),
+            AspDrop($crate::parse::asa::AspDrop),
+            // WAAS
+            Accelerators($crate::parse::waas::Accelerators),
+            MapiAccelerator($crate::parse::waas::MapiAccelerator),
+            MapiStats($crate::parse::waas::MapiStats),
+            EpmStats($crate::parse::waas::EpmStats),
+            OptimizedConnections($crate::parse::waas::OptimizedConnections),
+            License($crate::parse::waas::License),
+            CmsSecureStore($crate::parse::waas::CmsSecureStore),
+            MapiEncryptionVerify($crate::parse::waas::MapiEncryptionVerify),
+            // every platform
+            Version($crate::parse::system::Version),
+            Clock($crate::parse::system::Clock),
+            NtpStatus($crate::parse::system::NtpStatus),
+        }
+    };
 }
+pub(crate) use for_each_record;
+
+/// A record family: the typed record of one kind of output, found inside a [`Record`].
+pub trait Family: Sized {
+    /// This family's record, if `r` is one.
+    fn of(r: &Record) -> Option<&Self>;
+}
+
+macro_rules! declare_records {
+    ($($variant:ident($ty:ty),)*) => {
+        /// Every typed record a parser can produce. Serialized with a `record` tag so that
+        /// snapshots and `fleetpoll parse` output can be read back.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "record", rename_all = "snake_case")]
+        pub enum Record {
+            $($variant($ty),)*
+        }
+
+        $(
+            impl Family for $ty {
+                fn of(r: &Record) -> Option<&Self> {
+                    match r {
+                        Record::$variant(x) => Some(x),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+
+            impl From<$ty> for Record {
+                fn from(x: $ty) -> Record {
+                    Record::$variant(x)
+                }
+            }
+        )*
+    };
+}
+for_each_record!(declare_records);
 
 /// One CSV metric column a parser can fill.
 pub struct Metric {

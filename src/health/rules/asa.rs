@@ -1,7 +1,7 @@
 //! ASA-only rules: VPN session capacity (`show vpn-sessiondb summary`) and the expired VPN
 //! context drop counter (`show asp drop`).
 
-use super::{fmt_num, fmt_pct, pct, Finding, RuleInfo, Severity, Thresholds};
+use super::{fmt_num, fmt_pct, pct, Context, Finding, Judge, RuleInfo, Severity, Thresholds};
 use crate::parse::asa::{AspDrop, VpnSessiondbSummary};
 
 /// 004, "only three VPN clients can connect" / "tunnel rejected; the maximum tunnel count has
@@ -77,5 +77,19 @@ pub(super) fn expired_vpn_context(r: &AspDrop, t: &Thresholds, emit: &mut dyn Fn
                 t.asp_expired_vpn_context_max
             ),
         ));
+    }
+}
+
+// ---- the families judged here ----------------------------------------------------------------
+
+impl Judge for VpnSessiondbSummary {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        session_limit(self, cx.thresholds, emit)
+    }
+}
+
+impl Judge for AspDrop {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        expired_vpn_context(self, cx.thresholds, emit)
     }
 }

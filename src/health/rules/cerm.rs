@@ -6,7 +6,7 @@
 //! `CERM functionality: DISABLED` means no limit applies, and a resource with a maximum of 0 is
 //! not judged.
 
-use super::{fmt_num, fmt_pct, pct, Finding, RuleInfo, Severity, Thresholds};
+use super::{fmt_num, fmt_pct, pct, Context, Finding, Judge, RuleInfo, Severity, Thresholds};
 use crate::parse::cerm::{Cerm, CermLimit};
 
 const REMEDY: &str = "The securityk9 license caps crypto at about 85 Mbps each way, 225 tunnels and 1000 TLS sessions on ISR G2: install the HSECK9 license to lift the export limits.";
@@ -106,5 +106,13 @@ pub(super) fn check(rec: &Cerm, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
                 ),
             ));
         }
+    }
+}
+
+// ---- the families judged here ----------------------------------------------------------------
+
+impl Judge for Cerm {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        check(self, cx.thresholds, emit)
     }
 }

@@ -7,7 +7,7 @@
 //! a remote-access client passes through while logging in (`CONF_XAUTH`, `CONF_ADDR`,
 //! aggressive mode) are not judged for SAs the ASA marks `Type: user`.
 
-use super::{Finding, RuleInfo, Severity};
+use super::{Context, Finding, Judge, RuleInfo, Severity};
 use crate::parse::isakmp::{IkeSa, IkeState, IsakmpSa};
 use crate::Platform;
 use std::collections::BTreeSet;
@@ -264,5 +264,13 @@ pub(super) fn check(rec: &IsakmpSa, platform: Platform, emit: &mut dyn FnMut(Fin
             f.remediation = MSG4_REMEDIATION.to_string();
         }
         emit(f);
+    }
+}
+
+// ---- the families judged here ----------------------------------------------------------------
+
+impl Judge for IsakmpSa {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        check(self, cx.platform, emit)
     }
 }

@@ -1,6 +1,6 @@
 //! Phase 2 (IPsec) rules over the per-entry counters of `show crypto ipsec sa`.
 
-use super::{fmt_pct, pct, Finding, RuleInfo, Severity, Thresholds};
+use super::{fmt_pct, pct, Context, Finding, Judge, RuleInfo, Severity, Thresholds};
 use crate::parse::ipsec::{IpsecSa, IpsecSaEntry};
 
 /// 004, "VPN tunnel passes traffic in one direction only" (the guide's sample:
@@ -109,5 +109,13 @@ pub(super) fn check(rec: &IpsecSa, t: &Thresholds, emit: &mut dyn FnMut(Finding)
                 ));
             }
         }
+    }
+}
+
+// ---- the families judged here ----------------------------------------------------------------
+
+impl Judge for IpsecSa {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        check(self, cx.thresholds, emit)
     }
 }

@@ -202,33 +202,42 @@ impl Thresholds {
     }
 }
 
-/// Run every rule that reads `rec`, reporting findings through `emit`.
-pub fn check_record(
-    rec: &Record,
-    platform: Platform,
-    t: &Thresholds,
-    emit: &mut dyn FnMut(Finding),
-) {
-    match rec {
-        Record::IsakmpSa(r) => ike::check(r, platform, emit),
-        Record::IpsecSa(r) => ipsec::check(r, t, emit),
-        Record::Cerm(r) => cerm::check(r, t, emit),
-        Record::VpnSessiondbSummary(r) => asa::session_limit(r, t, emit),
-        Record::AspDrop(r) => asa::expired_vpn_context(r, t, emit),
-        Record::License(r) => waas::enterprise_license(r, emit),
-        Record::Accelerators(r) => waas::accelerators(r, emit),
-        Record::MapiAccelerator(r) => waas::mapi_accelerator(r, emit),
-        Record::MapiStats(r) => waas::mapi_stats(r, t, emit),
-        Record::OptimizedConnections(r) => waas::generic_flows(r, t, emit),
-        Record::MapiEncryptionVerify(r) => waas::emapi_verify(r, emit),
-        Record::CmsSecureStore(r) => waas::cms_store(r, emit),
-        Record::NtpStatus(r) => time::ntp_status(r, t, emit),
-        Record::Clock(r) => time::clock(r, emit),
-        // Nothing documented to judge: EPM counters only "should grow" (needs two polls),
-        // and `show version` carries no health symptom.
-        Record::EpmStats(_) | Record::Version(_) => {}
-    }
+/// What a rule may look at besides its record.
+pub struct Context<'a> {
+    pub platform: Platform,
+    pub thresholds: &'a Thresholds,
 }
+
+/// The rules of one record family. Every family of `parse::for_each_record` implements it,
+/// beside the rules it runs (`ike.rs`, `waas.rs`, …); a family with nothing to judge says why
+/// in an empty impl. The dispatch below is generated from the same list, so a new family
+/// without an impl does not compile.
+pub trait Judge {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding));
+}
+
+impl Judge for crate::parse::system::Version {
+    /// `show version` carries no health symptom the guides document.
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}
+
+macro_rules! judge_dispatch {
+    ($($variant:ident($ty:ty),)*) => {
+        /// Run every rule that reads `rec`, reporting findings through `emit`.
+        pub fn check_record(
+            rec: &Record,
+            platform: Platform,
+            thresholds: &Thresholds,
+            emit: &mut dyn FnMut(Finding),
+        ) {
+            let cx = Context { platform, thresholds };
+            match rec {
+                $(Record::$variant(r) => Judge::judge(r, &cx, emit),)*
+            }
+        }
+    };
+}
+crate::parse::for_each_record!(judge_dispatch);
 
 /// `part` as a percentage of `whole`; `None` when `whole` is 0 (no division by zero).
 fn pct(part: u64, whole: u64) -> Option<f64> {

@@ -4,7 +4,7 @@
 //! KDC breaks key retrieval (`Clock skew too great`); the WAE clock must be synchronized with
 //! the KDC (requirement 3) and the verify command checks that NTP is enabled and configured.
 
-use super::{fmt_num, Finding, RuleInfo, Severity, Thresholds};
+use super::{fmt_num, Context, Finding, Judge, RuleInfo, Severity, Thresholds};
 use crate::parse::system::{Clock, ClockAuthority, NtpStatus};
 
 /// 000, problem 2 / requirement 3: NTP disabled or not synchronized (also the IOS `show clock`
@@ -85,4 +85,18 @@ pub(super) fn clock(r: &Clock, emit: &mut dyn FnMut(Finding)) {
         format!("The clock is {meaning}"),
         format!("show clock: `{flag}{}`", r.text),
     ));
+}
+
+// ---- the families judged here ----------------------------------------------------------------
+
+impl Judge for NtpStatus {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        ntp_status(self, cx.thresholds, emit)
+    }
+}
+
+impl Judge for Clock {
+    fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
+        clock(self, emit)
+    }
 }

@@ -2,11 +2,11 @@
 //! accelerator state, MAPI AO statistics, optimized-connection table, eMAPI verification and
 //! the CMS secure store.
 
-use super::{fmt_num, fmt_pct, pct, Finding, RuleInfo, Severity, Thresholds};
+use super::{fmt_num, fmt_pct, pct, Context, Finding, Judge, RuleInfo, Severity, Thresholds};
 use crate::parse::waas::{
-    Accelerators, AoRow, CmsSecureStore, ConfigState, License, LicenseStatus, MapiAccelerator,
-    MapiEncryptionVerify, MapiStats, OperState, OptimizedConnections, RegistrationState,
-    VerifyGroup, VerifyRole, VerifyStatus,
+    Accelerators, AoRow, CmsSecureStore, ConfigState, EpmStats, License, LicenseStatus,
+    MapiAccelerator, MapiEncryptionVerify, MapiStats, OperState, OptimizedConnections,
+    RegistrationState, VerifyGroup, VerifyRole, VerifyStatus,
 };
 
 /// 000, "MAPI accelerator": MAPI AO operation requires the Enterprise license (`show license`).
@@ -461,4 +461,54 @@ pub(super) fn cms_store(r: &CmsSecureStore, emit: &mut dyn FnMut(Finding)) {
             r.status
         ),
     ));
+}
+
+// ---- the families judged here ----------------------------------------------------------------
+
+impl Judge for License {
+    fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
+        enterprise_license(self, emit)
+    }
+}
+
+impl Judge for Accelerators {
+    fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
+        accelerators(self, emit)
+    }
+}
+
+impl Judge for MapiAccelerator {
+    fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
+        mapi_accelerator(self, emit)
+    }
+}
+
+impl Judge for MapiStats {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        mapi_stats(self, cx.thresholds, emit)
+    }
+}
+
+impl Judge for OptimizedConnections {
+    fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
+        generic_flows(self, cx.thresholds, emit)
+    }
+}
+
+impl Judge for MapiEncryptionVerify {
+    fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
+        emapi_verify(self, emit)
+    }
+}
+
+impl Judge for CmsSecureStore {
+    fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
+        cms_store(self, emit)
+    }
+}
+
+impl Judge for EpmStats {
+    /// Nothing documented to judge: the EPM counters only "should grow", which needs two
+    /// polls (the history of a later issue), not one.
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
 }

@@ -28,6 +28,7 @@ mod types;
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
+use crate::parse::Family;
 use crate::Platform;
 use counters::counters_line;
 #[cfg(test)]
@@ -183,44 +184,45 @@ pub fn parse_ipsec_sa(input: &str) -> Result<IpsecSa, ParseError> {
 // Registry
 // ---------------------------------------------------------------------------------------------
 
-fn rec(r: &Record) -> Option<&IpsecSa> {
-    match r {
-        Record::IpsecSa(x) => Some(x),
-        _ => None,
-    }
-}
-
 const METRICS: &[Metric] = &[
     Metric {
         name: "ipsec_sa_count",
         help: "IPsec SA entries (protected flows: crypto map entry / ident pair)",
-        get: |r| rec(r).map(|x| x.entries.len().to_string()),
+        get: |r| IpsecSa::of(r).map(|x| x.entries.len().to_string()),
     },
     Metric {
         name: "ipsec_peers",
         help: "Distinct current peers with IPsec SAs",
-        get: |r| rec(r).map(|x| x.peers().len().to_string()),
+        get: |r| IpsecSa::of(r).map(|x| x.peers().len().to_string()),
     },
     Metric {
         name: "ipsec_pkts_encaps",
         help: "Sum of #pkts encaps over all entries",
-        get: |r| rec(r).and_then(|x| x.total_encaps()).map(|v| v.to_string()),
+        get: |r| {
+            IpsecSa::of(r)
+                .and_then(|x| x.total_encaps())
+                .map(|v| v.to_string())
+        },
     },
     Metric {
         name: "ipsec_pkts_decaps",
         help: "Sum of #pkts decaps over all entries",
-        get: |r| rec(r).and_then(|x| x.total_decaps()).map(|v| v.to_string()),
+        get: |r| {
+            IpsecSa::of(r)
+                .and_then(|x| x.total_decaps())
+                .map(|v| v.to_string())
+        },
     },
     Metric {
         name: "ipsec_one_way",
         help: "Entries with #pkts encaps 0 while #pkts decaps > 0 (nothing encrypted back)",
-        get: |r| rec(r).map(|x| x.one_way().count().to_string()),
+        get: |r| IpsecSa::of(r).map(|x| x.one_way().count().to_string()),
     },
     Metric {
         name: "ipsec_one_way_peers",
         help: "Peers of the one-way entries, space separated",
         get: |r| {
-            rec(r).map(|x| {
+            IpsecSa::of(r).map(|x| {
                 let peers: BTreeSet<&str> = x
                     .one_way()
                     .map(|e| e.current_peer.as_deref().unwrap_or("?"))
@@ -233,7 +235,7 @@ const METRICS: &[Metric] = &[
         name: "ipsec_send_errors",
         help: "Sum of #send errors",
         get: |r| {
-            rec(r)
+            IpsecSa::of(r)
                 .and_then(|x| x.total_send_errors())
                 .map(|v| v.to_string())
         },
@@ -242,7 +244,7 @@ const METRICS: &[Metric] = &[
         name: "ipsec_recv_errors",
         help: "Sum of #recv errors",
         get: |r| {
-            rec(r)
+            IpsecSa::of(r)
                 .and_then(|x| x.total_recv_errors())
                 .map(|v| v.to_string())
         },

@@ -29,6 +29,7 @@ mod types;
 
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
+use crate::parse::Family;
 use crate::Platform;
 use rows::{apply_pairs, asa7_row, ikev2_detail, ikev2_row, ios_detail_row, ios_row};
 #[doc(hidden)]
@@ -341,34 +342,27 @@ fn counter(t: &str, key: &str) -> Option<u64> {
 // Registry
 // ---------------------------------------------------------------------------------------------
 
-fn rec(r: &Record) -> Option<&IsakmpSa> {
-    match r {
-        Record::IsakmpSa(x) => Some(x),
-        _ => None,
-    }
-}
-
 const METRICS: &[Metric] = &[
     Metric {
         name: "ike_sa_total",
         help: "IKE (phase 1) SAs listed",
-        get: |r| rec(r).map(|x| x.total().to_string()),
+        get: |r| IsakmpSa::of(r).map(|x| x.total().to_string()),
     },
     Metric {
         name: "ike_sa_up",
         help: "IKE SAs established (MM_ACTIVE, AM_ACTIVE, QM_IDLE, IKEv2 READY)",
-        get: |r| rec(r).map(|x| x.up().to_string()),
+        get: |r| IsakmpSa::of(r).map(|x| x.up().to_string()),
     },
     Metric {
         name: "ike_sa_down",
         help: "IKE SAs not established (total - up): stuck negotiations, deleted rows",
-        get: |r| rec(r).map(|x| x.down().to_string()),
+        get: |r| IsakmpSa::of(r).map(|x| x.down().to_string()),
     },
     Metric {
         name: "ike_sa_not_up",
         help: "SAs not up, as peer=STATE (IOS tables: src->dst=STATE), space separated",
         get: |r| {
-            rec(r).map(|x| {
+            IsakmpSa::of(r).map(|x| {
                 x.sas
                     .iter()
                     .filter(|s| !s.is_up())

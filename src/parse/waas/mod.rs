@@ -32,6 +32,7 @@ pub use verify::{
 };
 
 use super::{Metric, ParseError, ParserSpec, Record};
+use crate::parse::Family;
 use crate::Platform;
 
 const WAAS: &[Platform] = &[Platform::CiscoWaas];
@@ -50,33 +51,28 @@ fn rec_mapi_accelerator(t: &str) -> Result<Record, ParseError> {
     parse_mapi_accelerator(t).map(Record::MapiAccelerator)
 }
 
-fn mapi_acc(r: &Record) -> Option<&MapiAccelerator> {
-    match r {
-        Record::MapiAccelerator(m) => Some(m),
-        _ => None,
-    }
-}
-
 const MAPI_ACCELERATOR_METRICS: &[Metric] = &[
     Metric {
         name: "mapi_config_state",
         help: "MAPI AO Config State as printed (Enabled / Disabled)",
-        get: |r| mapi_acc(r).map(|m| m.config_state.to_string()),
+        get: |r| MapiAccelerator::of(r).map(|m| m.config_state.to_string()),
     },
     Metric {
         name: "mapi_oper_state",
         help: "MAPI AO Operational State as printed (Running; Shutdown while Enabled = licensing)",
-        get: |r| mapi_acc(r).map(|m| m.oper_state.to_string()),
+        get: |r| MapiAccelerator::of(r).map(|m| m.oper_state.to_string()),
     },
     Metric {
         name: "mapi_registration",
         help: "MAPI AO policy-engine registration (Registered)",
-        get: |r| mapi_acc(r).and_then(|m| m.registration.as_ref().map(|s| s.to_string())),
+        get: |r| {
+            MapiAccelerator::of(r).and_then(|m| m.registration.as_ref().map(|s| s.to_string()))
+        },
     },
     Metric {
         name: "mapi_connection_limit",
         help: "MAPI AO policy-engine connection limit",
-        get: |r| mapi_acc(r).and_then(|m| num(m.connection_limit)),
+        get: |r| MapiAccelerator::of(r).and_then(|m| num(m.connection_limit)),
     },
 ];
 
@@ -86,19 +82,12 @@ fn rec_accelerators(t: &str) -> Result<Record, ParseError> {
     parse_accelerators(t).map(Record::Accelerators)
 }
 
-fn accs(r: &Record) -> Option<&Accelerators> {
-    match r {
-        Record::Accelerators(a) => Some(a),
-        _ => None,
-    }
-}
-
 const ACCELERATORS_METRICS: &[Metric] = &[
     Metric {
         name: "ao_enabled_not_running",
         help: "Number of AOs with Config State Enabled but not Running (licensing problem)",
         get: |r| {
-            accs(r).map(|a| {
+            Accelerators::of(r).map(|a| {
                 a.accelerators
                     .iter()
                     .filter(|x| x.enabled_not_running())
@@ -110,12 +99,12 @@ const ACCELERATORS_METRICS: &[Metric] = &[
     Metric {
         name: "ao_mapi_oper_state",
         help: "Operational State of the mapi row of `show accelerator`",
-        get: |r| accs(r).and_then(|a| a.get("mapi").map(|x| x.oper_state.to_string())),
+        get: |r| Accelerators::of(r).and_then(|a| a.get("mapi").map(|x| x.oper_state.to_string())),
     },
     Metric {
         name: "ao_epm_oper_state",
         help: "Operational State of the epm row of `show accelerator` (MAPI needs EPM)",
-        get: |r| accs(r).and_then(|a| a.get("epm").map(|x| x.oper_state.to_string())),
+        get: |r| Accelerators::of(r).and_then(|a| a.get("epm").map(|x| x.oper_state.to_string())),
     },
 ];
 
@@ -125,48 +114,41 @@ fn rec_mapi_stats(t: &str) -> Result<Record, ParseError> {
     parse_mapi_stats(t).map(Record::MapiStats)
 }
 
-fn mstats(r: &Record) -> Option<&MapiStats> {
-    match r {
-        Record::MapiStats(s) => Some(s),
-        _ => None,
-    }
-}
-
 const MAPI_STATS_METRICS: &[Metric] = &[
     Metric {
         name: "mapi_handled",
         help: "MAPI AO Total Handled Connections",
-        get: |r| mstats(r).and_then(|s| num(s.global.total_handled)),
+        get: |r| MapiStats::of(r).and_then(|s| num(s.global.total_handled)),
     },
     Metric {
         name: "mapi_optimized",
         help: "MAPI AO Total Optimized Connections",
-        get: |r| mstats(r).and_then(|s| num(s.global.total_optimized)),
+        get: |r| MapiStats::of(r).and_then(|s| num(s.global.total_optimized)),
     },
     Metric {
         name: "mapi_dropped",
         help: "MAPI AO Total Dropped Connections",
-        get: |r| mstats(r).and_then(|s| num(s.global.total_dropped)),
+        get: |r| MapiStats::of(r).and_then(|s| num(s.global.total_dropped)),
     },
     Metric {
         name: "mapi_active",
         help: "MAPI AO Current Active Connections",
-        get: |r| mstats(r).and_then(|s| num(s.global.current_active)),
+        get: |r| MapiStats::of(r).and_then(|s| num(s.global.current_active)),
     },
     Metric {
         name: "mapi_max_active",
         help: "MAPI AO Maximum Active Connections",
-        get: |r| mstats(r).and_then(|s| num(s.global.max_active)),
+        get: |r| MapiStats::of(r).and_then(|s| num(s.global.max_active)),
     },
     Metric {
         name: "mapi_secured",
         help: "MAPI Secured (encrypted, not accelerated) Connections",
-        get: |r| mstats(r).and_then(|s| num(s.secured_connections)),
+        get: |r| MapiStats::of(r).and_then(|s| num(s.secured_connections)),
     },
     Metric {
         name: "mapi_unsupported_clients",
         help: "MAPI sessions from clients lower than 2000 plus higher than 2007",
-        get: |r| mstats(r).and_then(|s| num(s.unsupported_clients())),
+        get: |r| MapiStats::of(r).and_then(|s| num(s.unsupported_clients())),
     },
 ];
 
@@ -176,33 +158,26 @@ fn rec_epm_stats(t: &str) -> Result<Record, ParseError> {
     parse_epm_stats(t).map(Record::EpmStats)
 }
 
-fn estats(r: &Record) -> Option<&EpmStats> {
-    match r {
-        Record::EpmStats(s) => Some(s),
-        _ => None,
-    }
-}
-
 const EPM_STATS_METRICS: &[Metric] = &[
     Metric {
         name: "epm_handled",
         help: "EPM AO Total Handled Connections",
-        get: |r| estats(r).and_then(|s| num(s.global.total_handled)),
+        get: |r| EpmStats::of(r).and_then(|s| num(s.global.total_handled)),
     },
     Metric {
         name: "epm_requests_parsed",
         help: "EPM AO Total Requests Successfully Parsed",
-        get: |r| estats(r).and_then(|s| num(s.requests_parsed)),
+        get: |r| EpmStats::of(r).and_then(|s| num(s.requests_parsed)),
     },
     Metric {
         name: "epm_responses_parsed",
         help: "EPM AO Total Responses Successfully Parsed",
-        get: |r| estats(r).and_then(|s| num(s.responses_parsed)),
+        get: |r| EpmStats::of(r).and_then(|s| num(s.responses_parsed)),
     },
     Metric {
         name: "epm_dropped",
         help: "EPM AO Total Dropped Connections",
-        get: |r| estats(r).and_then(|s| num(s.global.total_dropped)),
+        get: |r| EpmStats::of(r).and_then(|s| num(s.global.total_dropped)),
     },
 ];
 
@@ -212,33 +187,26 @@ fn rec_optimized_connections(t: &str) -> Result<Record, ParseError> {
     parse_optimized_connections(t).map(Record::OptimizedConnections)
 }
 
-fn oconn(r: &Record) -> Option<&OptimizedConnections> {
-    match r {
-        Record::OptimizedConnections(c) => Some(c),
-        _ => None,
-    }
-}
-
 const OPTIMIZED_CONNECTIONS_METRICS: &[Metric] = &[
     Metric {
         name: "mapi_flows_active",
         help: "Current Active Optimized Flows (show statistics connection optimized mapi)",
-        get: |r| oconn(r).and_then(|c| num(c.active_optimized)),
+        get: |r| OptimizedConnections::of(r).and_then(|c| num(c.active_optimized)),
     },
     Metric {
         name: "mapi_flows_reserved",
         help: "Current Reserved Flows: MAPI connection resources set aside (4.1.5+)",
-        get: |r| oconn(r).and_then(|c| num(c.reserved)),
+        get: |r| OptimizedConnections::of(r).and_then(|c| num(c.reserved)),
     },
     Metric {
         name: "mapi_flows_mapi",
         help: "Listed connections accelerated by the MAPI AO (Accel has M, e.g. TMDL)",
-        get: |r| oconn(r).map(|c| c.mapi_count().to_string()),
+        get: |r| OptimizedConnections::of(r).map(|c| c.mapi_count().to_string()),
     },
     Metric {
         name: "mapi_flows_tgdl",
         help: "Listed connections pushed down to the generic AO (Accel has G, e.g. TGDL)",
-        get: |r| oconn(r).map(|c| c.generic_count().to_string()),
+        get: |r| OptimizedConnections::of(r).map(|c| c.generic_count().to_string()),
     },
 ];
 
@@ -248,24 +216,17 @@ fn rec_license(t: &str) -> Result<Record, ParseError> {
     parse_license(t).map(Record::License)
 }
 
-fn lic(r: &Record) -> Option<&License> {
-    match r {
-        Record::License(l) => Some(l),
-        _ => None,
-    }
-}
-
 const LICENSE_METRICS: &[Metric] = &[
     Metric {
         name: "license_enterprise",
         help: "1 when the Enterprise license is listed and active (MAPI AO needs it), else 0",
-        get: |r| lic(r).map(|l| flag(l.is_active("Enterprise"))),
+        get: |r| License::of(r).map(|l| flag(l.is_active("Enterprise"))),
     },
     Metric {
         name: "license_active",
         help: "Active licenses, space-separated",
         get: |r| {
-            lic(r).map(|l| {
+            License::of(r).map(|l| {
                 l.licenses
                     .iter()
                     .filter(|e| e.status == LicenseStatus::Active)
@@ -283,23 +244,16 @@ fn rec_cms(t: &str) -> Result<Record, ParseError> {
     parse_cms_secure_store(t).map(Record::CmsSecureStore)
 }
 
-fn cms(r: &Record) -> Option<&CmsSecureStore> {
-    match r {
-        Record::CmsSecureStore(c) => Some(c),
-        _ => None,
-    }
-}
-
 const CMS_METRICS: &[Metric] = &[
     Metric {
         name: "cms_store_open",
         help: "1 when the CMS secure store is open (required on every core WAE for eMAPI), else 0",
-        get: |r| cms(r).and_then(|c| c.open.map(flag)),
+        get: |r| CmsSecureStore::of(r).and_then(|c| c.open.map(flag)),
     },
     Metric {
         name: "cms_store_initialized",
         help: "1 when the CMS secure store is initialized, else 0",
-        get: |r| cms(r).and_then(|c| c.initialized.map(flag)),
+        get: |r| CmsSecureStore::of(r).and_then(|c| c.initialized.map(flag)),
     },
 ];
 
@@ -309,24 +263,17 @@ fn rec_verify(t: &str) -> Result<Record, ParseError> {
     parse_mapi_encryption_verify(t).map(Record::MapiEncryptionVerify)
 }
 
-fn ver(r: &Record) -> Option<&MapiEncryptionVerify> {
-    match r {
-        Record::MapiEncryptionVerify(v) => Some(v),
-        _ => None,
-    }
-}
-
 const VERIFY_METRICS: &[Metric] = &[
     Metric {
         name: "emapi_verify_failed",
         help: "Components reported `Status: FAILED` by the eMAPI verify command",
-        get: |r| ver(r).map(|v| v.failed().to_string()),
+        get: |r| MapiEncryptionVerify::of(r).map(|v| v.failed().to_string()),
     },
     Metric {
         name: "emapi_edge_ok",
         help: "1 when the [EDGE] summary says the device can accelerate encrypted MAPI, else 0",
         get: |r| {
-            ver(r)
+            MapiEncryptionVerify::of(r)
                 .and_then(|v| v.group(VerifyRole::Edge))
                 .and_then(|g| g.summary_ok().map(flag))
         },
@@ -335,7 +282,7 @@ const VERIFY_METRICS: &[Metric] = &[
         name: "emapi_core_ok",
         help: "1 when the [CORE] summary says the device can accelerate encrypted MAPI, else 0",
         get: |r| {
-            ver(r)
+            MapiEncryptionVerify::of(r)
                 .and_then(|v| v.group(VerifyRole::Core))
                 .and_then(|g| g.summary_ok().map(flag))
         },
