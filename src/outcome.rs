@@ -96,11 +96,36 @@ impl DeviceReport {
 
     /// `command=class` for every command that did not give a parsed record.
     pub fn command_errors(&self) -> Vec<String> {
+        self.failed_commands()
+            .map(|c| format!("{}={}", c.command, c.status.id()))
+            .collect()
+    }
+
+    /// The reason behind the `error` and `command_errors` classes, as one line: the device's
+    /// error, then `command: error` for each failed command, `; `-separated; empty when
+    /// nothing went wrong. Built from report fields only, which never hold a secret (the
+    /// session redacts them from device output before it gets here).
+    pub fn error_message(&self) -> String {
+        let commands = self.failed_commands().map(|c| {
+            format!(
+                "{}: {}",
+                c.command,
+                c.error.as_deref().unwrap_or(c.status.id())
+            )
+        });
+        self.error
+            .clone()
+            .into_iter()
+            .chain(commands)
+            .map(|m| crate::util::one_line(&m))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn failed_commands(&self) -> impl Iterator<Item = &CommandReport> {
         self.commands
             .iter()
             .filter(|c| !matches!(c.status, CommandStatus::Ok | CommandStatus::Raw))
-            .map(|c| format!("{}={}", c.command, c.status.id()))
-            .collect()
     }
 }
 
@@ -156,6 +181,34 @@ impl Health {
             Health::Warning => "warning",
             Health::Critical => "critical",
             Health::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+impl DeviceReport {
+    /// A device that was polled with nothing to report, for tests to change.
+    pub(crate) fn sample(device: &str) -> DeviceReport {
+        DeviceReport {
+            device: device.to_string(),
+            host: "192.0.2.1".into(),
+            port: 22,
+            platform: crate::Platform::CiscoIos,
+            site: None,
+            groups: Vec::new(),
+            poll_status: PollStatus::Polled,
+            failed_stage: None,
+            error_class: None,
+            error: None,
+            started_at: None,
+            duration_ms: 0,
+            hostname: None,
+            commands: Vec::new(),
+            metrics: BTreeMap::new(),
+            health: Health::Ok,
+            findings: Vec::new(),
+            ssh_algorithms: None,
+            attempts: 1,
         }
     }
 }

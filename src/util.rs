@@ -1,4 +1,5 @@
-//! Small shared helpers: hashing and atomic file writes.
+//! Small shared helpers: hashing, atomic file writes, and the one-line rule for text typed at
+//! a device or written to a one-line report cell.
 
 use std::io::Write;
 use std::path::Path;
@@ -42,9 +43,40 @@ pub fn check_writable(path: &Path) -> std::io::Result<()> {
 /// line/paragraph separator, as (character position, code point). Everything fleetpoll types at
 /// a device's prompt must be a single line, or its second line would be typed as a command.
 pub fn line_break_in(s: &str) -> Option<(usize, char)> {
-    s.chars()
-        .enumerate()
-        .find(|(_, c)| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    s.chars().enumerate().find(|(_, c)| breaks_line(*c))
+}
+
+/// Whether `c` breaks a line: a C0 or C1 control character, DEL, or U+2028/U+2029.
+fn breaks_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `s` as one line for a report cell: each run of line breaks and control characters (those
+/// [`line_break_in`] finds), with the spaces around it, becomes one space, and the ends are
+/// trimmed. A CSV reader copes with a newline in a cell; `grep`, `cut` and a spreadsheet's
+/// preview do not, and a terminal would obey an escape sequence.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if breaks_line(c) {
+            gap = true;
+            continue;
+        }
+        if gap {
+            // The spaces around a break join the one space it becomes.
+            if c.is_whitespace() {
+                continue;
+            }
+            out.truncate(out.trim_end().len());
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
 }
 
 /// Why `host` is not a host name or address ssh could be given: it must be non-empty, not start
@@ -75,7 +107,27 @@ pub fn bad_host(host: &str) -> Option<String> {
 
 #[cfg(test)]
 mod one_line_tests {
-    use super::line_break_in;
+    use super::{line_break_in, one_line};
+
+    #[test]
+    fn one_line_turns_each_run_of_breaks_into_one_space() {
+        assert_eq!(
+            one_line("cannot connect: refused"),
+            "cannot connect: refused"
+        );
+        assert_eq!(one_line("a\nb"), "a b");
+        assert_eq!(one_line("a\r\n\r\nb"), "a b");
+        assert_eq!(one_line("a \n b"), "a b");
+        assert_eq!(
+            one_line("keep  two"),
+            "keep  two",
+            "spaces without a break stay"
+        );
+        assert_eq!(one_line("a\tb\u{1b}[0mc"), "a b [0mc");
+        assert_eq!(one_line("é\u{2028}ü\u{85}ß\u{2029}"), "é ü ß");
+        assert_eq!(one_line("\n\n  lead and trail \r\n"), "lead and trail");
+        assert_eq!(one_line(""), "");
+    }
 
     #[test]
     fn line_breaks_and_control_characters_are_found_by_position() {

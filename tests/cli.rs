@@ -240,8 +240,18 @@ async fn poll_binary_writes_csv_and_exits_2_when_a_device_is_not_polled() {
     assert_eq!(col(&rows[1], "poll_status"), "failed");
     assert_eq!(col(&rows[1], "failed_stage"), "connect");
     assert_eq!(col(&rows[1], "error"), "unreachable");
+    assert_eq!(col(&rows[0], "error_message"), "");
     let j = std::fs::read_to_string(&jsonl).unwrap();
     assert_eq!(j.lines().count(), 2);
+    // The CSV's reason is the JSONL's error, and it says where the connection went.
+    let gone: serde_json::Value = serde_json::from_str(j.lines().nth(1).unwrap()).unwrap();
+    let reason = col(&rows[1], "error_message");
+    assert_eq!(Some(reason.as_str()), gone["error"].as_str());
+    let addr = fleet.device("gone-1").unwrap().addr;
+    assert!(
+        reason.starts_with(&format!("cannot connect: 127.0.0.1:{}: ", addr.port())),
+        "{reason}"
+    );
     assert!(
         j.contains("\"raw\""),
         "--include-raw puts raw output in the JSONL"

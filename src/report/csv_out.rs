@@ -26,6 +26,7 @@ pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv
             r.error_class
                 .map(|c| c.id().to_string())
                 .unwrap_or_default(),
+            r.error_message(),
             r.command_errors().join(";"),
             r.started_at
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
@@ -66,4 +67,100 @@ pub fn finding_codes(r: &DeviceReport) -> String {
         }
     }
     codes.join(";")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{CommandReport, CommandStatus, PollStatus};
+    use crate::session::error::{ErrorClass, Stage};
+
+    fn command(command: &str, status: CommandStatus, error: Option<&str>) -> CommandReport {
+        CommandReport {
+            command: command.into(),
+            parser: None,
+            status,
+            error: error.map(String::from),
+            duration_ms: 0,
+            truncated: false,
+            record: None,
+            raw: None,
+        }
+    }
+
+    /// (error, error_message, command_errors) of each row.
+    fn error_cells(reports: &[DeviceReport]) -> Vec<(String, String, String)> {
+        let data = render(reports, &[]).unwrap();
+        let mut rd = csv::Reader::from_reader(data.as_slice());
+        let h = rd.headers().unwrap().clone();
+        let at = |name: &str| h.iter().position(|x| x == name).unwrap();
+        let (e, m, c) = (at("error"), at("error_message"), at("command_errors"));
+        assert_eq!(m, e + 1, "error_message comes right after error");
+        rd.records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[e].to_string(), r[m].to_string(), r[c].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn error_holds_the_class_and_error_message_the_reason_on_one_line() {
+        let ok = DeviceReport::sample("ok-1");
+        let mut timeout = DeviceReport::sample("hung-1");
+        timeout.poll_status = PollStatus::Failed;
+        timeout.failed_stage = Some(Stage::Prompt);
+        timeout.error_class = Some(ErrorClass::Timeout);
+        timeout.error = Some("timed out after 5s at stage prompt; last output: \"Banner\"".into());
+        let mut refused = DeviceReport::sample("gone-1");
+        refused.poll_status = PollStatus::Failed;
+        refused.error_class = Some(ErrorClass::Unreachable);
+        refused.error =
+            Some("cannot connect: ssh: connect to host x\r\n  port 22: refused\n".into());
+        let mut partial = DeviceReport::sample("rtr-1");
+        partial.commands = vec![
+            command("show version", CommandStatus::Ok, None),
+            command(
+                "show crypto isakmp sa",
+                CommandStatus::Rejected,
+                Some("command `show crypto isakmp sa` rejected by the device: % Invalid input"),
+            ),
+            command("show clock", CommandStatus::Raw, None),
+            command(
+                "show ntp status",
+                CommandStatus::ParseFailed,
+                Some("ntp_status: no line\nClock is"),
+            ),
+        ];
+        assert_eq!(
+            error_cells(&[ok, timeout, refused, partial]),
+            [
+                (String::new(), String::new(), String::new()),
+                (
+                    "timeout".into(),
+                    "timed out after 5s at stage prompt; last output: \"Banner\"".into(),
+                    String::new()
+                ),
+                (
+                    "unreachable".into(),
+                    "cannot connect: ssh: connect to host x port 22: refused".into(),
+                    String::new()
+                ),
+                (
+                    String::new(),
+                    "show crypto isakmp sa: command `show crypto isakmp sa` rejected by the device: % Invalid input; show ntp status: ntp_status: no line Clock is".into(),
+                    "show crypto isakmp sa=rejected;show ntp status=parse_failed".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_header_is_the_fixed_columns_then_the_metrics() {
+        let data = render(&[], &["sw_version"]).unwrap();
+        assert_eq!(
+            String::from_utf8(data).unwrap(),
+            "device,host,port,platform,poll_status,failed_stage,error,error_message,command_errors,started_at,duration_ms,health,findings,ssh_algorithms,sw_version\n"
+        );
+    }
 }

@@ -43,6 +43,7 @@ pub const FIXED_COLUMNS: &[&str] = &[
     "poll_status",
     "failed_stage",
     "error",
+    "error_message",
     "command_errors",
     "started_at",
     "duration_ms",

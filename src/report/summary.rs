@@ -110,10 +110,98 @@ pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String 
     s
 }
 
-fn first_line(s: &str) -> &str {
-    let l = s.lines().next().unwrap_or("");
-    match l.char_indices().nth(160) {
-        Some((i, _)) => &l[..i],
-        None => l,
+/// The free text of a summary line stops at this many characters, the ellipsis included.
+const MAX_TEXT: usize = 160;
+
+/// The first line of `s` (control characters made spaces), at most [`MAX_TEXT`] characters.
+fn first_line(s: &str) -> String {
+    clip(
+        &crate::util::one_line(s.lines().next().unwrap_or("")),
+        MAX_TEXT,
+    )
+}
+
+/// `s` if it has at most `max` characters; otherwise its longest prefix that ends at a word
+/// end and leaves room for "…", then "…". Only a first word longer than the whole line is
+/// cut inside (there is no boundary to cut at). Indices come from `char_indices`, so a
+/// multibyte character is never split.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let room = max.saturating_sub(1);
+    let end = s.char_indices().nth(room).map_or(s.len(), |(i, _)| i);
+    let (head, rest) = s.split_at(end);
+    let word_end = if rest.starts_with(char::is_whitespace) {
+        head.trim_end().len()
+    } else {
+        match head.rfind(char::is_whitespace) {
+            Some(i) if !head[..i].trim_end().is_empty() => head[..i].trim_end().len(),
+            _ => end,
+        }
+    };
+    format!("{}…", &s[..word_end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_keeps_short_text_and_cuts_long_text_after_a_whole_word() {
+        assert_eq!(clip("short enough", 12), "short enough");
+        assert_eq!(clip("", 5), "");
+        // 11 characters into 10: "…" takes one, so "the quick" (9) is what fits.
+        assert_eq!(clip("the quick brown", 10), "the quick…");
+        // The cut falls right after a word: that word stays whole.
+        assert_eq!(clip("the quick brown", 10), clip("the quick  brown", 10));
+        assert_eq!(clip("abc def ghi", 8), "abc def…");
+        assert_eq!(clip("abc defghijk", 8), "abc…");
+        // Trailing spaces before the cut are not kept before the ellipsis.
+        assert_eq!(clip("abc    defghijk", 8), "abc…");
+        // A single word longer than the line has nowhere else to be cut.
+        assert_eq!(clip("abcdefghijk", 5), "abcd…");
+        assert_eq!(clip("   abcdefghijk", 6), "   ab…");
+    }
+
+    #[test]
+    fn clip_counts_characters_and_never_splits_one() {
+        // Each of these is 2 or 3 bytes in UTF-8; the limit is in characters.
+        assert_eq!(clip("éééé ü", 6), "éééé ü");
+        assert_eq!(clip("éééé üüü", 6), "éééé…");
+        assert_eq!(clip("日本語のテキスト", 4), "日本語…");
+        assert_eq!(clip("ß", 1), "ß");
+        assert_eq!(clip("ßß", 1), "…");
+    }
+
+    #[test]
+    fn first_line_takes_one_line_without_control_characters() {
+        assert_eq!(first_line("one\ttwo\nthree"), "one two");
+        let long = format!("{} tail", "word ".repeat(40));
+        let got = first_line(&long);
+        assert_eq!(got.chars().count(), 160, "a word ends right at the limit");
+        assert_eq!(got, format!("{}word…", "word ".repeat(31)));
+    }
+
+    #[test]
+    fn a_failed_device_line_ends_at_a_word_with_an_ellipsis() {
+        let mut r = DeviceReport::sample("rtr-9");
+        r.poll_status = PollStatus::Failed;
+        r.health = Health::Unknown;
+        r.failed_stage = Some(crate::session::error::Stage::Prompt);
+        r.error = Some(format!(
+            "timed out after 5s at stage prompt; last output: \"{}\"",
+            "Übertragung läuft ".repeat(12)
+        ));
+        let s = render(&[r], std::time::Duration::from_millis(1500));
+        let line = s.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "  rtr-9   cisco_ios   failed at prompt: timed out after 5s at stage prompt; last output: \"Übertragung läuft Übertragung läuft Übertragung läuft Übertragung läuft Übertragung läuft Übertragung läuft…"
+        );
+        assert_eq!(
+            s,
+            format!("UNKNOWN (1):\n{line}\n\n1 devices in 1.5 s: 0 ok, 0 warning, 0 critical, 1 unknown (not polled)\n")
+        );
     }
 }
