@@ -33,28 +33,19 @@ pub fn from_parts(
     // Here rather than in `build`, so plans made from parts (tests, benches, demo) are checked
     // the same way.
     crate::session::platform::validate_all().map_err(ConfigError::msg)?;
-    let mut warnings = inv.warnings;
-    let hosts: Vec<Host> = match limit {
-        None => inv.hosts,
-        Some(l) => {
-            for t in l.unmatched(&inv.hosts) {
-                warnings.push(format!("--limit term `{t}` selects no device"));
-            }
-            let all = inv.hosts;
-            let sel: Vec<Host> = all.iter().filter(|h| l.matches(h)).cloned().collect();
-            if sel.is_empty() && !all.is_empty() {
-                return Err(ConfigError::msg(format!(
-                    "--limit selects none of the {} devices in {}",
-                    all.len(),
-                    inv.path.display()
-                )));
-            }
-            sel
-        }
-    };
-    if hosts.is_empty() {
+    if inv.hosts.is_empty() {
         return Err(ConfigError::io(&inv.path, "the inventory lists no devices"));
     }
+    let (hosts, mut warnings): (Vec<Host>, Vec<String>) = match limit {
+        None => (inv.hosts, inv.warnings),
+        Some(l) => {
+            let (sel, limit_warnings) = l.select(&inv)?;
+            (
+                sel,
+                inv.warnings.into_iter().chain(limit_warnings).collect(),
+            )
+        }
+    };
     let insecure: Vec<&str> = hosts
         .iter()
         .filter(|h| h.host_key_policy == inventory::HostKeyPolicy::InsecureAcceptAny)

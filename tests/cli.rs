@@ -156,6 +156,52 @@ fn check_prints_the_plan() {
 }
 
 #[test]
+fn limit_takes_ansible_operators_and_refuses_unknown_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inv.yaml");
+    std::fs::write(&inv, "defaults: {username: u, password: {env: HOME}}\ngroups: {lab: {}, core: {}}\ndevices:\n  - {name: xe-1, host: 10.0.0.1, site: dc1, platform: cisco_xe}\n  - {name: xe-lab, host: 10.0.0.2, site: dc1, platform: cisco_xe, groups: [lab]}\n  - {name: asa-1, host: 10.0.0.3, site: dc1, platform: cisco_asa}\n  - {name: xe-2, host: 10.0.0.4, site: dc2, platform: cisco_xe}\n").unwrap();
+    let inv_s = inv.to_str().unwrap();
+    let o = run(&[
+        "check",
+        "-i",
+        inv_s,
+        "-p",
+        PLAYBOOK,
+        "--limit",
+        "site:dc1,&platform:cisco_xe,!group:lab",
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8_lossy(&o.stdout);
+    let devices: Vec<&str> = s
+        .lines()
+        .skip_while(|l| *l != "devices:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(devices, ["xe-1"], "{s}");
+
+    let out = dir.path().join("health.csv");
+    let o = run(&[
+        "poll",
+        "-i",
+        inv_s,
+        "-p",
+        PLAYBOOK,
+        "-o",
+        out.to_str().unwrap(),
+        "--limit",
+        "xe-*,!group:dc9",
+    ]);
+    assert_eq!(code(&o), 3);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!("error: --limit `!group:dc9`: no group `dc9` in {inv_s} (groups: core, lab)\n")
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
 fn parse_prints_json_and_rejects_unknown_commands() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("cerm.txt");

@@ -49,7 +49,7 @@ pub mod exit {
 read-only show commands of a playbook, parses them into typed records and writes a fleet-wide \
 health CSV.\n\nIt never sends configuration, clear, debug or reload commands: playbooks are \
 checked before anything connects.",
-    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml -p playbooks/health.yaml\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o health.csv --limit 'group:dc1,platform:cisco_asa'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
+    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml -p playbooks/health.yaml\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o health.csv --limit 'group:dc1,&platform:cisco_asa,!tag:lab'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -218,8 +218,8 @@ pub struct PlanArgs {
         default_value = "playbooks/health.yaml"
     )]
     pub playbook: PathBuf,
-    /// Only these devices: names, globs, group:NAME, platform:NAME, site:NAME, tag:NAME; comma-separated.
-    #[arg(short, long, value_name = "EXPR")]
+    /// Only these devices, Ansible-style: 'a,b' either, '&b' also, '!b' not (see --help).
+    #[arg(short, long, value_name = "EXPR", long_help = LIMIT_HELP)]
     pub limit: Option<String>,
 }
 
@@ -228,6 +228,22 @@ pub struct PlanArgs {
 pub async fn preflight(plan: &crate::plan::Plan) -> Result<(), String> {
     crate::session::transport::system_ssh::effective::check(&plan.hosts, &plan.inventory_path).await
 }
+
+/// `--limit`'s long help, shared by every command that takes one.
+pub const LIMIT_HELP: &str = "\
+Only these devices, written as for Ansible's --limit: comma-separated terms, each a device \
+name, a glob (rtr-*), group:NAME, platform:NAME, site:NAME or tag:NAME.
+  TERM   adds the devices it matches (no plain term at all: start from every device)
+  &TERM  keeps only the devices that also match it
+  !TERM  removes the devices it matches
+The union of the plain terms first, then each & term, then each ! term, in any written order.
+A group, site or tag the inventory does not have, or a device name (no glob characters) that \
+names no device, is an error (exit 3), as is a limit that selects no device; a glob that \
+matches nothing is a warning. Quote the expression: ! and & mean something to the shell.
+Examples:
+  --limit 'rtr-*,fw-1'                              the rtr-* devices and fw-1
+  --limit 'site:dc1,&platform:cisco_xe,!group:lab'  IOS-XE devices of site dc1 not in group lab
+  --limit '!tag:decommissioned'                     every device but those";
 
 /// Print a configuration error and return exit status 3.
 pub fn unusable(e: impl std::fmt::Display) -> i32 {

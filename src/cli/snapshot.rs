@@ -25,8 +25,8 @@ pub struct SnapshotArgs {
         default_value = "playbooks/snapshot.yaml"
     )]
     pub playbook: PathBuf,
-    /// Only these devices: names, globs, group:NAME, platform:NAME, site:NAME, tag:NAME; comma-separated.
-    #[arg(short, long, value_name = "EXPR")]
+    /// Only these devices, Ansible-style: 'a,b' either, '&b' also, '!b' not (see --help).
+    #[arg(short, long, value_name = "EXPR", long_help = super::LIMIT_HELP)]
     pub limit: Option<String>,
     /// Snapshot folder to create (must not exist) [default: snapshots/<UTC timestamp>].
     #[arg(long, value_name = "DIR")]

@@ -98,6 +98,9 @@ pub const DEFAULT_MAX_OUTPUT: usize = 16 * 1024 * 1024;
 pub struct Inventory {
     pub path: PathBuf,
     pub hosts: Vec<Host>,
+    /// Every group the `groups:` map defines (sorted), members or not: `--limit group:X`
+    /// tells a group nobody is in from one that does not exist.
+    pub groups: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -203,6 +206,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
     Ok(Inventory {
         path: path.to_path_buf(),
         hosts,
+        groups: file.groups.keys().cloned().collect(),
         warnings: seen_so_far.warnings,
     })
 }

@@ -209,8 +209,12 @@ fn limit_expressions() {
     assert_eq!(sel("site:hq,tag:dmz"), ["fw1"]);
     assert!(limit::Limit::parse("platform:junos").is_err());
     assert!(limit::Limit::parse("colour:red").is_err());
-    let l = limit::Limit::parse("nope*,fw1").unwrap();
-    assert_eq!(l.unmatched(&inv.hosts), ["nope*"]);
+    let (hosts, warnings) = limit::Limit::parse("nope*,fw1")
+        .unwrap()
+        .select(&inv)
+        .unwrap();
+    assert_eq!(hosts.len(), 1);
+    assert_eq!(warnings, ["--limit term `nope*` selects no device"]);
 }
 
 #[test]
