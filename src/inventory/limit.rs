@@ -48,6 +48,9 @@ pub struct Limit {
 /// Characters that make a name term a glob (`glob::Pattern` syntax).
 const GLOB_CHARS: [char; 3] = ['*', '?', '['];
 
+/// What a term may be, for the message about one that is none of these.
+const SELECTORS: &str = "use group:, platform:, site:, tag: or a name/glob";
+
 /// Known values listed in an "unknown selector" message before the rest is only counted.
 const MAX_LISTED: usize = 20;
 
@@ -84,9 +87,9 @@ impl Limit {
                 Some(("platform", p)) => Selector::Platform(p.parse().map_err(bad)?),
                 Some(("site", s)) => Selector::Site(value("site", s)?),
                 Some(("tag", t)) => Selector::Tag(value("tag", t)?),
-                Some((k, _)) if !k.contains(GLOB_CHARS) => return Err(bad(format!(
-                    "unknown selector `{k}:` (use group:, platform:, site:, tag: or a name/glob)"
-                ))),
+                Some((k, _)) if !k.contains(GLOB_CHARS) => {
+                    return Err(bad(format!("unknown selector `{k}:` ({SELECTORS})")));
+                }
                 _ => Selector::Name {
                     pattern: glob::Pattern::new(body).map_err(|e| bad(format!("bad glob: {e}")))?,
                     literal: !body.contains(GLOB_CHARS),
