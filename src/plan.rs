@@ -17,11 +17,16 @@ pub struct Plan {
     pub inventory_path: std::path::PathBuf,
 }
 
-/// Build a plan from files. `limit` filters devices (`--limit`).
-pub fn build(inventory: &Path, playbook: &Path, limit: Option<&str>) -> Result<Plan, ConfigError> {
+/// Build a plan from an inventory file and a playbook (a file or a built-in). `limit`
+/// filters devices (`--limit`).
+pub fn build(
+    inventory: &Path,
+    playbook: &playbook::builtin::Source,
+    limit: Option<&str>,
+) -> Result<Plan, ConfigError> {
     let limit = limit.map(Limit::parse).transpose()?;
     let inv = inventory::load(inventory)?;
-    let pb = playbook::load(playbook)?;
+    let pb = playbook.load()?;
     from_parts(inv, pb, limit.as_ref())
 }
 

@@ -6,6 +6,7 @@
 use fleetpoll::cli::siminv;
 use fleetpoll::parse::Record;
 use fleetpoll::plan::Plan;
+use fleetpoll::playbook::builtin::Source;
 use fleetpoll::runner::{DeviceReport, RunOptions, Runner};
 use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
 use fleetpoll::snapshot::{self, DiffOptions, Severity, SnapshotError, WriteOptions};
@@ -54,7 +55,7 @@ const UNCHANGED: &[&str] = &["rtr-02", "asa-02", SLASHED];
 
 fn plan_for(fleet: &RunningFleet, inv: &Path) -> Plan {
     let inv = siminv::write_with(fleet, inv, FAST).unwrap();
-    fleetpoll::plan::build(&inv, Path::new(PLAYBOOK), None).unwrap()
+    fleetpoll::plan::build(&inv, &Source::File(PLAYBOOK.into()), None).unwrap()
 }
 
 fn bin() -> std::process::Command {

@@ -10,11 +10,10 @@ pub struct CheckArgs {
 }
 
 pub async fn run(a: CheckArgs, ui: &Ui) -> i32 {
-    let plan =
-        match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
-            Ok(p) => p,
-            Err(e) => return super::unusable(e),
-        };
+    let plan = match a.plan.build(&crate::playbook::builtin::HEALTH, ui) {
+        Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
     if let Err(e) = super::preflight(&plan).await {
         return super::unusable(e);
     }

@@ -7,9 +7,6 @@ use crate::runner::RunOptions;
 use clap::Args;
 use std::path::PathBuf;
 
-/// The health playbook, embedded so that `demo` works from any directory.
-pub const HEALTH_PLAYBOOK: &str = include_str!("../../playbooks/health.yaml");
-
 #[derive(Args, Debug)]
 #[command(
     after_help = "Example:\n  cargo run --release -- demo --out-dir /tmp/fp && column -s, -t < /tmp/fp/health.csv | less -S"
@@ -18,7 +15,7 @@ pub struct DemoArgs {
     /// Where health.csv and health.jsonl go.
     #[arg(short, long, value_name = "DIR", default_value = "fleetpoll-demo")]
     pub out_dir: PathBuf,
-    /// Use this playbook instead of the built-in playbooks/health.yaml.
+    /// Use this playbook instead of the built-in health playbook (`fleetpoll playbook show health`).
     #[arg(short, long, value_name = "FILE")]
     pub playbook: Option<PathBuf>,
 }
@@ -41,10 +38,7 @@ pub async fn run(a: DemoArgs, ui: &Ui) -> i32 {
     }
     let playbook = match &a.playbook {
         Some(p) => crate::playbook::load(p),
-        None => crate::playbook::parse_text(
-            std::path::Path::new("playbooks/health.yaml (built in)"),
-            HEALTH_PLAYBOOK,
-        ),
+        None => crate::playbook::builtin::HEALTH.parse(),
     };
     let playbook = match playbook {
         Ok(p) => p,

@@ -22,6 +22,7 @@ mod check;
 mod demo;
 mod diff;
 mod parse_cmd;
+mod playbook_cmd;
 mod poll;
 mod signals;
 pub mod siminv;
@@ -49,7 +50,7 @@ pub mod exit {
 read-only show commands of a playbook, parses them into typed records and writes a fleet-wide \
 health CSV.\n\nIt never sends configuration, clear, debug or reload commands: playbooks are \
 checked before anything connects.",
-    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml -p playbooks/health.yaml\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o health.csv --limit 'group:dc1,&platform:cisco_asa,!tag:lab'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
+    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml        # the built-in health playbook, from any folder\n  fleetpoll playbook show health > my-health.yaml  # start your own playbook from it\n  fleetpoll poll -i inv.yaml -p my-health.yaml -o health.csv --limit 'group:dc1,&platform:cisco_asa,!tag:lab'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -93,6 +94,8 @@ pub enum Cmd {
     Snapshot(snapshot::SnapshotArgs),
     /// Compare two snapshots and report what got worse.
     Diff(diff::DiffArgs),
+    /// List the playbooks built into fleetpoll, or print one to start your own from.
+    Playbook(playbook_cmd::PlaybookArgs),
 }
 
 /// Run the CLI and return the exit status.
@@ -134,6 +137,7 @@ pub fn main() -> i32 {
             Cmd::Parse(a) => parse_cmd::run(a),
             Cmd::Snapshot(a) => snapshot::run(a, &ui).await,
             Cmd::Diff(a) => diff::run(a, &ui),
+            Cmd::Playbook(a) => playbook_cmd::run(a),
         }
     })
 }
@@ -210,14 +214,10 @@ pub struct PlanArgs {
     /// Inventory YAML (defaults, groups, devices).
     #[arg(short, long, value_name = "FILE")]
     pub inventory: PathBuf,
-    /// Playbook YAML (commands per platform).
-    #[arg(
-        short,
-        long,
-        value_name = "FILE",
-        default_value = "playbooks/health.yaml"
-    )]
-    pub playbook: PathBuf,
+    /// Playbook YAML (commands per platform) [default: ./playbooks/health.yaml when present,
+    /// else the built-in health playbook].
+    #[arg(short, long, value_name = "FILE")]
+    pub playbook: Option<PathBuf>,
     /// Only these devices, Ansible-style: 'a,b' either, '&b' also, '!b' not (see --help).
     #[arg(short, long, value_name = "EXPR", long_help = LIMIT_HELP)]
     pub limit: Option<String>,
@@ -227,6 +227,23 @@ pub struct PlanArgs {
 /// the effective OpenSSH configuration of every `transport: openssh` device (`ssh -G`).
 pub async fn preflight(plan: &crate::plan::Plan) -> Result<(), String> {
     crate::session::transport::system_ssh::effective::check(&plan.hosts, &plan.inventory_path).await
+}
+
+impl PlanArgs {
+    /// The plan these arguments name, `default` standing in for a missing `-p`.
+    pub fn build(
+        &self,
+        default: &'static crate::playbook::builtin::Builtin,
+        ui: &Ui,
+    ) -> Result<crate::plan::Plan, crate::error::ConfigError> {
+        build_plan(
+            &self.inventory,
+            self.playbook.as_deref(),
+            self.limit.as_deref(),
+            default,
+            ui,
+        )
+    }
 }
 
 /// `--limit`'s long help, shared by every command that takes one.
@@ -244,6 +261,26 @@ Examples:
   --limit 'rtr-*,fw-1'                              the rtr-* devices and fw-1
   --limit 'site:dc1,&platform:cisco_xe,!group:lab'  IOS-XE devices of site dc1 not in group lab
   --limit '!tag:decommissioned'                     every device but those";
+
+/// The plan of `inventory` with `-p playbook`, or else `default` (a copy in
+/// `./playbooks/`, or the built-in one, which is said on stderr).
+pub fn build_plan(
+    inventory: &std::path::Path,
+    playbook: Option<&std::path::Path>,
+    limit: Option<&str>,
+    default: &'static crate::playbook::builtin::Builtin,
+    ui: &Ui,
+) -> Result<crate::plan::Plan, crate::error::ConfigError> {
+    let source = crate::playbook::builtin::Source::choose(playbook, default);
+    let plan = crate::plan::build(inventory, &source, limit)?;
+    if let crate::playbook::builtin::Source::Builtin(b) = source {
+        ui.note(format!(
+            "using the built-in {0} playbook; `fleetpoll playbook show {0}` prints it",
+            b.name
+        ));
+    }
+    Ok(plan)
+}
 
 /// Print a configuration error and return exit status 3.
 pub fn unusable(e: impl std::fmt::Display) -> i32 {

@@ -73,11 +73,10 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
     if let Some(pid) = _lock.as_ref().and_then(|l| l.stale_pid.as_deref()) {
         ui.note(format!("warning: took over a stale lock left by pid {pid}"));
     }
-    let plan =
-        match crate::plan::build(&a.plan.inventory, &a.plan.playbook, a.plan.limit.as_deref()) {
-            Ok(p) => p,
-            Err(e) => return super::unusable(e),
-        };
+    let plan = match a.plan.build(&crate::playbook::builtin::HEALTH, ui) {
+        Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
     let outputs = Outputs {
         csv: &a.output,
         jsonl: a.jsonl.as_deref(),

@@ -17,14 +17,10 @@ pub struct SnapshotArgs {
     /// Inventory YAML (defaults, groups, devices).
     #[arg(short, long, value_name = "FILE")]
     pub inventory: PathBuf,
-    /// Playbook YAML; the snapshot playbook runs every command fleetpoll can parse.
-    #[arg(
-        short,
-        long,
-        value_name = "FILE",
-        default_value = "playbooks/snapshot.yaml"
-    )]
-    pub playbook: PathBuf,
+    /// Playbook YAML [default: ./playbooks/snapshot.yaml when present, else the built-in
+    /// snapshot playbook, which runs every command fleetpoll can parse].
+    #[arg(short, long, value_name = "FILE")]
+    pub playbook: Option<PathBuf>,
     /// Only these devices, Ansible-style: 'a,b' either, '&b' also, '!b' not (see --help).
     #[arg(short, long, value_name = "EXPR", long_help = super::LIMIT_HELP)]
     pub limit: Option<String>,
@@ -50,7 +46,13 @@ pub fn default_dir(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
 
 pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
     let signals = super::signals::install();
-    let plan = match crate::plan::build(&a.inventory, &a.playbook, a.limit.as_deref()) {
+    let plan = match super::build_plan(
+        &a.inventory,
+        a.playbook.as_deref(),
+        a.limit.as_deref(),
+        &crate::playbook::builtin::SNAPSHOT,
+        ui,
+    ) {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
     };

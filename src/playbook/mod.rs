@@ -2,6 +2,8 @@
 //! and the CSV metric columns it contributes. The read-only guard lives here: a playbook that
 //! could change a device is rejected before anything connects.
 
+pub mod builtin;
+
 use crate::error::{ConfigError, Located};
 use crate::parse::{self, Metric, ParserSpec};
 use crate::Platform;
