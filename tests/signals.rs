@@ -147,6 +147,10 @@ async fn one_signal_writes_everything(sig: &'static str, name: &str) {
     );
     assert_eq!(column(&csv, "failed_stage"), ["", "prompt", ""]);
     assert_eq!(column(&csv, "error"), ["", "interrupted", "interrupted"]);
+    assert_eq!(
+        column(&csv, "error_message"),
+        ["", &format!("interrupted ({name})"), "not started"]
+    );
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&jsonl)
         .unwrap()
         .lines()
