@@ -1,7 +1,7 @@
 //! CERM export limits (`show platform cerm-information`, ISR G2): a resource's availability
 //! moving by `CERM_POINTS` of its maximum, or to / from 0, and changed maximums or state.
 
-use super::{yes_no, Out, Severity, CERM_POINTS};
+use super::{yes_no, Compare, Cx, Out, Severity, CERM_POINTS};
 use crate::parse::cerm;
 
 pub(super) fn cerm_limits(out: &mut Out, b: &cerm::Cerm, a: &cerm::Cerm) {
@@ -57,6 +57,14 @@ pub(super) fn cerm_limits(out: &mut Out, b: &cerm::Cerm, a: &cerm::Cerm) {
             Some(label(al)),
             format!("CERM {name} available {pb:.0}% -> {pa:.0}% of the maximum"),
         );
+    }
+}
+
+// ---- the families compared here ----------------------------------------------------------------
+
+impl Compare for cerm::Cerm {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        cerm_limits(cx.out, b, a)
     }
 }
 

@@ -2,7 +2,7 @@
 //! aggregated into tunnels by identity and compared with the same presence / state rules,
 //! plus the one-way traffic rule for IPsec.
 
-use super::{Out, Severity};
+use super::{Compare, Cx, Out, Severity};
 use crate::parse::{ipsec, isakmp};
 use std::collections::BTreeMap;
 
@@ -182,6 +182,20 @@ fn ipsec_tunnels(r: &ipsec::IpsecSa) -> BTreeMap<String, Tunnel> {
 
 pub(super) fn ipsec_sas(out: &mut Out, b: &ipsec::IpsecSa, a: &ipsec::IpsecSa) {
     tunnels(out, "IPsec", &ipsec_tunnels(b), &ipsec_tunnels(a), true);
+}
+
+// ---- the families compared here ----------------------------------------------------------------
+
+impl Compare for isakmp::IsakmpSa {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        ike(cx.out, b, a)
+    }
+}
+
+impl Compare for ipsec::IpsecSa {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        ipsec_sas(cx.out, b, a)
+    }
 }
 
 #[cfg(test)]

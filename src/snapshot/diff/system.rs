@@ -1,7 +1,7 @@
 //! `show version`: software version, serial number, and a reload seen as uptime going down;
 //! all neutral changes.
 
-use super::{Out, Severity};
+use super::{yes_no, Compare, Cx, Out, Severity};
 use crate::parse::system;
 
 pub(super) fn version(out: &mut Out, b: &system::Version, a: &system::Version) {
@@ -44,4 +44,29 @@ pub(super) fn version(out: &mut Out, b: &system::Version, a: &system::Version) {
             );
         }
     }
+}
+
+// ---- the families compared here ----------------------------------------------------------------
+
+impl Compare for system::Version {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        version(cx.out, b, a)
+    }
+}
+
+impl Compare for system::NtpStatus {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        cx.out.state(
+            None,
+            "synchronized",
+            "NTP synchronized",
+            (b.synchronized, yes_no(b.synchronized)),
+            (a.synchronized, yes_no(a.synchronized)),
+        )
+    }
+}
+
+impl Compare for system::Clock {
+    /// The clock always moves between two snapshots; NTP is what says whether it is right.
+    fn compare(_: &Self, _: &Self, _: &mut Cx) {}
 }

@@ -1,7 +1,7 @@
 //! WAAS records: accelerator and service states, the MAPI AO, the MAPI / EPM dropped-
 //! connection rate, licenses, the CMS secure store and the eMAPI encryption-settings check.
 
-use super::{yes_no, DiffOptions, Out, Severity, Times, MIN_RATE_INTERVAL_SECS};
+use super::{yes_no, Compare, Cx, DiffOptions, Out, Severity, Times, MIN_RATE_INTERVAL_SECS};
 use crate::parse::waas;
 use std::collections::BTreeMap;
 
@@ -264,6 +264,57 @@ pub(super) fn verify(
             }
         }
     }
+}
+
+// ---- the families compared here ----------------------------------------------------------------
+
+impl Compare for waas::Accelerators {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        ao_rows(cx.out, "ao", &b.accelerators, &a.accelerators);
+        ao_rows(cx.out, "service", &b.services, &a.services);
+    }
+}
+
+impl Compare for waas::MapiAccelerator {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        mapi_accelerator(cx.out, b, a)
+    }
+}
+
+impl Compare for waas::MapiStats {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        drop_rate(cx.out, "MAPI", &b.global, &a.global, cx.times, cx.opts)
+    }
+}
+
+impl Compare for waas::EpmStats {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        drop_rate(cx.out, "EPM", &b.global, &a.global, cx.times, cx.opts)
+    }
+}
+
+impl Compare for waas::License {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        licenses(cx.out, b, a)
+    }
+}
+
+impl Compare for waas::CmsSecureStore {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        cms(cx.out, b, a)
+    }
+}
+
+impl Compare for waas::MapiEncryptionVerify {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        verify(cx.out, b, a)
+    }
+}
+
+impl Compare for waas::OptimizedConnections {
+    /// A table of live connections: which ones exist changes by the second, so a row that
+    /// is gone after the change says nothing about the change.
+    fn compare(_: &Self, _: &Self, _: &mut Cx) {}
 }
 
 #[cfg(test)]
