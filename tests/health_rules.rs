@@ -3,7 +3,7 @@
 //! maxima), thresholds validation, a no-panic sweep over every parser fixture, and the
 //! simulator scenarios of `playbooks/health.yaml` end to end (render → parse → rules).
 
-use fleetpoll::health::rules::{check_record, Thresholds, RULES};
+use fleetpoll::health::rules::{check_record, rules_of, Thresholds, RULES};
 use fleetpoll::health::{Finding, HealthSection, Severity};
 use fleetpoll::parse::{self, Record};
 use fleetpoll::sim::scenario::{RenderCtx, Scenario};
@@ -35,6 +35,11 @@ fn findings_with(r: &Record, platform: Platform, t: &Thresholds) -> Vec<Finding>
             .find(|i| i.code == f.code)
             .unwrap_or_else(|| panic!("finding with a code missing from RULES: {f:?}"));
         assert_eq!(f.severity, info.severity, "{f:?}");
+        assert!(
+            rules_of(r).iter().any(|i| i.code == f.code),
+            "{} is not among the rules of its record's family: {f:?}",
+            f.code
+        );
         assert!(!f.message.is_empty() && !f.evidence.is_empty(), "{f:?}");
         assert!(!f.remediation.is_empty(), "{f:?}");
         assert!(f.command.is_none(), "{f:?}");

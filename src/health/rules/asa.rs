@@ -83,12 +83,14 @@ pub(super) fn expired_vpn_context(r: &AspDrop, t: &Thresholds, emit: &mut dyn Fn
 // ---- the families judged here ----------------------------------------------------------------
 
 impl Judge for VpnSessiondbSummary {
+    const RULES: &'static [RuleInfo] = &[VPN_SESSION_LIMIT];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         session_limit(self, cx.thresholds, emit)
     }
 }
 
 impl Judge for AspDrop {
+    const RULES: &'static [RuleInfo] = &[ASA_EXPIRED_VPN_CONTEXT];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         expired_vpn_context(self, cx.thresholds, emit)
     }

@@ -112,6 +112,12 @@ pub(super) fn check(rec: &Cerm, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
 // ---- the families judged here ----------------------------------------------------------------
 
 impl Judge for Cerm {
+    const RULES: &'static [RuleInfo] = &[
+        CERM_TX_NEAR_LIMIT,
+        CERM_RX_NEAR_LIMIT,
+        CERM_TUNNELS_NEAR_LIMIT,
+        CERM_TLS_NEAR_LIMIT,
+    ];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         check(self, cx.thresholds, emit)
     }

@@ -270,6 +270,12 @@ pub(super) fn check(rec: &IsakmpSa, platform: Platform, emit: &mut dyn FnMut(Fin
 // ---- the families judged here ----------------------------------------------------------------
 
 impl Judge for IsakmpSa {
+    const RULES: &'static [RuleInfo] = &[
+        IKE_PSK_MISMATCH,
+        IKE_P1_STUCK,
+        IKE_AGGRESSIVE_STUCK,
+        IKE_XAUTH_ON_L2L,
+    ];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         check(self, cx.platform, emit)
     }

@@ -115,6 +115,7 @@ pub(super) fn check(rec: &IpsecSa, t: &Thresholds, emit: &mut dyn FnMut(Finding)
 // ---- the families judged here ----------------------------------------------------------------
 
 impl Judge for IpsecSa {
+    const RULES: &'static [RuleInfo] = &[IPSEC_ONE_WAY, IPSEC_NO_DECAPS, IPSEC_ERRORS];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         check(self, cx.thresholds, emit)
     }

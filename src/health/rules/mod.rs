@@ -213,10 +213,13 @@ pub struct Context<'a> {
 /// in an empty impl. The dispatch below is generated from the same list, so a new family
 /// without an impl does not compile.
 pub trait Judge {
+    /// Every rule `judge` can emit (each must also be in [`RULES`]; a test checks both ways).
+    const RULES: &'static [RuleInfo];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding));
 }
 
 impl Judge for crate::parse::system::Version {
+    const RULES: &'static [RuleInfo] = &[];
     /// `show version` carries no health symptom the guides document.
     fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
 }
@@ -234,6 +237,19 @@ macro_rules! judge_dispatch {
             match rec {
                 $(Record::$variant(r) => Judge::judge(r, &cx, emit),)*
             }
+        }
+
+        /// The rules that may judge `rec`.
+        pub fn rules_of(rec: &Record) -> &'static [RuleInfo] {
+            match rec {
+                $(Record::$variant(_) => <$ty as Judge>::RULES,)*
+            }
+        }
+
+        /// Every family's rules, family by family.
+        #[cfg(test)]
+        fn family_rules() -> Vec<&'static [RuleInfo]> {
+            vec![$(<$ty as Judge>::RULES,)*]
         }
     };
 }
@@ -267,6 +283,25 @@ fn fmt_num(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The catalogue and the families agree: every rule of `RULES` (but `COMMAND_FAILED`,
+    /// which `health::evaluate` emits itself) is judged by some family, and every family
+    /// only names catalogued rules. tests/health_rules.rs checks that each finding a record
+    /// produces is among its family's rules.
+    #[test]
+    fn every_catalogued_rule_belongs_to_a_family_and_back() {
+        let judged: std::collections::BTreeSet<&str> = family_rules()
+            .into_iter()
+            .flatten()
+            .map(|r| r.code)
+            .collect();
+        let catalogued: std::collections::BTreeSet<&str> = RULES
+            .iter()
+            .map(|r| r.code)
+            .filter(|c| *c != COMMAND_FAILED.code)
+            .collect();
+        assert_eq!(judged, catalogued);
+    }
 
     #[test]
     fn codes_are_unique_screaming_snake_and_documented() {

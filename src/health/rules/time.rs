@@ -90,12 +90,14 @@ pub(super) fn clock(r: &Clock, emit: &mut dyn FnMut(Finding)) {
 // ---- the families judged here ----------------------------------------------------------------
 
 impl Judge for NtpStatus {
+    const RULES: &'static [RuleInfo] = &[NTP_UNSYNCED, NTP_OFFSET_HIGH];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         ntp_status(self, cx.thresholds, emit)
     }
 }
 
 impl Judge for Clock {
+    const RULES: &'static [RuleInfo] = &[NTP_UNSYNCED];
     fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
         clock(self, emit)
     }

@@ -466,48 +466,66 @@ pub(super) fn cms_store(r: &CmsSecureStore, emit: &mut dyn FnMut(Finding)) {
 // ---- the families judged here ----------------------------------------------------------------
 
 impl Judge for License {
+    const RULES: &'static [RuleInfo] = &[LICENSE_ENTERPRISE_MISSING];
     fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
         enterprise_license(self, emit)
     }
 }
 
 impl Judge for Accelerators {
+    const RULES: &'static [RuleInfo] = &[
+        MAPI_LICENSE_SHUTDOWN,
+        MAPI_NOT_RUNNING,
+        MAPI_EPM_NOT_RUNNING,
+    ];
     fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
         accelerators(self, emit)
     }
 }
 
 impl Judge for MapiAccelerator {
+    const RULES: &'static [RuleInfo] = &[MAPI_LICENSE_SHUTDOWN, MAPI_NOT_RUNNING];
     fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
         mapi_accelerator(self, emit)
     }
 }
 
 impl Judge for MapiStats {
+    const RULES: &'static [RuleInfo] = &[
+        MAPI_ENCRYPTED_HANDOFF,
+        MAPI_NEAR_MAX_CONNECTIONS,
+        MAPI_DROPPED,
+        MAPI_HANDOFF_RATIO,
+        MAPI_UNSUPPORTED_CLIENTS,
+    ];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         mapi_stats(self, cx.thresholds, emit)
     }
 }
 
 impl Judge for OptimizedConnections {
+    const RULES: &'static [RuleInfo] = &[MAPI_ENCRYPTED_HANDOFF];
     fn judge(&self, cx: &Context, emit: &mut dyn FnMut(Finding)) {
         generic_flows(self, cx.thresholds, emit)
     }
 }
 
 impl Judge for MapiEncryptionVerify {
+    const RULES: &'static [RuleInfo] = &[EMAPI_VERIFY_FAILED];
     fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
         emapi_verify(self, emit)
     }
 }
 
 impl Judge for CmsSecureStore {
+    const RULES: &'static [RuleInfo] = &[CMS_STORE_CLOSED];
     fn judge(&self, _: &Context, emit: &mut dyn FnMut(Finding)) {
         cms_store(self, emit)
     }
 }
 
 impl Judge for EpmStats {
+    const RULES: &'static [RuleInfo] = &[];
     /// Nothing documented to judge: the EPM counters only "should grow", which needs two
     /// polls (the history of a later issue), not one.
     fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
