@@ -103,18 +103,29 @@ impl Located {
         }
     }
 
-    /// An error at `field` (a dotted path); falls back to the nearest located parent.
-    pub fn error(&self, field: &str, message: impl Into<String>) -> ConfigError {
+    /// Line and column of `field` (a dotted path), or of its nearest located parent.
+    fn locate(&self, field: &str) -> Option<(usize, usize)> {
         let mut probe = field.to_string();
-        let pos = loop {
+        loop {
             if let Some(p) = self.index.get(&probe) {
-                break Some(*p);
+                return Some(*p);
             }
             match probe.rfind(['.', '[']) {
                 Some(i) => probe.truncate(i),
-                None => break None,
+                None => return None,
             }
-        };
+        }
+    }
+
+    /// `inv.yaml:3:13`: where `field` is written.
+    pub fn position(&self, field: &str) -> Option<String> {
+        self.locate(field)
+            .map(|(l, c)| format!("{}:{l}:{c}", self.path.display()))
+    }
+
+    /// An error at `field` (a dotted path); falls back to the nearest located parent.
+    pub fn error(&self, field: &str, message: impl Into<String>) -> ConfigError {
+        let pos = self.locate(field);
         ConfigError {
             file: Some(self.path.clone()),
             line: pos.map(|p| p.0),

@@ -15,18 +15,32 @@ pub struct Plan {
     pub columns: Vec<&'static str>,
     pub warnings: Vec<String>,
     pub inventory_path: std::path::PathBuf,
+    /// The prompts the inventory asked (in `check`: would ask).
+    pub prompts: Vec<inventory::PromptUse>,
 }
 
 /// Build a plan from an inventory file and a playbook (a file or a built-in). `limit`
-/// filters devices (`--limit`).
+/// filters devices (`--limit`). A `{prompt: true}` is refused (no terminal): see
+/// [`build_with`].
 pub fn build(
     inventory: &Path,
     playbook: &playbook::builtin::Source,
     limit: Option<&str>,
 ) -> Result<Plan, ConfigError> {
+    build_with(inventory, playbook, limit, inventory::Asking::none())
+}
+
+/// [`build`], asking the inventory's prompts through `asking`. The playbook and `--limit` are
+/// checked first, so nobody types a password for a plan that fails anyway.
+pub fn build_with(
+    inventory: &Path,
+    playbook: &playbook::builtin::Source,
+    limit: Option<&str>,
+    asking: inventory::Asking,
+) -> Result<Plan, ConfigError> {
     let limit = limit.map(Limit::parse).transpose()?;
-    let inv = inventory::load(inventory)?;
     let pb = playbook.load()?;
+    let inv = inventory::load_with(inventory, asking)?;
     from_parts(inv, pb, limit.as_ref())
 }
 
@@ -81,5 +95,6 @@ pub fn from_parts(
         playbook: pb,
         warnings,
         inventory_path: inv.path,
+        prompts: inv.prompts,
     })
 }

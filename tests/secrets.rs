@@ -178,15 +178,10 @@ fn unusable_key_files_are_refused_at_plan_time() {
         ("folder".to_string(), false),
         (real.to_string(), true),
     ];
-    // An encrypted key is the transport's to report (no passphrase setting), not a plan error.
+    // An encrypted key without key_passphrase cannot be used by either transport.
     let enc = dir.path().join("enc");
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "a-passphrase", "-f"])
-        .arg(&enc)
-        .status()
-        .is_ok_and(|s| s.success());
-    if made {
-        cases.push((enc.display().to_string(), true));
+    if keygen_encrypted(&enc, "a-passphrase") {
+        cases.push((enc.display().to_string(), false));
     }
     for (key, ok) in cases {
         let text = format!(
@@ -204,4 +199,84 @@ fn unusable_key_files_are_refused_at_plan_time() {
             }
         }
     }
+}
+
+/// `ssh-keygen -N pass`: an encrypted ed25519 key; false (with a note) without ssh-keygen.
+fn keygen_encrypted(path: &Path, pass: &str) -> bool {
+    let made = std::process::Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-C",
+            "fleetpoll-test",
+            "-N",
+            pass,
+            "-f",
+        ])
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("SKIP: no ssh-keygen; encrypted keys are not tested");
+    }
+    made
+}
+
+/// An encrypted key is decrypted at plan time with its key_passphrase: once per file for every
+/// device sharing it; a wrong passphrase or none fails the plan with file, line and field, and
+/// the passphrase is never printed.
+#[test]
+fn encrypted_keys_are_decrypted_at_plan_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("id_enc");
+    if !keygen_encrypted(&key, "correct-horse-7") {
+        return;
+    }
+    std::fs::write(dir.path().join("pass"), "correct-horse-7\n").unwrap();
+    std::fs::write(dir.path().join("wrong"), "wrong-horse-8\n").unwrap();
+    let inv = |pass: &str| {
+        format!(
+            "defaults:\n  platform: cisco_ios\n  username: u\n  key_file: id_enc\n{pass}devices:\n  - {{name: r1, host: 192.0.2.1}}\n  - {{name: r2, host: 192.0.2.2}}\n"
+        )
+    };
+    let path = dir.path().join("inv.yaml");
+
+    std::fs::write(&path, inv("  key_passphrase: {file: pass}\n")).unwrap();
+    let loaded = fleetpoll::inventory::load(&path).unwrap();
+    let keys: Vec<_> = loaded
+        .hosts
+        .iter()
+        .map(|h| h.key.as_ref().expect("decrypted").key.clone())
+        .collect();
+    assert!(
+        std::sync::Arc::ptr_eq(&keys[0], &keys[1]),
+        "one decryption shared by both devices"
+    );
+    assert_eq!(keys[0].algorithm().as_str(), "ssh-ed25519");
+    let shown = format!("{:?}", loaded.hosts[0]);
+    assert!(!shown.contains("correct-horse"), "{shown}");
+
+    std::fs::write(&path, inv("  key_passphrase: {file: wrong}\n")).unwrap();
+    let e = fleetpoll::inventory::load(&path).unwrap_err().to_string();
+    assert!(
+        e.starts_with(&format!(
+            "{}:5:3: defaults.key_passphrase: the passphrase does not decrypt key file {}",
+            path.display(),
+            key.display()
+        )),
+        "{e}"
+    );
+    assert!(!e.contains("horse"), "the passphrase leaked: {e}");
+
+    std::fs::write(&path, inv("")).unwrap();
+    let e = fleetpoll::inventory::load(&path).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{}:4:3: defaults.key_file: key file {} is encrypted: set key_passphrase ({{env: VAR}}, {{file: PATH}} or {{prompt: true}}) beside key_file, or load the key into ssh-agent and leave key_file out",
+            path.display(),
+            key.display()
+        )
+    );
 }

@@ -1,4 +1,5 @@
-//! `fleetpoll check`: validate inventory and playbook, print what would run (no connections).
+//! `fleetpoll check`: validate inventory and playbook, print what would run (no connections,
+//! and no prompts: it lists the credentials a run would ask for).
 
 use super::{exit, PlanArgs, Ui};
 use clap::Args;
@@ -10,7 +11,9 @@ pub struct CheckArgs {
 }
 
 pub async fn run(a: CheckArgs, ui: &Ui) -> i32 {
-    let plan = match a.plan.build(&crate::playbook::builtin::HEALTH, ui) {
+    // `check` asks nothing: it lists what a run would ask.
+    let asking = a.plan.ask.with(Box::new(crate::inventory::Deferred));
+    let plan = match a.plan.build(&crate::playbook::builtin::HEALTH, ui, asking) {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
     };
@@ -40,7 +43,8 @@ pub async fn run(a: CheckArgs, ui: &Ui) -> i32 {
             match (&h.key_file, &h.password) {
                 (Some(_), Some(_)) => "publickey+password",
                 (Some(_), None) => "publickey",
-                _ => "password",
+                (None, Some(_)) => "password",
+                (None, None) => "agent",
             },
             if h.enable_secret.is_some() { "secret" } else { "none" },
             h.transport.id(),
@@ -56,6 +60,18 @@ pub async fn run(a: CheckArgs, ui: &Ui) -> i32 {
             h.timeouts.command,
             h.timeouts.device,
         );
+    }
+    if !plan.prompts.is_empty() {
+        println!("\nprompts (a run asks each once on the terminal; check asks none):");
+        for p in &plan.prompts {
+            println!(
+                "  {:<30} {:<22} {} use(s)  {:?}",
+                p.field,
+                p.location.as_deref().unwrap_or("(command line)"),
+                p.uses,
+                p.prompt
+            );
+        }
     }
     println!("\ncommands:");
     for (p, cmds) in &plan.playbook.commands {

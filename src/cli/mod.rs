@@ -28,6 +28,7 @@ mod signals;
 pub mod siminv;
 mod simulate;
 mod snapshot;
+mod tty;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -221,6 +222,35 @@ pub struct PlanArgs {
     /// Only these devices, Ansible-style: 'a,b' either, '&b' also, '!b' not (see --help).
     #[arg(short, long, value_name = "EXPR", long_help = LIMIT_HELP)]
     pub limit: Option<String>,
+    #[command(flatten)]
+    pub ask: AskArgs,
+}
+
+/// Credentials asked once per run on the terminal (/dev/tty, no echo), like Ansible's -k / -K.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AskArgs {
+    /// Ask once for an SSH password and use it for every device whose inventory (device, its
+    /// groups, defaults) sets none; jump hosts keep their own credentials.
+    #[arg(short = 'k', long)]
+    pub ask_pass: bool,
+    /// Ask once for an enable secret and use it for every device whose inventory sets none.
+    #[arg(short = 'K', long)]
+    pub ask_become_pass: bool,
+}
+
+impl AskArgs {
+    /// Prompts (`{prompt: true}` and the flags) read from the terminal.
+    pub fn on_terminal(&self) -> crate::inventory::Asking {
+        self.with(Box::new(tty::TtyPrompter::default()))
+    }
+
+    pub fn with(&self, prompter: Box<dyn crate::inventory::Prompter>) -> crate::inventory::Asking {
+        crate::inventory::Asking {
+            prompter,
+            ask_pass: self.ask_pass,
+            ask_become_pass: self.ask_become_pass,
+        }
+    }
 }
 
 /// What can only be checked with local programs, after the plan and before anything connects:
@@ -235,6 +265,7 @@ impl PlanArgs {
         &self,
         default: &'static crate::playbook::builtin::Builtin,
         ui: &Ui,
+        asking: crate::inventory::Asking,
     ) -> Result<crate::plan::Plan, crate::error::ConfigError> {
         build_plan(
             &self.inventory,
@@ -242,6 +273,7 @@ impl PlanArgs {
             self.limit.as_deref(),
             default,
             ui,
+            asking,
         )
     }
 }
@@ -270,9 +302,10 @@ pub fn build_plan(
     limit: Option<&str>,
     default: &'static crate::playbook::builtin::Builtin,
     ui: &Ui,
+    asking: crate::inventory::Asking,
 ) -> Result<crate::plan::Plan, crate::error::ConfigError> {
     let source = crate::playbook::builtin::Source::choose(playbook, default);
-    let plan = crate::plan::build(inventory, &source, limit)?;
+    let plan = crate::plan::build_with(inventory, &source, limit, asking)?;
     if let crate::playbook::builtin::Source::Builtin(b) = source {
         ui.note(format!(
             "using the built-in {0} playbook; `fleetpoll playbook show {0}` prints it",

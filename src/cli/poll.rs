@@ -73,7 +73,11 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
     if let Some(pid) = _lock.as_ref().and_then(|l| l.stale_pid.as_deref()) {
         ui.note(format!("warning: took over a stale lock left by pid {pid}"));
     }
-    let plan = match a.plan.build(&crate::playbook::builtin::HEALTH, ui) {
+    let plan = match a.plan.build(
+        &crate::playbook::builtin::HEALTH,
+        ui,
+        a.plan.ask.on_terminal(),
+    ) {
         Ok(p) => p,
         Err(e) => return super::unusable(e),
     };

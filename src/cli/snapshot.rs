@@ -24,6 +24,8 @@ pub struct SnapshotArgs {
     /// Only these devices, Ansible-style: 'a,b' either, '&b' also, '!b' not (see --help).
     #[arg(short, long, value_name = "EXPR", long_help = super::LIMIT_HELP)]
     pub limit: Option<String>,
+    #[command(flatten)]
+    pub ask: super::AskArgs,
     /// Snapshot folder to create (must not exist) [default: snapshots/<UTC timestamp>].
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
@@ -52,6 +54,7 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         a.limit.as_deref(),
         &crate::playbook::builtin::SNAPSHOT,
         ui,
+        a.ask.on_terminal(),
     ) {
         Ok(p) => p,
         Err(e) => return super::unusable(e),

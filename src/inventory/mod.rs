@@ -1,10 +1,15 @@
 //! Inventories: `defaults`, `groups` and `devices` in YAML, resolved into one fully-specified
 //! [`Host`] per device with precedence device > groups (first listed wins) > defaults.
-//! Credentials are references (`{env: VAR}`, `{file: PATH}`) resolved here, before any I/O
-//! to a device; every error names the file, line, column and field.
+//! Credentials are references (`{env: VAR}`, `{file: PATH}`, `{prompt: true}`) resolved here,
+//! before any I/O to a device; every error names the file, line, column and field.
 
+mod keys;
 pub mod limit;
+pub mod prompt;
 mod settings;
+
+pub use keys::UserKey;
+pub use prompt::{Asking, Deferred, NoTerminal, PromptUse, Prompter};
 
 pub use settings::parse_duration as settings_parse_duration;
 pub use settings::{
@@ -47,6 +52,9 @@ pub struct Host {
     pub password: Option<Secret>,
     pub enable_secret: Option<Secret>,
     pub key_file: Option<PathBuf>,
+    /// The key_file's key, decoded (and decrypted) at plan time; `None` only in a `check` plan
+    /// whose passphrase prompt was deferred.
+    pub key: Option<UserKey>,
     pub timeouts: ResolvedTimeouts,
     pub host_key_policy: HostKeyPolicy,
     pub host_key_fingerprint: Option<String>,
@@ -93,7 +101,8 @@ impl Default for ResolvedTimeouts {
 
 pub const DEFAULT_MAX_OUTPUT: usize = 16 * 1024 * 1024;
 
-/// A loaded inventory: hosts in file order, and warnings (e.g. literal passwords).
+/// A loaded inventory: hosts in file order, warnings (e.g. literal passwords), and the prompts
+/// its credentials asked (or, in `check`, would ask).
 #[derive(Debug)]
 pub struct Inventory {
     pub path: PathBuf,
@@ -102,22 +111,38 @@ pub struct Inventory {
     /// tells a group nobody is in from one that does not exist.
     pub groups: Vec<String>,
     pub warnings: Vec<String>,
+    pub prompts: Vec<PromptUse>,
 }
 
-/// Read and resolve an inventory file.
+/// Read and resolve an inventory file (a `{prompt: true}` is refused: no terminal).
 pub fn load(path: &Path) -> Result<Inventory, ConfigError> {
+    load_with(path, Asking::none())
+}
+
+/// Read and resolve an inventory file, asking prompts through `asking`.
+pub fn load_with(path: &Path, asking: Asking) -> Result<Inventory, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::io(path, format!("cannot read inventory: {e}")))?;
-    parse(path, &text)
+    parse_with(path, &text, asking)
 }
 
 /// Resolve an inventory from its text; `path` names it in errors and anchors relative paths.
 pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
+    parse_with(path, text, Asking::none())
+}
+
+/// [`parse`], asking prompts through `asking`.
+pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, ConfigError> {
     let file: InventoryFile =
         serde_yaml::from_str(text).map_err(|e| ConfigError::yaml(path, text, &e))?;
     let loc = Located::new(path, text);
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut seen_so_far = SeenSoFar::default();
+    let mut seen_so_far = SeenSoFar {
+        asking,
+        warnings: Vec::new(),
+        keys: keys::KeyFiles::default(),
+        asked: prompt::Asked::default(),
+    };
     let mut hosts = Vec::with_capacity(file.devices.len());
     let mut seen = HashSet::new();
 
@@ -203,13 +228,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
             &jumps,
         )?);
     }
+    if seen_so_far.asking.ask_pass && !seen_so_far.asked.uses.iter().any(|u| u.field == ASK_PASS) {
+        seen_so_far.warnings.push(format!(
+            "{ASK_PASS}: every device has a password in the inventory; not asked"
+        ));
+    }
+    if seen_so_far.asking.ask_become_pass
+        && !seen_so_far
+            .asked
+            .uses
+            .iter()
+            .any(|u| u.field == ASK_BECOME_PASS)
+    {
+        seen_so_far.warnings.push(format!(
+            "{ASK_BECOME_PASS}: every device has an enable secret in the inventory; not asked"
+        ));
+    }
     Ok(Inventory {
         path: path.to_path_buf(),
         hosts,
         groups: file.groups.keys().cloned().collect(),
         warnings: seen_so_far.warnings,
+        prompts: seen_so_far.asked.uses,
     })
 }
+
+const ASK_PASS: &str = "--ask-pass";
+const ASK_BECOME_PASS: &str = "--ask-become-pass";
 
 /// The first layer that sets a field, with the path it was set at (for error locations).
 fn pick<'a, T>(
@@ -222,25 +267,75 @@ fn pick<'a, T>(
         .find_map(|(p, s)| get(s).map(|v| (v, format!("{p}.{field}"))))
 }
 
-/// What resolving earlier entries found: warnings (each once) and checked key files.
-#[derive(Default)]
+/// What resolving earlier entries found: warnings (each once), key files read, prompts
+/// answered; and how to ask the prompts still to come.
 struct SeenSoFar {
+    asking: Asking,
     warnings: Vec<String>,
-    key_files: BTreeMap<PathBuf, Result<(), String>>,
+    keys: keys::KeyFiles,
+    asked: prompt::Asked,
 }
 
-/// Parsed at plan time, so a garbage file or a folder fails the plan instead of every login
-/// (which would also overwrite last night's CSV). An encrypted key is left to the transport,
-/// which says it has no passphrase setting.
-fn check_key_file(p: &Path) -> Result<(), String> {
-    match russh::keys::load_secret_key(p, None) {
-        Ok(_) | Err(russh::keys::Error::KeyIsEncrypted) => Ok(()),
-        Err(russh::keys::Error::IO(e)) => Err(format!("cannot read key file {}: {e}", p.display())),
-        Err(e) => Err(format!(
-            "key file {} is not a usable private key: {e}",
-            p.display()
-        )),
+impl SeenSoFar {
+    /// Ask the prompt `field` stands for (once per load); `Ok(None)` while `check` defers it.
+    fn ask(
+        &mut self,
+        loc: &Located,
+        field: &str,
+        location_field: Option<&str>,
+        prompt: String,
+    ) -> Result<Option<Secret>, ConfigError> {
+        let location = location_field.and_then(|f| loc.position(f));
+        let err = |m: String| match location_field {
+            Some(f) => loc.error(f, m),
+            None => ConfigError::msg(format!("{field}: {m}")),
+        };
+        self.asked
+            .get(self.asking.prompter.as_mut(), field, location, prompt)
+            .map_err(|r| match r {
+                prompt::Refused::Cannot(why) => err(format!(
+                    "asks for a prompt, but it cannot be asked ({why}); for unattended runs (cron) use {{env: VAR}} or {{file: PATH}} instead"
+                )),
+                prompt::Refused::Answer(m) => err(m),
+            })
     }
+
+    /// A credential field of an entry: the first layer's value, read or asked now. `None`: no
+    /// layer sets it; `Some((None, at))`: a prompt that `check` defers.
+    fn credential(
+        &mut self,
+        layers: &[(String, &Settings)],
+        loc: &Located,
+        base: &Path,
+        field: &str,
+        label: &str,
+        get: fn(&Settings) -> Option<&SecretRef>,
+    ) -> Result<Option<(Option<Secret>, String)>, ConfigError> {
+        let Some((r, at)) = pick(layers, field, get) else {
+            return Ok(None);
+        };
+        let value = match r {
+            SecretRef::Prompt => self.ask(loc, &at, Some(&at), prompt::field_prompt(label, &at))?,
+            r => {
+                if matches!(r, SecretRef::Literal(_)) {
+                    let w = format!(
+                        "{}: {at}: literal {field} in the inventory; prefer {{env: VAR}}, {{file: PATH}} or {{prompt: true}}",
+                        loc.path.display()
+                    );
+                    if !self.warnings.contains(&w) {
+                        self.warnings.push(w);
+                    }
+                }
+                Some(r.resolve(base).map_err(|m| loc.error(&at, m))?)
+            }
+        };
+        Ok(Some((value, at)))
+    }
+}
+
+/// A value `check` did not ask: the plan it builds is only printed, never run.
+fn placeholder(v: Option<Secret>) -> Secret {
+    v.unwrap_or_else(|| Secret::new(""))
 }
 
 /// Resolve one entry. `jump_name` is set for a jump host (no platform needed); `jumps` are the
@@ -287,42 +382,70 @@ fn resolve(
     if let Some(bad) = settings::line_break_in(&username) {
         return Err(loc.error(&username_at, settings::not_one_line("the username", bad)));
     }
-    let mut secret = |field: &str, get: fn(&Settings) -> Option<&SecretRef>| match pick(
-        layers, field, get,
-    ) {
-        None => Ok(None),
-        Some((r, at)) => {
-            if matches!(r, SecretRef::Literal(_)) {
-                let w = format!(
-                        "{}: {at}: literal {field} in the inventory; prefer {{env: VAR}} or {{file: PATH}}",
-                        loc.path.display()
-                    );
-                if !seen.warnings.contains(&w) {
-                    seen.warnings.push(w);
-                }
-            }
-            r.resolve(base).map(Some).map_err(|m| loc.error(&at, m))
-        }
-    };
-    let password = secret("password", |s| s.password.as_ref())?;
-    let enable_secret = secret("enable_secret", |s| s.enable_secret.as_ref())?;
-    let key_file = match pick(layers, "key_file", |s| s.key_file.as_ref()) {
+    let is_device = jump_name.is_none();
+    let password = match seen.credential(layers, loc, base, "password", "Password", |s| {
+        s.password.as_ref()
+    })? {
+        Some((v, _)) => Some(placeholder(v)),
+        // The flags fill in below `defaults`, for devices only (jump hosts take theirs from the
+        // inventory), as Ansible's -k/-K do.
+        None if is_device && seen.asking.ask_pass => Some(placeholder(seen.ask(
+            loc,
+            ASK_PASS,
+            None,
+            prompt::flag_prompt("Password", "a password", ASK_PASS),
+        )?)),
         None => None,
+    };
+    let enable_secret =
+        match seen.credential(layers, loc, base, "enable_secret", "Enable secret", |s| {
+            s.enable_secret.as_ref()
+        })? {
+            Some((v, _)) => Some(placeholder(v)),
+            None if is_device && seen.asking.ask_become_pass => Some(placeholder(seen.ask(
+                loc,
+                ASK_BECOME_PASS,
+                None,
+                prompt::flag_prompt("Enable secret", "an enable secret", ASK_BECOME_PASS),
+            )?)),
+            None => None,
+        };
+    let (key_file, key) = match pick(layers, "key_file", |s| s.key_file.as_ref()) {
+        None => (None, None),
         Some((p, at)) => {
             let p = expand_path(base, p);
-            // Once per file, however many devices share it.
-            let checked = seen
-                .key_files
-                .entry(p.clone())
-                .or_insert_with(|| check_key_file(&p));
-            checked.clone().map_err(|m| loc.error(&at, m))?;
-            Some(p)
+            let passphrase = seen.credential(
+                layers,
+                loc,
+                base,
+                "key_passphrase",
+                &format!("Passphrase of key file {}", p.display()),
+                |s| s.key_passphrase.as_ref(),
+            )?;
+            let pass = passphrase.as_ref().map(|(v, pat)| keys::Passphrase {
+                value: v.as_ref(),
+                at: pat,
+            });
+            let key = match seen.keys.load(&p, pass) {
+                Ok(k) => k,
+                Err(keys::KeyError::File(m)) => return Err(loc.error(&at, m)),
+                Err(keys::KeyError::Passphrase(m)) => {
+                    let pat = passphrase.map(|(_, a)| a).unwrap_or_default();
+                    return Err(loc.error(&pat, m));
+                }
+            };
+            let key = key.map(|key| UserKey {
+                key,
+                passphrase: passphrase.and_then(|(v, _)| v),
+            });
+            (Some(p), key)
         }
     };
-    if password.is_none() && key_file.is_none() {
+    // Neither: the ssh-agent's identities (native) or ssh's own (openssh) authenticate.
+    if password.is_none() && key_file.is_none() && std::env::var_os("SSH_AUTH_SOCK").is_none() {
         return Err(loc.error(
             &layers[0].0,
-            format!("device `{name}` has neither a password nor a key_file"),
+            format!("device `{name}` has neither a password nor a key_file, and SSH_AUTH_SOCK is not set (no ssh-agent to authenticate with)"),
         ));
     }
     let mut timeouts = ResolvedTimeouts::default();
@@ -458,6 +581,7 @@ fn resolve(
         password,
         enable_secret,
         key_file,
+        key,
         timeouts,
         host_key_policy,
         host_key_fingerprint,

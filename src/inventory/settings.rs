@@ -31,6 +31,8 @@ pub struct Settings {
     pub password: Option<SecretRef>,
     pub enable_secret: Option<SecretRef>,
     pub key_file: Option<PathBuf>,
+    /// Decrypts an encrypted `key_file` (at plan time, once per file).
+    pub key_passphrase: Option<SecretRef>,
     pub timeouts: Option<Timeouts>,
     pub ssh: Option<SshSettings>,
     pub max_output_bytes: Option<u64>,
@@ -98,9 +100,19 @@ pub enum SecretRef {
     Literal(String),
     Env(String),
     File(PathBuf),
+    /// `{prompt: true}`: asked once per run on the terminal (see `inventory::prompt`).
+    Prompt,
 }
 
 pub use crate::util::line_break_in;
+
+/// `s` if it is one line (see [`line_break_in`]); `what` names it in the refusal.
+pub fn one_line(s: Secret, what: &str) -> Result<Secret, String> {
+    match line_break_in(&s.0) {
+        None => Ok(s),
+        Some(at) => Err(not_one_line(what, at)),
+    }
+}
 
 /// The refusal for a value that is not one line; names the position and code point only, so a
 /// secret is never printed.
@@ -115,16 +127,15 @@ pub fn not_one_line(what: &str, (pos, c): (usize, char)) -> String {
 impl SecretRef {
     /// Read the secret now (at plan time), so a missing variable fails before any connection;
     /// a value with a line break or other control character is refused (see [`line_break_in`]).
+    /// `{prompt: true}` is the inventory's to ask (once per field), not this function's.
     pub fn resolve(&self, base: &Path) -> Result<Secret, String> {
         let s = self.read(base)?;
-        match line_break_in(&s.0) {
-            None => Ok(s),
-            Some(at) => Err(not_one_line("the secret", at)),
-        }
+        one_line(s, "the secret")
     }
 
     fn read(&self, base: &Path) -> Result<Secret, String> {
         match self {
+            SecretRef::Prompt => Err("{prompt: true} is asked on the terminal".into()),
             SecretRef::Literal(s) => Ok(Secret(s.clone())),
             SecretRef::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.is_empty() => Ok(Secret(v)),
@@ -151,7 +162,9 @@ impl<'de> Deserialize<'de> for SecretRef {
         impl<'de> Visitor<'de> for V {
             type Value = SecretRef;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a reference `{env: VAR}` or `{file: PATH}` (or a literal string)")
+                f.write_str(
+                    "a reference `{env: VAR}`, `{file: PATH}` or `{prompt: true}` (or a literal string)",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<SecretRef, E> {
                 Ok(SecretRef::Literal(v.to_string()))
@@ -161,17 +174,32 @@ impl<'de> Deserialize<'de> for SecretRef {
                 while let Some(k) = m.next_key::<String>()? {
                     if out.is_some() {
                         return Err(de::Error::custom(
-                            "a secret reference takes exactly one of `env` or `file`",
+                            "a secret reference takes exactly one of `env`, `file` or `prompt`",
                         ));
                     }
                     out = Some(match k.as_str() {
                         "env" => SecretRef::Env(m.next_value()?),
                         "file" => SecretRef::File(m.next_value()?),
-                        other => return Err(de::Error::unknown_field(other, &["env", "file"])),
+                        "prompt" => match m.next_value::<bool>()? {
+                            true => SecretRef::Prompt,
+                            false => {
+                                return Err(de::Error::custom(
+                                    "`prompt: false` asks for nothing: leave the field out, or use {env: VAR} or {file: PATH}",
+                                ))
+                            }
+                        },
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["env", "file", "prompt"],
+                            ))
+                        }
                     });
                 }
                 out.ok_or_else(|| {
-                    de::Error::custom("empty secret reference: use {env: VAR} or {file: PATH}")
+                    de::Error::custom(
+                        "empty secret reference: use {env: VAR}, {file: PATH} or {prompt: true}",
+                    )
                 })
             }
         }
