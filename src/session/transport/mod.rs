@@ -2,6 +2,7 @@
 //! chains) or `system_ssh` (the user's own ssh in a pty); both end in
 //! an `AsyncRead + AsyncWrite` stream handed to the channel layer.
 
+pub mod agent;
 pub mod algorithms;
 pub mod jump;
 pub mod native;

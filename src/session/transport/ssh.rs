@@ -1,8 +1,8 @@
 //! The russh client: TCP connect, key-exchange preferences, host-key policy, password /
-//! keyboard-interactive / public-key authentication. `native` puts it together with the jump
-//! chain and opens the shell.
+//! keyboard-interactive / public-key (key_file, or the ssh-agent) authentication. `native`
+//! puts it together with the jump chain and opens the shell.
 
-use super::algorithms;
+use super::{agent, algorithms};
 use crate::inventory::{Host, HostKeyPolicy};
 use crate::session::error::{SessionError, Stage};
 use russh::client;
@@ -322,6 +322,22 @@ async fn handshake_once(
     Ok(Authenticated { handle, algorithms })
 }
 
+/// The RSA signature hash to offer. Old devices never send server-sig-algs: with the legacy
+/// profile sign with ssh-rsa straight away instead of waiting for it.
+pub(crate) async fn rsa_hash(
+    handle: &mut client::Handle<KeyCheck>,
+    host: &Host,
+) -> Result<Option<HashAlg>, SessionError> {
+    Ok(match algorithms::legacy_rsa_hash(&host.algorithms) {
+        Some(h) => h,
+        None => handle
+            .best_supported_rsa_hash()
+            .await
+            .map_err(|e| SessionError::Protocol(format!("during authentication: {e}")))?
+            .flatten(),
+    })
+}
+
 pub(crate) async fn authenticate(
     handle: &mut client::Handle<KeyCheck>,
     host: &Host,
@@ -330,27 +346,24 @@ pub(crate) async fn authenticate(
     let mut tried = Vec::new();
     if let Some(path) = &host.key_file {
         tried.push("publickey");
-        let key = russh::keys::load_secret_key(path, None).map_err(|e| {
-            SessionError::AuthRejected(format!("cannot load key file {}: {e}", path.display()))
-        })?;
-        // Old devices never send server-sig-algs: with the legacy profile sign with ssh-rsa
-        // straight away instead of waiting for it.
-        let hash = match algorithms::legacy_rsa_hash(&host.algorithms) {
-            Some(h) => h,
-            None => handle
-                .best_supported_rsa_hash()
-                .await
-                .map_err(proto)?
-                .flatten(),
+        // Decoded (and decrypted) once at plan time; a plan built by hand may leave it to here.
+        let key = match &host.key {
+            Some(k) => k.key.clone(),
+            None => Arc::new(russh::keys::load_secret_key(path, None).map_err(|e| {
+                SessionError::AuthRejected(format!("cannot load key file {}: {e}", path.display()))
+            })?),
         };
+        let hash = rsa_hash(handle, host).await?;
         let res = handle
-            .authenticate_publickey(
-                &host.username,
-                PrivateKeyWithHashAlg::new(Arc::new(key), hash),
-            )
+            .authenticate_publickey(&host.username, PrivateKeyWithHashAlg::new(key, hash))
             .await
             .map_err(proto)?;
         if res.success() {
+            return Ok(());
+        }
+    } else if host.password.is_none() {
+        tried.push("publickey (ssh-agent)");
+        if agent::authenticate(handle, host).await? {
             return Ok(());
         }
     }

@@ -213,7 +213,9 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
     if let Some(k) = &host.key_file {
         o("IdentitiesOnly=yes".into());
         a.push("-i".into());
-        a.push(ssh_path(k));
+        // An argument, not a config line: `%` is still a token character, but quotes would be
+        // taken literally.
+        a.push(k.to_string_lossy().replace('%', "%%"));
     }
     let mut o = |kv: String| {
         a.push("-o".into());

@@ -42,11 +42,28 @@ impl Tail {
     fn text(&self, host: &Host) -> String {
         let v: Vec<u8> = self.0.iter().copied().collect();
         let mut s = String::from_utf8_lossy(&v).into_owned();
-        if let Some(p) = &host.password {
-            s = s.replace(p.expose(), "******");
+        for secret in host
+            .password
+            .iter()
+            .chain(passphrases(host).map(|(_, p)| p))
+        {
+            if !secret.expose().is_empty() {
+                s = s.replace(secret.expose(), "******");
+            }
         }
         s
     }
+}
+
+/// The key files of the device and its jump hosts that have a passphrase, as ssh names them in
+/// its prompt (the path given to it), with the passphrase.
+fn passphrases(host: &Host) -> impl Iterator<Item = (String, &crate::inventory::Secret)> {
+    std::iter::once(host)
+        .chain(host.jump.iter().map(|j| &**j))
+        .filter_map(|h| {
+            let pass = h.key.as_ref()?.passphrase.as_ref()?;
+            Some((h.key_file.as_ref()?.to_string_lossy().into_owned(), pass))
+        })
 }
 
 /// A prompt ssh shows on the tty during the login.
@@ -213,6 +230,7 @@ pub(super) async fn login(
     let mut log_open = true;
     let mut passwords = 0u32;
     let mut skipped_key: Option<String> = None;
+    let mut answered_keys: Vec<String> = Vec::new();
     let mut tail = Tail::default();
     let send = |s: &mut expectrl::Session, line: &str| {
         s.send_line(line)
@@ -268,10 +286,27 @@ pub(super) async fn login(
                 continue;
             }
             Ok(Some(Prompt::Passphrase(key))) => {
-                // No passphrase setting exists: skip the key, other methods may follow.
-                tracing::debug!(device = %host.name, key = %key, "key file is encrypted; skipping it");
-                skipped_key = Some(key);
-                send(s, "")?;
+                match passphrases(host).find(|(k, _)| *k == key) {
+                    // Decrypted with it at plan time, so a second question means ssh wants
+                    // something else of this key; never loop on it.
+                    Some(_) if answered_keys.contains(&key) => {
+                        return Err(SessionError::AuthRejected(format!(
+                            "ssh asked again for the passphrase of key file {key}"
+                        )));
+                    }
+                    Some((_, pass)) => {
+                        tracing::debug!(device = %host.name, key = %key, "answering ssh's passphrase prompt");
+                        send(s, pass.expose())?;
+                        answered_keys.push(key);
+                    }
+                    None => {
+                        // A key fleetpoll has no passphrase for (one from ~/.ssh/config): skip
+                        // it, other methods may follow.
+                        tracing::debug!(device = %host.name, key = %key, "key file is encrypted; skipping it");
+                        skipped_key = Some(key);
+                        send(s, "")?;
+                    }
+                }
                 continue;
             }
             Ok(Some(Prompt::Password)) => {

@@ -8,7 +8,8 @@
 //!   (`LogLevel=DEBUG1`) goes to a pipe through `-E`, never to the pty, so debug lines cannot
 //!   reach the prompt matcher.
 //! - **Login**: expectrl answers what ssh asks on the tty (host-key confirmation per policy,
-//!   password / keyboard-interactive password, key passphrase), each prompt matched at the end
+//!   password / keyboard-interactive password, the key_passphrase of a key file fleetpoll
+//!   passed, an empty answer to skip any other encrypted key), each prompt matched at the end
 //!   of the pending pty output only. The log says how far ssh got (stage `connect` until the
 //!   TCP connection, `auth` through key exchange and authentication, `shell` until the
 //!   interactive session starts), what it negotiated (`kex=… hostkey=… cipher=… mac=…`), which

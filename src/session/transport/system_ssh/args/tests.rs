@@ -169,3 +169,12 @@ fn version_parsing() {
     assert_eq!(parse_version("OpenSSH_10.0p2, LibreSSL"), Some((10, 0)));
     assert_eq!(parse_version("Sun_SSH_1.1"), None);
 }
+
+#[test]
+fn a_key_path_is_one_argument_without_quotes() {
+    let mut h = host();
+    h.key_file = Some(PathBuf::from("/k h/id%1"));
+    let a = build_args(&h, &Capabilities::default(), Path::new("/kh"), "/log");
+    let i = a.iter().position(|x| x == "-i").unwrap();
+    assert_eq!(a[i + 1], "/k h/id%%1", "ssh expands % tokens in -i");
+}
