@@ -254,3 +254,86 @@ async fn the_agent_authenticates_a_device_without_password_or_key_file() {
     );
     drop(agent);
 }
+
+/// Poll an inventory text in-process with the lab playbook.
+async fn sweep_text(lab: &Lab, file: &str, text: &str) -> Vec<fleetpoll::runner::DeviceReport> {
+    let path = lab.path(file);
+    std::fs::write(&path, text).unwrap();
+    let inv = fleetpoll::inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let pb = fleetpoll::playbook::parse_text(Path::new("sshd.yaml"), PLAYBOOK).unwrap();
+    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
+    let opts = fleetpoll::runner::RunOptions {
+        concurrency: 2,
+        ..Default::default()
+    };
+    fleetpoll::runner::Runner::new()
+        .run(&plan, &opts, |_| {})
+        .await
+}
+
+/// The same sshd is the bastion (as `localhost`: ssh refuses a jump to the same name) and the
+/// device (as 127.0.0.1): `-J` reaches it through itself, and the
+/// bastion's host key is checked by the jump host's own policy and known_hosts file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openssh_jump_goes_through_the_bastion_with_its_host_key_policy() {
+    if skip() {
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    std::env::remove_var("SSH_AUTH_SOCK");
+    let lab = Lab::new();
+    let sshd = Sshd::start(&lab, Offer::Default, &[]);
+    let p = sshd.port;
+    std::fs::write(lab.path("kh-empty"), "").unwrap();
+    let text = format!(
+        "defaults:
+  platform: cisco_ios
+  retries: 0
+  username: {user}
+  key_file: {key}
+  enable_secret: {{file: {enable}}}
+  timeouts: {TIMEOUTS}
+jump_hosts:
+  bastion: {{host: localhost, port: {p}, ssh: {{known_hosts: {kh_jump}}}}}
+  strict-bastion: {{host: localhost, port: {p}, ssh: {{host_key_policy: strict, known_hosts: {kh_empty}}}}}
+devices:
+  - {{name: via-bastion, host: 127.0.0.1, port: {p}, transport: openssh, ssh: {{jump: [bastion], known_hosts: {kh_dev}}}}}
+  - {{name: via-strict, host: 127.0.0.1, port: {p}, transport: openssh, ssh: {{jump: [strict-bastion], known_hosts: {kh_dev2}}}}}
+",
+        user = lab.user,
+        key = lab.key.display(),
+        enable = lab.enable.display(),
+        kh_jump = lab.path("kh-jump").display(),
+        kh_empty = lab.path("kh-empty").display(),
+        kh_dev = lab.path("kh-dev").display(),
+        kh_dev2 = lab.path("kh-dev2").display(),
+    );
+    let r = sweep_text(&lab, "jump.yaml", &text).await;
+    let d = row(&r, "via-bastion");
+    assert_polled(d, &sshd);
+    let log = sshd.log_text();
+    assert!(
+        log.contains("direct-tcpip") || log.matches("Accepted publickey").count() >= 2,
+        "the device session went through the bastion: {log}"
+    );
+    // Learned into the bastion's own known_hosts (fleetpoll's policy for it), not ~/.ssh's.
+    let learned = std::fs::read_to_string(lab.path("kh-jump")).unwrap_or_default();
+    assert!(learned.contains(&format!("[localhost]:{p}")), "{learned:?}");
+    let expected = format!("host key rejected: jump host: No ED25519 host key is known for [localhost]:{p} and you have requested strict checking. | Host key verification failed.");
+    let d = row(&r, "via-strict");
+    assert_failed(
+        d,
+        fleetpoll::session::error::ErrorClass::HostKey,
+        fleetpoll::session::error::Stage::Connect,
+        &expected,
+        &sshd,
+    );
+    assert_eq!(d.error.as_deref(), Some(expected.as_str()));
+    assert!(
+        std::fs::read_to_string(lab.path("kh-empty"))
+            .unwrap()
+            .is_empty(),
+        "strict learns nothing"
+    );
+    no_ssh_left().await;
+}

@@ -218,15 +218,11 @@ pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, 
             }
         }
         layers.push(("defaults".into(), &file.defaults));
-        hosts.push(resolve(
-            d,
-            &layers,
-            &loc,
-            base,
-            &mut seen_so_far,
-            None,
-            &jumps,
-        )?);
+        let h = resolve(d, &layers, &loc, base, &mut seen_so_far, None, &jumps)?;
+        if h.transport == TransportKind::Openssh && !h.jump.is_empty() {
+            check_openssh_jump(&h, &layers, &file, &loc)?;
+        }
+        hosts.push(h);
     }
     if seen_so_far.asking.ask_pass && !seen_so_far.asked.uses.iter().any(|u| u.field == ASK_PASS) {
         seen_so_far.warnings.push(format!(
@@ -255,6 +251,51 @@ pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, 
 
 const ASK_PASS: &str = "--ask-pass";
 const ASK_BECOME_PASS: &str = "--ask-become-pass";
+
+/// The openssh transport reaches bastions with `ssh -J`: no password can be given to them
+/// (only keys or the agent), and each hop must be one ssh can take safely (see
+/// [`hop_problem`](crate::session::transport::system_ssh::hop_problem)).
+fn check_openssh_jump(
+    h: &Host,
+    layers: &[(String, &Settings)],
+    file: &InventoryFile,
+    loc: &Located,
+) -> Result<(), ConfigError> {
+    let at = layers
+        .iter()
+        .find(|(_, s)| s.ssh.as_ref().is_some_and(|x| x.jump.is_some()))
+        .map(|(p, _)| format!("{p}.ssh"))
+        .unwrap_or_default();
+    if let Some(o) = h.ssh_options.iter().find(|o| {
+        let key = o.split(['=', ' ', '\t']).next().unwrap_or("");
+        key.eq_ignore_ascii_case("ProxyJump") || key.eq_ignore_ascii_case("ProxyCommand")
+    }) {
+        return Err(loc.error(
+            &format!("{at}.jump"),
+            format!("ssh.jump and `{o}` in ssh.options both say how to reach the device: keep one"),
+        ));
+    }
+    for (i, hop) in h.jump.iter().enumerate() {
+        let hop_at = format!("{at}.jump[{i}]");
+        if hop.password.is_some() {
+            let set_at = match file.jump_hosts.get(&hop.name) {
+                Some(j) if j.password.is_some() => format!("jump_hosts.{}.password", hop.name),
+                _ => "defaults.password".to_string(),
+            };
+            return Err(loc.error(
+                &hop_at,
+                format!(
+                    "jump host `{}` has a password ({set_at}), but the openssh transport reaches jump hosts with `ssh -J`, which cannot be given one safely: authenticate it with key_file or the ssh-agent (and set device passwords on the devices or their groups), or use the native transport",
+                    hop.name
+                ),
+            ));
+        }
+        if let Some(why) = crate::session::transport::system_ssh::hop_problem(hop) {
+            return Err(loc.error(&hop_at, why));
+        }
+    }
+    Ok(())
+}
 
 /// The first layer that sets a field, with the path it was set at (for error locations).
 fn pick<'a, T>(

@@ -92,7 +92,7 @@ pub async fn capabilities() -> &'static Capabilities {
 }
 
 /// A path in an ssh option value: `%` is a token character, spaces separate list items.
-fn ssh_path(p: &Path) -> String {
+pub(super) fn ssh_path(p: &Path) -> String {
     let s = p.to_string_lossy().replace('%', "%%");
     if s.contains(' ') {
         format!("\"{s}\"")
@@ -145,43 +145,24 @@ pub fn safety_options(version: Option<(u32, u32)>) -> Vec<String> {
     o.into_iter().map(String::from).collect()
 }
 
-/// The `ssh` command line for `host` (without the program name). `log` is where `-E` sends
-/// ssh's log; `known_hosts` is fleetpoll's own file; `caps` filters the legacy additions.
-pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &str) -> Vec<String> {
-    let mut a: Vec<String> = ["-tt", "-e", "none", "-E", log]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let mut o = |kv: String| {
-        a.push("-o".into());
-        a.push(kv);
-    };
-    // For ssh the first value of an option wins: fleetpoll's safety options come first, so
-    // nothing in the inventory or in ~/.ssh/config can make ssh run, forward or share
-    // anything (`ssh.options` refuses those keys too; `effective` checks with `ssh -G`).
-    for kv in safety_options(caps.version) {
-        o(kv);
-    }
-    // Then the inventory's options, which may override the defaults below.
-    for opt in &host.ssh_options {
-        o(opt.clone());
-    }
-    let before_7_6 = caps.version.is_some_and(|v| v < (7, 6));
+/// `StrictHostKeyChecking` and the known_hosts files for `host`'s policy (`Key=Value`).
+pub(super) fn host_key_options(host: &Host, known_hosts: &Path, before_7_6: bool) -> Vec<String> {
+    let mut out = Vec::new();
     match host.host_key_policy {
         HostKeyPolicy::AcceptNew => {
             // `accept-new` needs OpenSSH 7.6; before that ssh asks, and the login answers
             // `yes` to an unknown key (a changed key still fails), which is the same policy.
             if before_7_6 {
-                o("StrictHostKeyChecking=ask".into());
+                out.push("StrictHostKeyChecking=ask".into());
             } else {
-                o("StrictHostKeyChecking=accept-new".into());
+                out.push("StrictHostKeyChecking=accept-new".into());
             }
-            o(format!("UserKnownHostsFile={}", ssh_path(known_hosts)));
-            o("HashKnownHosts=no".into());
+            out.push(format!("UserKnownHostsFile={}", ssh_path(known_hosts)));
+            out.push("HashKnownHosts=no".into());
         }
         HostKeyPolicy::Strict => {
-            o("StrictHostKeyChecking=yes".into());
-            o(format!(
+            out.push("StrictHostKeyChecking=yes".into());
+            out.push(format!(
                 "UserKnownHostsFile={} ~/.ssh/known_hosts ~/.ssh/known_hosts2",
                 ssh_path(known_hosts)
             ));
@@ -189,38 +170,22 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
         // ssh asks about the (never known) key; the answer depends on the fingerprint that
         // its log shows, checked here before anything is sent.
         HostKeyPolicy::Pinned => {
-            o("StrictHostKeyChecking=ask".into());
-            o("UserKnownHostsFile=/dev/null".into());
-            o("GlobalKnownHostsFile=/dev/null".into());
+            out.push("StrictHostKeyChecking=ask".into());
+            out.push("UserKnownHostsFile=/dev/null".into());
+            out.push("GlobalKnownHostsFile=/dev/null".into());
         }
         HostKeyPolicy::InsecureAcceptAny => {
-            o("StrictHostKeyChecking=no".into());
-            o("UserKnownHostsFile=/dev/null".into());
-            o("GlobalKnownHostsFile=/dev/null".into());
+            out.push("StrictHostKeyChecking=no".into());
+            out.push("UserKnownHostsFile=/dev/null".into());
+            out.push("GlobalKnownHostsFile=/dev/null".into());
         }
     }
-    // Password prompts must reach the tty; one try per method, never a retry loop.
-    o("BatchMode=no".into());
-    o("NumberOfPasswordPrompts=1".into());
-    if host.password.is_none() {
-        o("PasswordAuthentication=no".into());
-        o("KbdInteractiveAuthentication=no".into());
-    }
-    let connect = host.timeouts.connect.as_secs_f64().ceil().max(1.0) as u64;
-    o(format!("ConnectTimeout={connect}"));
-    o(format!("ServerAliveInterval={ALIVE_INTERVAL_S}"));
-    o("ServerAliveCountMax=3".into());
-    if let Some(k) = &host.key_file {
-        o("IdentitiesOnly=yes".into());
-        a.push("-i".into());
-        // An argument, not a config line: `%` is still a token character, but quotes would be
-        // taken literally.
-        a.push(k.to_string_lossy().replace('%', "%%"));
-    }
-    let mut o = |kv: String| {
-        a.push("-o".into());
-        a.push(kv);
-    };
+    out
+}
+
+/// What `host`'s algorithm profile adds to OpenSSH's defaults (`Key=Value`).
+pub(super) fn algorithm_options(host: &Host, caps: &Capabilities) -> Vec<String> {
+    let mut out = Vec::new();
     match &host.algorithms {
         Algorithms::Profile(AlgorithmProfile::Modern) => {}
         Algorithms::Profile(AlgorithmProfile::Legacy) => {
@@ -242,7 +207,7 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
             .into_iter()
             .flatten()
             {
-                o(kv);
+                out.push(kv);
             }
         }
         Algorithms::Explicit(e) => {
@@ -253,10 +218,61 @@ pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &st
                 ("HostKeyAlgorithms", &e.host_keys),
             ] {
                 if let Some(v) = v {
-                    o(format!("{key}={}", v.join(",")));
+                    out.push(format!("{key}={}", v.join(",")));
                 }
             }
         }
+    }
+    out
+}
+
+/// The `ssh` command line for `host` (without the program name). `log` is where `-E` sends
+/// ssh's log; `known_hosts` is fleetpoll's own file; `caps` filters the legacy additions.
+pub fn build_args(host: &Host, caps: &Capabilities, known_hosts: &Path, log: &str) -> Vec<String> {
+    let mut a: Vec<String> = ["-tt", "-e", "none", "-E", log]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut o = |kv: String| {
+        a.push("-o".into());
+        a.push(kv);
+    };
+    // For ssh the first value of an option wins: fleetpoll's safety options come first, so
+    // nothing in the inventory or in ~/.ssh/config can make ssh run, forward or share
+    // anything (`ssh.options` refuses those keys too; `effective` checks with `ssh -G`).
+    for kv in safety_options(caps.version) {
+        o(kv);
+    }
+    // Then the inventory's options, which may override the defaults below.
+    for opt in &host.ssh_options {
+        o(opt.clone());
+    }
+    // `accept-new` arrived in OpenSSH 7.6 (unknown version: assume newer).
+    let before_7_6 = caps.version.is_some_and(|v| v < (7, 6));
+    for kv in host_key_options(host, known_hosts, before_7_6) {
+        o(kv);
+    }
+    // Password prompts must reach the tty; one try per method, never a retry loop.
+    o("BatchMode=no".into());
+    o("NumberOfPasswordPrompts=1".into());
+    if host.password.is_none() {
+        o("PasswordAuthentication=no".into());
+        o("KbdInteractiveAuthentication=no".into());
+    }
+    let connect = host.timeouts.connect.as_secs_f64().ceil().max(1.0) as u64;
+    o(format!("ConnectTimeout={connect}"));
+    o(format!("ServerAliveInterval={ALIVE_INTERVAL_S}"));
+    o("ServerAliveCountMax=3".into());
+    if let Some(k) = &host.key_file {
+        o("IdentitiesOnly=yes".into());
+        a.push("-i".into());
+        // An argument, not a config line: `%` is still a token character, but quotes would be
+        // taken literally.
+        a.push(k.to_string_lossy().replace('%', "%%"));
+    }
+    for kv in algorithm_options(host, caps) {
+        a.push("-o".into());
+        a.push(kv);
     }
     a.push("-p".into());
     a.push(host.port.to_string());

@@ -198,6 +198,43 @@ impl LogState {
         }
     }
 
+    /// A jump host's ssh failing before the device is reached: its errors (it logs at ERROR,
+    /// to its stderr, which is the pty) are what explain the exit, not the main ssh's log.
+    fn jump_failure(&self, stage: Stage, pty_tail: &str) -> Option<SessionError> {
+        if !self.proxied || stage != Stage::Connect {
+            return None;
+        }
+        let lines: Vec<&str> = pty_tail
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.is_empty() {
+            return None;
+        }
+        let m = format!("jump host: {}", lines.join(" | "));
+        let has = |needles: &[&str]| needles.iter().any(|n| m.contains(n));
+        Some(
+            if has(&[
+                "Host key verification failed",
+                "REMOTE HOST IDENTIFICATION HAS CHANGED",
+            ]) {
+                SessionError::HostKeyRejected(m)
+            } else if has(&["Permission denied", "Too many authentication failures"]) {
+                SessionError::AuthRejected(m)
+            } else if has(&[
+                "Connection refused",
+                "Could not resolve hostname",
+                "No route to host",
+                "Network is unreachable",
+            ]) {
+                SessionError::Connect(m)
+            } else {
+                SessionError::Protocol(format!("ssh exited at stage {stage}: {m}"))
+            },
+        )
+    }
+
     /// Why ssh exited before the session started.
     pub fn failure(
         &self,
@@ -207,6 +244,9 @@ impl LogState {
         pty_tail: &str,
     ) -> SessionError {
         let strip = |m: &str| m.strip_prefix("ssh: ").unwrap_or(m).to_string();
+        if let Some(e) = self.jump_failure(stage, pty_tail) {
+            return e;
+        }
         if self
             .find(&[
                 "Host key verification failed",

@@ -25,10 +25,12 @@
 mod args;
 mod child;
 pub mod effective;
+mod jump;
 mod log;
 mod login;
 
 pub use args::{build_args, capabilities, parse_version, Capabilities};
+pub use jump::hop_problem;
 pub use log::LogState;
 
 use super::ssh::default_known_hosts;
@@ -58,6 +60,8 @@ pub struct SystemSshConnection {
     child: Child,
     log_drain: Option<tokio::task::JoinHandle<()>>,
     _log_dir: Option<tempfile::TempDir>,
+    /// The `-F` file of a jump chain, read by each hop's ssh as it starts.
+    _jump_config: Option<tempfile::NamedTempFile>,
 }
 
 impl SystemSshConnection {
@@ -167,6 +171,38 @@ impl AsyncWrite for PtyStream {
     }
 }
 
+/// The `-F` file for `host`'s jump chain (0600, removed with the connection) and the `-F`/`-J`
+/// arguments naming it and the hops.
+fn jump_args(
+    host: &Host,
+    caps: &Capabilities,
+) -> Result<(tempfile::NamedTempFile, Vec<String>), SessionError> {
+    let cant =
+        |e: String| SessionError::Protocol(format!("cannot write the jump hosts' ssh config: {e}"));
+    if let Some(why) = host.jump.iter().find_map(|h| hop_problem(h)) {
+        return Err(SessionError::Protocol(why));
+    }
+    let mut f = tempfile::Builder::new()
+        .prefix("fleetpoll-jump-")
+        .suffix(".conf")
+        .tempfile()
+        .map_err(|e| cant(e.to_string()))?;
+    if !jump::config_path_ok(f.path()) {
+        return Err(cant(format!(
+            "{} has characters ssh would pass to a shell (set TMPDIR to a plain path)",
+            f.path().display()
+        )));
+    }
+    f.write_all(jump::config(host, caps).as_bytes())
+        .and_then(|_| f.flush())
+        .map_err(|e| cant(e.to_string()))?;
+    let path = f.path().to_string_lossy().into_owned();
+    Ok((
+        f,
+        vec!["-F".into(), path, "-J".into(), jump::spec(&host.jump)],
+    ))
+}
+
 /// Run `ssh` for `host`, log in, and return the connection and the device's byte stream.
 /// Stages: `connect` until ssh has a TCP connection (`timeouts.connect`; a ProxyJump /
 /// ProxyCommand adds `timeouts.auth`), `auth` through key exchange and authentication
@@ -176,11 +212,6 @@ pub async fn open(
     stage: &mut Stage,
 ) -> Result<(SystemSshConnection, PtyStream), SessionError> {
     *stage = Stage::Connect;
-    if !host.jump.is_empty() {
-        return Err(SessionError::Protocol(
-            "ssh.jump is not supported by the openssh transport; use ProxyJump in ~/.ssh/config or ssh.options: [ProxyJump=user@bastion]".into(),
-        ));
-    }
     let caps = capabilities().await;
     let known_hosts = host.known_hosts.clone().unwrap_or_else(default_known_hosts);
     if host.host_key_policy == HostKeyPolicy::AcceptNew {
@@ -190,7 +221,15 @@ pub async fn open(
     }
     let mut log = LogSource::new()
         .map_err(|e| SessionError::Protocol(format!("cannot set up ssh's log: {e}")))?;
-    let args = build_args(host, caps, &known_hosts, &log.path());
+    let mut args = build_args(host, caps, &known_hosts, &log.path());
+    let jump_config = if host.jump.is_empty() {
+        None
+    } else {
+        let (f, jump_args) = jump_args(host, caps)?;
+        // Right after `-tt -e none -E LOG`: before the host, like every other option.
+        args.splice(5..5, jump_args);
+        Some(f)
+    };
     tracing::debug!(device = %host.name, ?args, "starting ssh");
     let mut cmd = std::process::Command::new(SSH_PROGRAM);
     // The remote pty's terminal type, as the native transport asks for; and prompts on the
@@ -227,6 +266,7 @@ pub async fn open(
             child,
             log_drain,
             _log_dir: log_dir,
+            _jump_config: jump_config,
         },
         PtyStream {
             pending,
