@@ -230,7 +230,8 @@ pub struct PlanArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct AskArgs {
     /// Ask once for an SSH password and use it for every device whose inventory (device, its
-    /// groups, defaults) sets none; jump hosts keep their own credentials.
+    /// groups, defaults) sets none; jump hosts keep their own credentials. Asked on /dev/tty
+    /// without echo, like `{prompt: true}`; with no terminal (cron) the run refuses, exit 3.
     #[arg(short = 'k', long)]
     pub ask_pass: bool,
     /// Ask once for an enable secret and use it for every device whose inventory sets none.

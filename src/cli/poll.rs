@@ -10,7 +10,7 @@ use std::time::Duration;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m\n  fleetpoll poll -i inv.yaml --limit 'site:dc1,&platform:cisco_xe,!group:lab'"
+    after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m\n  fleetpoll poll -i inv.yaml --limit 'site:dc1,&platform:cisco_xe,!group:lab'\n  fleetpoll poll -i inv.yaml -k -K                 # ask the password and enable secret once\n\nCredentials: {env: VAR}, {file: PATH} or {prompt: true} in the inventory; -k / -K fill in\nwhat no inventory level sets. Prompts are read once per run from /dev/tty; with no terminal\n(cron) they are refused before anything connects (exit 3)."
 )]
 pub struct PollArgs {
     #[command(flatten)]

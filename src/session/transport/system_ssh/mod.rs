@@ -4,7 +4,8 @@
 //! - **Spawn**: expectrl starts `ssh -tt` in a pty 511 columns wide, with `-o` options derived
 //!   from the [`Host`] (host-key policy, known_hosts, algorithm profile, key file, timeouts)
 //!   after fleetpoll's safety options and the inventory's own `ssh.options` (for ssh the first
-//!   value given wins); [`effective`] checks with `ssh -G` before the run. ssh's log
+//!   value given wins); [`effective`] checks with `ssh -G` before the run; a jump chain adds
+//!   `-J` and a `-F` file with the bastions' options (see `jump`). ssh's log
 //!   (`LogLevel=DEBUG1`) goes to a pipe through `-E`, never to the pty, so debug lines cannot
 //!   reach the prompt matcher.
 //! - **Login**: expectrl answers what ssh asks on the tty (host-key confirmation per policy,
