@@ -482,13 +482,6 @@ fn resolve(
             (Some(p), key)
         }
     };
-    // Neither: the ssh-agent's identities (native) or ssh's own (openssh) authenticate.
-    if password.is_none() && key_file.is_none() && std::env::var_os("SSH_AUTH_SOCK").is_none() {
-        return Err(loc.error(
-            &layers[0].0,
-            format!("device `{name}` has neither a password nor a key_file, and SSH_AUTH_SOCK is not set (no ssh-agent to authenticate with)"),
-        ));
-    }
     let mut timeouts = ResolvedTimeouts::default();
     // Timeouts merge field by field, lowest precedence first.
     for (_, s) in layers.iter().rev() {
@@ -605,6 +598,20 @@ fn resolve(
     let transport = pick(layers, "transport", |s| s.transport.as_ref())
         .map(|(t, _)| *t)
         .unwrap_or_default();
+    // Neither: the built-in client can only use the ssh-agent's identities; OpenSSH has its
+    // own (~/.ssh/config's IdentityFile, default keys, Kerberos), and a bastion serves
+    // whichever transport its devices use.
+    if password.is_none()
+        && key_file.is_none()
+        && jump_name.is_none()
+        && transport == TransportKind::Native
+        && std::env::var_os("SSH_AUTH_SOCK").is_none()
+    {
+        return Err(loc.error(
+            &layers[0].0,
+            format!("device `{name}` has neither a password nor a key_file, and SSH_AUTH_SOCK is not set (no ssh-agent to authenticate with)"),
+        ));
+    }
     if let Some(h) = &d.host {
         if let Some(why) = crate::util::bad_host(h) {
             return Err(loc.error(&format!("{}.host", layers[0].0), format!("host {why}")));

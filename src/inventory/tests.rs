@@ -179,6 +179,9 @@ fn missing_platform_username_and_credentials() {
     } else {
         parse(Path::new("t.yaml"), no_creds).expect("the agent authenticates");
     }
+    // OpenSSH has identities of its own (~/.ssh/config, default keys): never refused for that.
+    let openssh = format!("{no_creds}    transport: openssh\n");
+    parse(Path::new("t.yaml"), &openssh).expect("ssh's own identities authenticate");
     assert!(err("defaults: {timeouts: {command: 10 parsecs}}\n")
         .to_string()
         .contains("duration"));
