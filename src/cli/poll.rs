@@ -43,7 +43,7 @@ pub struct PollArgs {
     pub grace: Duration,
 }
 
-pub fn parse_dur(s: &str) -> Result<Duration, String> {
+pub fn parse_dur(s: &str) -> Result<Duration, crate::inventory::DurationError> {
     crate::inventory::settings_parse_duration(s)
 }
 

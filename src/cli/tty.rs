@@ -1,11 +1,34 @@
 //! Asking for a secret on the controlling terminal (`/dev/tty`, as ssh and Ansible do), without
 //! echo. Without a terminal (cron, systemd, `setsid`) every prompt is refused.
 
-use crate::inventory::{Prompter, Secret};
+use crate::inventory::{CannotAsk, Prompter, Secret};
 use nix::sys::termios::{self, FlushArg, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::io::AsRawFd;
+
+/// Why the terminal could not give an answer; never holds what was typed.
+#[derive(Debug, thiserror::Error)]
+pub enum TtyError {
+    #[error("no terminal: /dev/tty: {0}")]
+    Open(std::io::Error),
+    #[error("no terminal: /dev/tty: {0}")]
+    Attributes(nix::Error),
+    #[error("cannot turn off echo on /dev/tty: {0}")]
+    EchoOff(nix::Error),
+    #[error("cannot write to /dev/tty: {0}")]
+    Write(std::io::Error),
+    #[error("cannot read /dev/tty: {0}")]
+    Read(std::io::Error),
+    #[error("the terminal closed before an answer")]
+    Closed,
+    #[error("cancelled (Ctrl-C)")]
+    CtrlC,
+    #[error("cancelled (Ctrl-D)")]
+    CtrlD,
+    #[error("the answer is not UTF-8")]
+    NotUtf8,
+}
 
 /// Prompts on `/dev/tty`; the terminal is opened once, at the first prompt.
 #[derive(Default)]
@@ -26,24 +49,24 @@ impl Drop for Restore<'_> {
 }
 
 impl TtyPrompter {
-    fn open(&mut self) -> Result<&File, String> {
-        if self.tty.is_none() {
-            let f = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open("/dev/tty")
-                .map_err(|e| format!("no terminal: /dev/tty: {e}"))?;
-            self.tty = Some(f);
+    fn open(&mut self) -> Result<&File, TtyError> {
+        match &mut self.tty {
+            Some(f) => Ok(f),
+            slot => {
+                let f = std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open("/dev/tty")
+                    .map_err(TtyError::Open)?;
+                Ok(slot.insert(f))
+            }
         }
-        self.tty.as_ref().ok_or_else(|| "no terminal".to_string())
     }
-}
 
-impl Prompter for TtyPrompter {
-    fn ask(&mut self, prompt: &str) -> Result<Option<Secret>, String> {
+    fn ask_tty(&mut self, prompt: &str) -> Result<Secret, TtyError> {
         let mut tty = self.open()?;
         let fd = tty.as_raw_fd();
-        let saved = termios::tcgetattr(fd).map_err(|e| format!("no terminal: /dev/tty: {e}"))?;
+        let saved = termios::tcgetattr(fd).map_err(TtyError::Attributes)?;
         // Byte by byte, without echo, and with Ctrl-C read as a key rather than a signal: a
         // signal would end the process with echo still off.
         let mut raw = saved.clone();
@@ -54,35 +77,40 @@ impl Prompter for TtyPrompter {
         // Typed ahead before the question is not its answer.
         let _ = termios::tcflush(fd, FlushArg::TCIFLUSH);
         let restore = Restore { tty, saved };
-        termios::tcsetattr(fd, SetArg::TCSANOW, &raw)
-            .map_err(|e| format!("cannot turn off echo on /dev/tty: {e}"))?;
+        termios::tcsetattr(fd, SetArg::TCSANOW, &raw).map_err(TtyError::EchoOff)?;
         tty.write_all(prompt.as_bytes())
             .and_then(|_| tty.flush())
-            .map_err(|e| format!("cannot write to /dev/tty: {e}"))?;
+            .map_err(TtyError::Write)?;
         let answer = read_answer(&mut tty);
         drop(restore);
         let _ = tty.write_all(b"\r\n");
-        answer.map(|s| Some(Secret::new(s)))
+        answer.map(Secret::new)
+    }
+}
+
+impl Prompter for TtyPrompter {
+    fn ask(&mut self, prompt: &str) -> Result<Option<Secret>, CannotAsk> {
+        Ok(Some(self.ask_tty(prompt)?))
     }
 }
 
 /// One answer from a terminal in raw mode: Enter ends it; Backspace/DEL erases a character,
 /// Ctrl-U the line; Ctrl-C, or Ctrl-D on an empty line, cancels. Other control characters are
 /// kept, so the one-line check refuses them instead of them vanishing silently.
-fn read_answer(tty: &mut impl Read) -> Result<String, String> {
+fn read_answer(tty: &mut impl Read) -> Result<String, TtyError> {
     let mut bytes: Vec<u8> = Vec::new();
     let mut b = [0u8; 1];
     loop {
         match tty.read(&mut b) {
-            Ok(0) => return Err("the terminal closed before an answer".into()),
+            Ok(0) => return Err(TtyError::Closed),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("cannot read /dev/tty: {e}")),
+            Err(e) => return Err(TtyError::Read(e)),
         }
         match b[0] {
             b'\r' | b'\n' => break,
-            0x03 => return Err("cancelled (Ctrl-C)".into()),
-            0x04 if bytes.is_empty() => return Err("cancelled (Ctrl-D)".into()),
+            0x03 => return Err(TtyError::CtrlC),
+            0x04 if bytes.is_empty() => return Err(TtyError::CtrlD),
             0x15 => bytes.clear(),
             0x7f | 0x08 => {
                 // One character, not one byte, of UTF-8.
@@ -95,7 +123,7 @@ fn read_answer(tty: &mut impl Read) -> Result<String, String> {
             c => bytes.push(c),
         }
     }
-    String::from_utf8(bytes).map_err(|_| "the answer is not UTF-8".to_string())
+    String::from_utf8(bytes).map_err(|_| TtyError::NotUtf8)
 }
 
 #[cfg(test)]
@@ -103,7 +131,7 @@ mod tests {
     use super::read_answer;
 
     fn answer(typed: &[u8]) -> Result<String, String> {
-        read_answer(&mut &typed[..])
+        read_answer(&mut &typed[..]).map_err(|e| e.to_string())
     }
 
     #[test]

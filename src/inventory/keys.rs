@@ -32,30 +32,60 @@ enum Parsed {
     Encrypted(String),
 }
 
-/// The key files a load has seen.
+/// The key files a load has seen; failures are kept too, so a file shared by many devices is
+/// reported the same way for each without being read again.
 #[derive(Default)]
 pub(super) struct KeyFiles {
-    parsed: BTreeMap<PathBuf, Result<Arc<Parsed>, String>>,
-    decrypted: BTreeMap<(PathBuf, String), Result<Arc<PrivateKey>, String>>,
+    parsed: BTreeMap<PathBuf, Result<Arc<Parsed>, KeyError>>,
+    decrypted: BTreeMap<(PathBuf, String), Result<Arc<PrivateKey>, KeyError>>,
 }
 
-fn parse(p: &Path) -> Result<Parsed, String> {
-    let text = std::fs::read_to_string(p)
-        .map_err(|e| format!("cannot read key file {}: {e}", p.display()))?;
+fn parse(p: &Path) -> Result<Parsed, KeyError> {
+    let text = std::fs::read_to_string(p).map_err(|e| KeyError::Unreadable {
+        path: p.to_path_buf(),
+        err: Arc::new(e),
+    })?;
     match russh::keys::decode_secret_key(&text, None) {
         Ok(k) => Ok(Parsed::Plain(Arc::new(k))),
         Err(russh::keys::Error::KeyIsEncrypted) => Ok(Parsed::Encrypted(text)),
-        Err(e) => Err(format!(
-            "key file {} is not a usable private key: {e}",
-            p.display()
-        )),
+        Err(e) => Err(KeyError::NotAKey {
+            path: p.to_path_buf(),
+            err: Arc::new(e),
+        }),
     }
 }
 
-/// Where a key check failed: at the `key_file` field or at the `key_passphrase` field.
+/// Why a key file cannot be used. The inner errors are shared (`Arc`) because a cached
+/// failure is handed out once per device using the file.
+#[derive(Debug, Clone, thiserror::Error)]
 pub(super) enum KeyError {
-    File(String),
-    Passphrase(String),
+    #[error("cannot read key file {}: {err}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        err: Arc<std::io::Error>,
+    },
+    #[error("key file {} is not a usable private key: {err}", path.display())]
+    NotAKey {
+        path: PathBuf,
+        err: Arc<russh::keys::Error>,
+    },
+    #[error(
+        "key file {} is encrypted: set key_passphrase ({{env: VAR}}, {{file: PATH}} or {{prompt: true}}) beside key_file, or load the key into ssh-agent and leave key_file out",
+        .0.display()
+    )]
+    Encrypted(PathBuf),
+    #[error("the passphrase does not decrypt key file {} ({err})", path.display())]
+    WrongPassphrase {
+        path: PathBuf,
+        err: Arc<russh::keys::Error>,
+    },
+}
+
+impl KeyError {
+    /// The error is the `key_passphrase` field's (else the `key_file` field's).
+    pub(super) fn at_passphrase(&self) -> bool {
+        matches!(self, KeyError::WrongPassphrase { .. })
+    }
 }
 
 /// The passphrase a device has for its key: the value (`None` while a prompt is deferred, in
@@ -77,17 +107,13 @@ impl KeyFiles {
             .parsed
             .entry(path.to_path_buf())
             .or_insert_with(|| parse(path).map(Arc::new))
-            .clone()
-            .map_err(KeyError::File)?;
+            .clone()?;
         let text = match &*parsed {
             Parsed::Plain(k) => return Ok(Some(k.clone())),
             Parsed::Encrypted(text) => text,
         };
         let Some(pass) = passphrase else {
-            return Err(KeyError::File(format!(
-                "key file {} is encrypted: set key_passphrase ({{env: VAR}}, {{file: PATH}} or {{prompt: true}}) beside key_file, or load the key into ssh-agent and leave key_file out",
-                path.display()
-            )));
+            return Err(KeyError::Encrypted(path.to_path_buf()));
         };
         let Some(value) = pass.value else {
             return Ok(None);
@@ -97,15 +123,12 @@ impl KeyFiles {
             .or_insert_with(|| {
                 russh::keys::decode_secret_key(text, Some(value.expose()))
                     .map(Arc::new)
-                    .map_err(|e| {
-                        format!(
-                            "the passphrase does not decrypt key file {} ({e})",
-                            path.display()
-                        )
+                    .map_err(|e| KeyError::WrongPassphrase {
+                        path: path.to_path_buf(),
+                        err: Arc::new(e),
                     })
             })
             .clone()
             .map(Some)
-            .map_err(KeyError::Passphrase)
     }
 }

@@ -9,12 +9,12 @@ pub mod prompt;
 mod settings;
 
 pub use keys::UserKey;
-pub use prompt::{Asking, Deferred, NoTerminal, PromptUse, Prompter};
+pub use prompt::{Asking, CannotAsk, Deferred, NoTerminal, NoTerminalToAsk, PromptUse, Prompter};
 
 pub use settings::parse_duration as settings_parse_duration;
 pub use settings::{
-    AlgorithmProfile, Algorithms, ExplicitAlgorithms, HostKeyPolicy, Secret, SecretRef, Settings,
-    SshSettings, Timeouts, TransportKind,
+    AlgorithmProfile, Algorithms, DurationError, ExplicitAlgorithms, HostKeyPolicy, NotOneLine,
+    Secret, SecretError, SecretRef, Settings, SshSettings, Timeouts, TransportKind,
 };
 
 use crate::error::{ConfigError, Located};
@@ -333,12 +333,7 @@ impl SeenSoFar {
         };
         self.asked
             .get(self.asking.prompter.as_mut(), field, location, prompt)
-            .map_err(|r| match r {
-                prompt::Refused::Cannot(why) => err(format!(
-                    "asks for a prompt, but it cannot be asked ({why}); for unattended runs (cron) use {{env: VAR}} or {{file: PATH}} instead"
-                )),
-                prompt::Refused::Answer(m) => err(m),
-            })
+            .map_err(|r| err(r.to_string()))
     }
 
     /// A credential field of an entry: the first layer's value, read or asked now. `None`: no
@@ -367,7 +362,7 @@ impl SeenSoFar {
                         self.warnings.push(w);
                     }
                 }
-                Some(r.resolve(base).map_err(|m| loc.error(&at, m))?)
+                Some(r.resolve(base).map_err(|e| loc.error(&at, e.to_string()))?)
             }
         };
         Ok(Some((value, at)))
@@ -421,7 +416,10 @@ fn resolve(
             )
         })?;
     if let Some(bad) = settings::line_break_in(&username) {
-        return Err(loc.error(&username_at, settings::not_one_line("the username", bad)));
+        return Err(loc.error(
+            &username_at,
+            settings::not_one_line("the username", bad).to_string(),
+        ));
     }
     let is_device = jump_name.is_none();
     let password = match seen.credential(layers, loc, base, "password", "Password", |s| {
@@ -469,11 +467,11 @@ fn resolve(
             });
             let key = match seen.keys.load(&p, pass) {
                 Ok(k) => k,
-                Err(keys::KeyError::File(m)) => return Err(loc.error(&at, m)),
-                Err(keys::KeyError::Passphrase(m)) => {
+                Err(e) if e.at_passphrase() => {
                     let pat = passphrase.map(|(_, a)| a).unwrap_or_default();
-                    return Err(loc.error(&pat, m));
+                    return Err(loc.error(&pat, e.to_string()));
                 }
+                Err(e) => return Err(loc.error(&at, e.to_string())),
             };
             let key = key.map(|key| UserKey {
                 key,

@@ -2,23 +2,32 @@
 //! `--ask-become-pass` values. Each distinct prompt is asked once per load, however many
 //! devices use it; the reading itself is the caller's [`Prompter`] (the CLI reads `/dev/tty`).
 
-use super::settings::{one_line, Secret};
+use super::settings::{one_line, NotOneLine, Secret};
 use std::collections::BTreeMap;
 
 /// Reads one secret for a prompt text.
 pub trait Prompter {
     /// `Ok(Some)`: the answer; `Ok(None)`: not asked now (`check` only reports what a run would
     /// ask); `Err`: it cannot be asked (no terminal, cancelled), the reason without the value.
-    fn ask(&mut self, prompt: &str) -> Result<Option<Secret>, String>;
+    fn ask(&mut self, prompt: &str) -> Result<Option<Secret>, CannotAsk>;
 }
+
+/// Why a prompter cannot ask. Boxed: each prompter has its own failures (the CLI's are the
+/// terminal's), which the inventory only reports.
+pub type CannotAsk = Box<dyn std::error::Error + Send + Sync>;
+
+/// [`NoTerminal`]'s refusal.
+#[derive(Debug, thiserror::Error)]
+#[error("no terminal to ask on")]
+pub struct NoTerminalToAsk;
 
 /// For loads that must not prompt and have no terminal (library use, tests): every prompt is
 /// refused.
 pub struct NoTerminal;
 
 impl Prompter for NoTerminal {
-    fn ask(&mut self, _prompt: &str) -> Result<Option<Secret>, String> {
-        Err("no terminal to ask on".into())
+    fn ask(&mut self, _prompt: &str) -> Result<Option<Secret>, CannotAsk> {
+        Err(Box::new(NoTerminalToAsk))
     }
 }
 
@@ -26,7 +35,7 @@ impl Prompter for NoTerminal {
 pub struct Deferred;
 
 impl Prompter for Deferred {
-    fn ask(&mut self, _prompt: &str) -> Result<Option<Secret>, String> {
+    fn ask(&mut self, _prompt: &str) -> Result<Option<Secret>, CannotAsk> {
         Ok(None)
     }
 }
@@ -72,11 +81,15 @@ pub(super) struct Asked {
 }
 
 /// Why one prompt gave no value: the message (never the value) for the field's location.
+#[derive(Debug, thiserror::Error)]
 pub(super) enum Refused {
     /// Cannot ask at all (no terminal, cancelled).
-    Cannot(String),
-    /// The answer is unusable (empty, not one line).
-    Answer(String),
+    #[error("asks for a prompt, but it cannot be asked ({0}); for unattended runs (cron) use {{env: VAR}} or {{file: PATH}} instead")]
+    Cannot(CannotAsk),
+    #[error("the answer to the prompt is empty")]
+    Empty,
+    #[error(transparent)]
+    NotOneLine(#[from] NotOneLine),
 }
 
 impl Asked {
@@ -97,10 +110,8 @@ impl Asked {
         }
         let answer = match prompter.ask(&prompt).map_err(Refused::Cannot)? {
             None => None,
-            Some(s) if s.expose().is_empty() => {
-                return Err(Refused::Answer("the answer to the prompt is empty".into()))
-            }
-            Some(s) => Some(one_line(s, "the answer to the prompt").map_err(Refused::Answer)?),
+            Some(s) if s.expose().is_empty() => return Err(Refused::Empty),
+            Some(s) => Some(one_line(s, "the answer to the prompt")?),
         };
         self.answers.insert(field.to_string(), answer.clone());
         self.uses.push(PromptUse {

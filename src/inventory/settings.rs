@@ -107,48 +107,81 @@ pub enum SecretRef {
 pub use crate::util::line_break_in;
 
 /// `s` if it is one line (see [`line_break_in`]); `what` names it in the refusal.
-pub fn one_line(s: Secret, what: &str) -> Result<Secret, String> {
+pub fn one_line(s: Secret, what: &str) -> Result<Secret, NotOneLine> {
     match line_break_in(&s.0) {
         None => Ok(s),
         Some(at) => Err(not_one_line(what, at)),
     }
 }
 
-/// The refusal for a value that is not one line; names the position and code point only, so a
-/// secret is never printed.
-pub fn not_one_line(what: &str, (pos, c): (usize, char)) -> String {
-    format!(
-        "{what} contains U+{:04X} at character {}: fleetpoll types it at the device's prompt, so it must be one line without control characters",
-        c as u32,
-        pos + 1
-    )
+/// The refusal for a value that is not one line.
+pub fn not_one_line(what: &str, (pos, c): (usize, char)) -> NotOneLine {
+    NotOneLine {
+        what: what.to_string(),
+        pos,
+        c,
+    }
+}
+
+/// A value with a line break or other control character; names the position and code point
+/// only, so a secret is never printed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{what} contains U+{:04X} at character {}: fleetpoll types it at the device's prompt, so it must be one line without control characters",
+    *c as u32,
+    pos + 1
+)]
+pub struct NotOneLine {
+    pub what: String,
+    /// 0-based character index.
+    pub pos: usize,
+    pub c: char,
+}
+
+/// Why a credential reference could not be read at plan time.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("{{prompt: true}} is asked on the terminal")]
+    Prompted,
+    #[error("environment variable {0} is empty")]
+    EnvEmpty(String),
+    #[error("environment variable {0} is not set")]
+    EnvUnset(String),
+    #[error("cannot read secret file {}: {err}", path.display())]
+    FileUnreadable { path: PathBuf, err: std::io::Error },
+    #[error("secret file {} is empty", .0.display())]
+    FileEmpty(PathBuf),
+    #[error(transparent)]
+    NotOneLine(#[from] NotOneLine),
 }
 
 impl SecretRef {
     /// Read the secret now (at plan time), so a missing variable fails before any connection;
     /// a value with a line break or other control character is refused (see [`line_break_in`]).
     /// `{prompt: true}` is the inventory's to ask (once per field), not this function's.
-    pub fn resolve(&self, base: &Path) -> Result<Secret, String> {
+    pub fn resolve(&self, base: &Path) -> Result<Secret, SecretError> {
         let s = self.read(base)?;
-        one_line(s, "the secret")
+        Ok(one_line(s, "the secret")?)
     }
 
-    fn read(&self, base: &Path) -> Result<Secret, String> {
+    fn read(&self, base: &Path) -> Result<Secret, SecretError> {
         match self {
-            SecretRef::Prompt => Err("{prompt: true} is asked on the terminal".into()),
+            SecretRef::Prompt => Err(SecretError::Prompted),
             SecretRef::Literal(s) => Ok(Secret(s.clone())),
             SecretRef::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.is_empty() => Ok(Secret(v)),
-                Ok(_) => Err(format!("environment variable {var} is empty")),
-                Err(_) => Err(format!("environment variable {var} is not set")),
+                Ok(_) => Err(SecretError::EnvEmpty(var.clone())),
+                Err(_) => Err(SecretError::EnvUnset(var.clone())),
             },
             SecretRef::File(p) => {
                 let p = super::expand_path(base, p);
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| format!("cannot read secret file {}: {e}", p.display()))?;
+                let text = match std::fs::read_to_string(&p) {
+                    Ok(t) => t,
+                    Err(err) => return Err(SecretError::FileUnreadable { path: p, err }),
+                };
                 let v = text.trim_end_matches(['\n', '\r']).to_string();
                 if v.is_empty() {
-                    return Err(format!("secret file {} is empty", p.display()));
+                    return Err(SecretError::FileEmpty(p));
                 }
                 Ok(Secret(v))
             }
@@ -267,14 +300,25 @@ impl Timeouts {
     }
 }
 
+/// A duration that [`parse_duration`] cannot read; each variant holds the text as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("duration `{0}` must be positive")]
+    NotPositive(String),
+    #[error("bad duration `{0}` (examples: 500ms, 10s, 2m, 1h)")]
+    Malformed(String),
+    #[error("bad duration unit `{unit}` in `{text}` (use ms, s, m or h)")]
+    Unit { unit: String, text: String },
+}
+
 /// Parse `500ms`, `10s`, `2m`, `1h`, `1h30m` or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_duration(s: &str) -> Result<Duration, DurationError> {
     let s = s.trim();
     if let Ok(n) = s.parse::<f64>() {
         if n.is_finite() && n > 0.0 {
             return Ok(Duration::from_secs_f64(n));
         }
-        return Err(format!("duration `{s}` must be positive"));
+        return Err(DurationError::NotPositive(s.to_string()));
     }
     let mut total = Duration::ZERO;
     let mut num = String::new();
@@ -296,7 +340,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         }
         let v: f64 = num
             .parse()
-            .map_err(|_| format!("bad duration `{s}` (examples: 500ms, 10s, 2m, 1h)"))?;
+            .map_err(|_| DurationError::Malformed(s.to_string()))?;
         num.clear();
         let secs = match unit.as_str() {
             "ms" => v / 1000.0,
@@ -304,16 +348,17 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             "m" => v * 60.0,
             "h" => v * 3600.0,
             _ => {
-                return Err(format!(
-                    "bad duration unit `{unit}` in `{s}` (use ms, s, m or h)"
-                ))
+                return Err(DurationError::Unit {
+                    unit,
+                    text: s.to_string(),
+                })
             }
         };
         total += Duration::from_secs_f64(secs);
         any = true;
     }
     if !num.is_empty() || !any || total.is_zero() {
-        return Err(format!("bad duration `{s}` (examples: 500ms, 10s, 2m, 1h)"));
+        return Err(DurationError::Malformed(s.to_string()));
     }
     Ok(total)
 }

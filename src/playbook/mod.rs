@@ -258,7 +258,7 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
                 .as_deref()
                 .map(crate::inventory::settings_parse_duration)
                 .transpose()
-                .map_err(|m| loc.error(&format!("{at}.timeout"), m))?;
+                .map_err(|e| loc.error(&format!("{at}.timeout"), e.to_string()))?;
             planned.push(PlannedCommand {
                 command: c.command.trim().to_string(),
                 parser,

@@ -10,7 +10,7 @@ struct Scripted {
 }
 
 impl Prompter for Scripted {
-    fn ask(&mut self, prompt: &str) -> Result<Option<Secret>, String> {
+    fn ask(&mut self, prompt: &str) -> Result<Option<Secret>, CannotAsk> {
         self.asked.lock().unwrap().push(prompt.to_string());
         if self.answers.is_empty() {
             return Err("no more scripted answers".into());
