@@ -120,36 +120,52 @@ const SAFE_FILTERS: &[&str] = &[
     "beg", "s", "sec",
 ];
 
+/// Why [`check_read_only`] refuses a command; the text follows the field name (`…command: `).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GuardError {
+    #[error("contains a control character or newline; one command per entry")]
+    LineBreak,
+    #[error("has the non-ASCII character U+{:04X} at position {}: commands are plain ASCII", *.c as u32, .pos + 1)]
+    NonAscii {
+        /// 0-based character index.
+        pos: usize,
+        c: char,
+    },
+    #[error("contains `>` or `<`: output redirection writes files on the device")]
+    Redirection,
+    #[error("is empty")]
+    Empty,
+    #[error(
+        "`{0}` is not a read-only command: fleetpoll sends only `show …` and {extra} (never configure, clear, debug, reload, write, copy, delete or `no …`)",
+        extra = READ_ONLY_EXTRA.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+    )]
+    NotReadOnly(String),
+    #[error("output filter `| {0}` is not allowed (only include, exclude, begin, section, count, grep: `redirect`, `append` and `tee` write files on the device)")]
+    Filter(String),
+}
+
 /// Refuse anything that is not a read-only show command.
-pub fn check_read_only(command: &str) -> Result<(), String> {
+pub fn check_read_only(command: &str) -> Result<(), GuardError> {
     if crate::util::line_break_in(command).is_some() {
-        return Err("contains a control character or newline; one command per entry".into());
+        return Err(GuardError::LineBreak);
     }
     // Cisco CLIs take ASCII: anything else (look-alike letters, bidi or zero-width characters)
     // only hides what the line really says.
-    if let Some((i, c)) = command.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-        return Err(format!(
-            "has the non-ASCII character U+{:04X} at position {}: commands are plain ASCII",
-            c as u32,
-            i + 1
-        ));
+    if let Some((pos, c)) = command.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+        return Err(GuardError::NonAscii { pos, c });
     }
     if command.contains(['>', '<']) {
-        return Err("contains `>` or `<`: output redirection writes files on the device".into());
+        return Err(GuardError::Redirection);
     }
     let mut parts = command.split('|');
     let main = parse::normalize_command(parts.next().unwrap_or(""));
     if main.is_empty() {
-        return Err("is empty".into());
+        return Err(GuardError::Empty);
     }
     let first = main.split(' ').next().unwrap_or("");
     let is_show = first.len() >= 2 && "show".starts_with(first);
     if !is_show && !READ_ONLY_EXTRA.contains(&main.as_str()) {
-        return Err(format!(
-            "`{}` is not a read-only command: fleetpoll sends only `show …` and {} (never configure, clear, debug, reload, write, copy, delete or `no …`)",
-            command.trim(),
-            READ_ONLY_EXTRA.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-        ));
+        return Err(GuardError::NotReadOnly(command.trim().to_string()));
     }
     for filter in parts {
         let word = filter
@@ -158,10 +174,7 @@ pub fn check_read_only(command: &str) -> Result<(), String> {
             .unwrap_or("")
             .to_ascii_lowercase();
         if !SAFE_FILTERS.contains(&word.as_str()) {
-            return Err(format!(
-                "output filter `| {}` is not allowed (only include, exclude, begin, section, count, grep: `redirect`, `append` and `tee` write files on the device)",
-                filter.trim()
-            ));
+            return Err(GuardError::Filter(filter.trim().to_string()));
         }
     }
     Ok(())
@@ -192,7 +205,8 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
         let mut planned = Vec::new();
         for (i, c) in entry.commands.iter().enumerate() {
             let at = format!("platforms.{platform}.commands[{i}]");
-            check_read_only(&c.command).map_err(|m| loc.error(&format!("{at}.command"), m))?;
+            check_read_only(&c.command)
+                .map_err(|e| loc.error(&format!("{at}.command"), e.to_string()))?;
             let parser = match &c.parser {
                 Some(name) => {
                     let spec = parse::by_name(name).ok_or_else(|| {
