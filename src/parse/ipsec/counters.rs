@@ -1,11 +1,11 @@
 //! `#pkts ...` counter lines: split into `#name: N` / `#name (qualifier) N` parts, the eight
 //! typed counters go to their fields, every other one into `counters` by its printed name.
 
-use super::{text, IpsecSaEntry, Parser};
+use super::{text, IpsecSaEntry, LineError, Parser};
 use std::borrow::Cow;
 
 /// `#pkts encaps: 4, #pkts encrypt: 4`, `#pkts no sa (send) 0`, `##pkts replay failed (rcv): 0`.
-pub(super) fn counters_line(p: &mut Parser, t: &str) -> Result<(), String> {
+pub(super) fn counters_line(p: &mut Parser, t: &str) -> Result<(), LineError> {
     let e = p.entry();
     let b = t.as_bytes();
     let mut start = 0;
@@ -32,7 +32,7 @@ pub(super) fn counters_line(p: &mut Parser, t: &str) -> Result<(), String> {
 }
 
 /// One `#name: N` / `#name (qualifier) N` part of a counters line.
-fn counter(e: &mut IpsecSaEntry, part: &str) -> Result<(), String> {
+fn counter(e: &mut IpsecSaEntry, part: &str) -> Result<(), LineError> {
     let part = part.trim_ascii().trim_start_matches('#');
     let part = part.trim_end_matches([',', ' ']);
     if part.is_empty() {
@@ -41,12 +41,12 @@ fn counter(e: &mut IpsecSaEntry, part: &str) -> Result<(), String> {
     let split = part
         .bytes()
         .rposition(|c| c == b' ' || c == b':')
-        .ok_or_else(|| format!("counter without a value: `{part}`"))?;
+        .ok_or_else(|| LineError::CounterWithoutValue(part.to_string()))?;
     let (name, value) = (
         part.get(..split).unwrap_or(""),
         part.get(split + 1..).unwrap_or(""),
     );
-    let v = num(value).ok_or_else(|| format!("bad counter value: `{part}`"))?;
+    let v = num(value).ok_or_else(|| LineError::BadCounterValue(part.to_string()))?;
     let name = name.trim_ascii_end();
     let name = name.strip_suffix(':').unwrap_or(name).trim_ascii_end();
     let name: Cow<str> = if name.as_bytes().windows(2).any(|w| w == b"  ") {
@@ -55,7 +55,7 @@ fn counter(e: &mut IpsecSaEntry, part: &str) -> Result<(), String> {
         Cow::Borrowed(name)
     };
     if name.is_empty() {
-        return Err(format!("counter without a name: `{part}`"));
+        return Err(LineError::CounterWithoutName(part.to_string()));
     }
     let slot = match name.as_ref() {
         "pkts encaps" => &mut e.pkts_encaps,

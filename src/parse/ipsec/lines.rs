@@ -3,7 +3,7 @@
 //! settings, conn id, remaining lifetime and status.
 
 use super::counters::num;
-use super::{Ctx, Dir, Ident, Parser, SpiSa, SpiStatus};
+use super::{Ctx, Dir, Ident, LineError, Parser, SpiSa, SpiStatus};
 use crate::parse::isakmp::starts_with_ci;
 
 /// Text after the first `key` (case-insensitive) and any `:` / spaces.
@@ -18,7 +18,7 @@ fn after<'a>(t: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// One non-counter line. `Ok(true)` when recognised.
-pub(super) fn line(p: &mut Parser, t: &str) -> Result<bool, String> {
+pub(super) fn line(p: &mut Parser, t: &str) -> Result<bool, LineError> {
     let b = t
         .as_bytes()
         .first()
@@ -320,11 +320,11 @@ fn endpoints(p: &mut Parser, v: &str) {
 }
 
 /// `local  ident (addr/mask/prot/port): (1.2.3.4/255.255.255.255/47/0)`.
-fn ident(t: &str) -> Result<Ident, String> {
+fn ident(t: &str) -> Result<Ident, LineError> {
     let inner = t
         .rsplit_once('(')
         .map(|(_, r)| r.trim_end().trim_end_matches(')'))
-        .ok_or_else(|| format!("ident without a value: `{t}`"))?;
+        .ok_or_else(|| LineError::IdentWithoutValue(t.to_string()))?;
     let mut it = inner.rsplitn(4, '/');
     let port = it.next();
     let prot = it.next();
@@ -337,13 +337,13 @@ fn ident(t: &str) -> Result<Ident, String> {
             prot: pr
                 .trim()
                 .parse()
-                .map_err(|_| format!("bad ident protocol: `{t}`"))?,
+                .map_err(|_| LineError::BadIdentProtocol(t.to_string()))?,
             port: po
                 .trim()
                 .parse()
-                .map_err(|_| format!("bad ident port: `{t}`"))?,
+                .map_err(|_| LineError::BadIdentPort(t.to_string()))?,
         }),
-        _ => Err(format!("malformed ident: `{t}`")),
+        _ => Err(LineError::MalformedIdent(t.to_string())),
     }
 }
 

@@ -53,6 +53,25 @@ struct Ctx {
     pending_acl: Option<String>,
 }
 
+/// A line the parser recognises but cannot read; [`parse_ipsec_sa`] adds the line number.
+#[derive(Debug, thiserror::Error)]
+enum LineError {
+    #[error("counter without a value: `{0}`")]
+    CounterWithoutValue(String),
+    #[error("bad counter value: `{0}`")]
+    BadCounterValue(String),
+    #[error("counter without a name: `{0}`")]
+    CounterWithoutName(String),
+    #[error("ident without a value: `{0}`")]
+    IdentWithoutValue(String),
+    #[error("bad ident protocol: `{0}`")]
+    BadIdentProtocol(String),
+    #[error("bad ident port: `{0}`")]
+    BadIdentPort(String),
+    #[error("malformed ident: `{0}`")]
+    MalformedIdent(String),
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Dir {
     In,
@@ -147,7 +166,7 @@ pub fn parse_ipsec_sa(input: &str) -> Result<IpsecSa, ParseError> {
             match counters_line(&mut p, t) {
                 Ok(()) => {}
                 Err(_) if n == last_n && p.structured => break,
-                Err(m) => return Err(ParseError::new(n, m)),
+                Err(e) => return Err(ParseError::new(n, e.to_string())),
             }
             p.structured = true;
             continue;
@@ -167,7 +186,7 @@ pub fn parse_ipsec_sa(input: &str) -> Result<IpsecSa, ParseError> {
                 }
             }
             Err(_) if n == last_n && p.structured => break,
-            Err(m) => return Err(ParseError::new(n, m)),
+            Err(e) => return Err(ParseError::new(n, e.to_string())),
         }
     }
     p.flush();

@@ -31,7 +31,7 @@ use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
-use rows::{apply_pairs, asa7_row, ikev2_detail, ikev2_row, ios_detail_row, ios_row};
+use rows::{apply_pairs, asa7_row, ikev2_detail, ikev2_row, ios_detail_row, ios_row, RowError};
 #[doc(hidden)]
 pub use shared::enum_key;
 use shared::{addr_port, is_addr, is_uint};
@@ -99,12 +99,12 @@ pub fn parse_isakmp_sa(input: &str) -> Result<IsakmpSa, ParseError> {
                     first_unknown = Some((*n, line.trim().to_string()));
                 }
             }
-            Err(msg) => {
+            Err(e) => {
                 // A row cut off by a truncated capture is dropped; elsewhere it is an error.
                 if Some(*n) == last_content && st.structured {
                     break;
                 }
-                return Err(ParseError::new(*n, msg));
+                return Err(ParseError::new(*n, e.to_string()));
             }
         }
     }
@@ -118,7 +118,7 @@ pub fn parse_isakmp_sa(input: &str) -> Result<IsakmpSa, ParseError> {
     Ok(st.out)
 }
 
-fn classify(st: &mut State, line: &str) -> Result<Line, String> {
+fn classify(st: &mut State, line: &str) -> Result<Line, RowError> {
     let t = line.trim();
     let lower = t.to_ascii_lowercase();
     let toks: Vec<&str> = t.split_whitespace().collect();
@@ -216,14 +216,14 @@ fn classify(st: &mut State, line: &str) -> Result<Line, String> {
             index: if idx.is_empty() {
                 None
             } else {
-                Some(text::parse_u64(idx).ok_or_else(|| format!("bad SA number `{idx}`"))?)
+                Some(text::parse_u64(idx).ok_or_else(|| RowError::BadSaNumber(idx.to_string()))?)
             },
             ..IkeSa::default()
         };
         let rest = t.get(pos..).unwrap_or("");
         apply_pairs(&mut sa, rest);
         if sa.peer.is_none() {
-            return Err(format!("IKE Peer without an address: `{t}`"));
+            return Err(RowError::PeerWithoutAddress(t.to_string()));
         }
         st.out.sas.push(sa);
         st.open = Some((st.out.sas.len() - 1, Open::AsaBlock));
@@ -312,7 +312,7 @@ fn classify(st: &mut State, line: &str) -> Result<Line, String> {
         return Ok(Line::Known);
     }
     if is_addr(first) || (is_uint(first) && toks.len() < 3 && st.structured) {
-        return Err(format!("incomplete SA row: `{t}`"));
+        return Err(RowError::Incomplete(t.to_string()));
     }
     Ok(Line::Unknown)
 }

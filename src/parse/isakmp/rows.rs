@@ -5,6 +5,30 @@ use super::shared::{addr_port, hms_secs, is_addr, is_uint};
 use super::text;
 use super::{IkeSa, IkeState, SaStatus, State};
 
+/// A line that looks like an SA row or block but cannot be read; the caller adds the line
+/// number (see `parse_isakmp_sa`). Each variant holds the row as written.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RowError {
+    #[error("incomplete SA row: `{0}`")]
+    Incomplete(String),
+    #[error("expected a state in column 3: `{0}`")]
+    NoState(String),
+    #[error("bad conn-id `{conn}`: `{row}`")]
+    BadConnId { conn: String, row: String },
+    #[error("unexpected `{tok}` in SA row: `{row}`")]
+    Unexpected { tok: String, row: String },
+    #[error("detail row without a lifetime: `{0}`")]
+    NoLifetime(String),
+    #[error("unexpected columns in detail row: `{0}`")]
+    DetailColumns(String),
+    #[error("IKEv2 row without a status: `{0}`")]
+    NoStatus(String),
+    #[error("bad SA number `{0}`")]
+    BadSaNumber(String),
+    #[error("IKE Peer without an address: `{0}`")]
+    PeerWithoutAddress(String),
+}
+
 /// Apply `Key : value` pairs of an ASA block line to `sa`.
 pub(super) fn apply_pairs(sa: &mut IkeSa, line: &str) {
     for (k, v) in pairs(line) {
@@ -63,18 +87,21 @@ pub(super) fn yes_no(v: &str) -> Option<bool> {
 }
 
 /// IOS `dst src state conn-id [slot] [status] [(deleted)]`.
-pub(super) fn ios_row(toks: &[&str], st: &State) -> Result<IkeSa, String> {
+pub(super) fn ios_row(toks: &[&str], st: &State) -> Result<IkeSa, RowError> {
     let row = toks.join(" ");
     let state = toks
         .get(2)
-        .ok_or_else(|| format!("incomplete SA row: `{row}`"))?;
+        .ok_or_else(|| RowError::Incomplete(row.clone()))?;
     if is_uint(state) {
-        return Err(format!("expected a state in column 3: `{row}`"));
+        return Err(RowError::NoState(row));
     }
     let conn = toks
         .get(3)
-        .ok_or_else(|| format!("incomplete SA row: `{row}`"))?;
-    let conn_id = text::parse_u64(conn).ok_or_else(|| format!("bad conn-id `{conn}`: `{row}`"))?;
+        .ok_or_else(|| RowError::Incomplete(row.clone()))?;
+    let conn_id = text::parse_u64(conn).ok_or_else(|| RowError::BadConnId {
+        conn: conn.to_string(),
+        row: row.clone(),
+    })?;
     let mut sa = IkeSa {
         ike_version: Some(1),
         ip_version: st.ip_version,
@@ -103,14 +130,17 @@ pub(super) fn ios_row(toks: &[&str], st: &State) -> Result<IkeSa, String> {
         if sa.status.is_none() {
             sa.status = Some(SaStatus::from(tok));
         } else {
-            return Err(format!("unexpected `{tok}` in SA row: `{row}`"));
+            return Err(RowError::Unexpected {
+                tok: tok.to_string(),
+                row,
+            });
         }
     }
     Ok(sa)
 }
 
 /// IOS detail: `C-id Local Remote [I-VRF] [Status] Encr Hash Auth DH Lifetime [Cap.]`.
-pub(super) fn ios_detail_row(toks: &[&str], st: &State) -> Result<IkeSa, String> {
+pub(super) fn ios_detail_row(toks: &[&str], st: &State) -> Result<IkeSa, RowError> {
     let row = toks.join(" ");
     let lt = toks
         .iter()
@@ -118,7 +148,7 @@ pub(super) fn ios_detail_row(toks: &[&str], st: &State) -> Result<IkeSa, String>
         .skip(7)
         .find(|(_, t)| hms_secs(t).is_some())
         .map(|(i, _)| i)
-        .ok_or_else(|| format!("detail row without a lifetime: `{row}`"))?;
+        .ok_or_else(|| RowError::NoLifetime(row.clone()))?;
     let get = |i: usize| toks.get(i).map(|s| s.to_string());
     let mut sa = IkeSa {
         ike_version: Some(1),
@@ -152,16 +182,16 @@ pub(super) fn ios_detail_row(toks: &[&str], st: &State) -> Result<IkeSa, String>
             sa.ivrf = Some(vrf.to_string());
             sa.status = Some(SaStatus::from(*status));
         }
-        _ => return Err(format!("unexpected columns in detail row: `{row}`")),
+        _ => return Err(RowError::DetailColumns(row)),
     }
     Ok(sa)
 }
 
 /// ASA 7.x table: `N peer Type Dir Rky State [Encrypt Hash Auth Lifetime]`.
-pub(super) fn asa7_row(toks: &[&str], st: &State) -> Result<IkeSa, String> {
+pub(super) fn asa7_row(toks: &[&str], st: &State) -> Result<IkeSa, RowError> {
     let row = toks.join(" ");
     if toks.len() < 6 {
-        return Err(format!("incomplete SA row: `{row}`"));
+        return Err(RowError::Incomplete(row));
     }
     let get = |i: usize| toks.get(i).map(|s| s.to_string());
     Ok(IkeSa {
@@ -182,7 +212,7 @@ pub(super) fn asa7_row(toks: &[&str], st: &State) -> Result<IkeSa, String> {
 }
 
 /// IKEv2: `Tunnel-id Local Remote [fvrf/ivrf] Status [Role]`.
-pub(super) fn ikev2_row(toks: &[&str], st: &State) -> Result<IkeSa, String> {
+pub(super) fn ikev2_row(toks: &[&str], st: &State) -> Result<IkeSa, RowError> {
     let row = toks.join(" ");
     let (local, lport) = toks.get(1).and_then(|s| addr_port(s)).unzip();
     let (peer, pport) = toks.get(2).and_then(|s| addr_port(s)).unzip();
@@ -204,7 +234,7 @@ pub(super) fn ikev2_row(toks: &[&str], st: &State) -> Result<IkeSa, String> {
         sa.ivrf = Some(i.to_string());
         next = rest.next();
     }
-    let status = next.ok_or_else(|| format!("IKEv2 row without a status: `{row}`"))?;
+    let status = next.ok_or_else(|| RowError::NoStatus(row.clone()))?;
     sa.state = Some(IkeState::from(*status));
     sa.role = rest.next().map(|s| s.to_string());
     Ok(sa)
