@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use diff::{diff, Change, DiffOptions, DiffReport, Severity};
+pub use diff::{diff, Change, DiffError, DiffOptions, DiffReport, Severity};
 pub use load::{load, LoadedDevice, Snapshot};
 pub use write::{write, WriteOptions, Written};
 

@@ -163,25 +163,41 @@ impl DiffReport {
     }
 }
 
+/// Why two snapshots cannot be compared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    /// Another playbook name or other commands, without `allow_playbook_change`.
+    #[error(
+        "the snapshots come from different playbooks: BEFORE `{before}` (commands sha256 {}), AFTER `{after}` (commands sha256 {}); \
+         take both with the same playbook, or pass --allow-playbook-change to compare the commands both ran",
+        short(.before_commands_sha256),
+        short(.after_commands_sha256)
+    )]
+    DifferentPlaybooks {
+        before: String,
+        before_commands_sha256: String,
+        after: String,
+        after_commands_sha256: String,
+    },
+}
+
 /// Whether two snapshots can be compared. They must come from the same playbook name and
 /// the same commands (`commands_sha256`), unless `allow_playbook_change`; returns notes.
 pub fn check_compatible(
     b: &Manifest,
     a: &Manifest,
     allow_playbook_change: bool,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, DiffError> {
     let mut notes = Vec::new();
     let (pb, pa) = (&b.playbook, &a.playbook);
     let differs = pb.name != pa.name || pb.commands_sha256 != pa.commands_sha256;
     if differs && !allow_playbook_change {
-        return Err(format!(
-            "the snapshots come from different playbooks: BEFORE `{}` (commands sha256 {}), AFTER `{}` (commands sha256 {}); \
-             take both with the same playbook, or pass --allow-playbook-change to compare the commands both ran",
-            pb.name,
-            short(&pb.commands_sha256),
-            pa.name,
-            short(&pa.commands_sha256)
-        ));
+        return Err(DiffError::DifferentPlaybooks {
+            before: pb.name.clone(),
+            before_commands_sha256: pb.commands_sha256.clone(),
+            after: pa.name.clone(),
+            after_commands_sha256: pa.commands_sha256.clone(),
+        });
     }
     if differs {
         notes.push(format!(
@@ -208,7 +224,11 @@ fn short(h: &str) -> &str {
 }
 
 /// Compare BEFORE and AFTER. `Err` when they are not comparable (see [`check_compatible`]).
-pub fn diff(before: &Snapshot, after: &Snapshot, opts: &DiffOptions) -> Result<DiffReport, String> {
+pub fn diff(
+    before: &Snapshot,
+    after: &Snapshot,
+    opts: &DiffOptions,
+) -> Result<DiffReport, DiffError> {
     let notes = check_compatible(
         &before.manifest,
         &after.manifest,

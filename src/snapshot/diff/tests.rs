@@ -323,8 +323,9 @@ fn playbook_compatibility() {
     )
     .unwrap();
     assert!(notes[0].contains("same commands"), "{notes:?}");
-    let e =
-        check_compatible(&m("snapshot", "c1", "f1"), &m("health", "c1", "f1"), false).unwrap_err();
+    let e = check_compatible(&m("snapshot", "c1", "f1"), &m("health", "c1", "f1"), false)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("different playbooks") && e.contains("--allow-playbook-change"),
         "{e}"
