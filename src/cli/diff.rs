@@ -42,8 +42,16 @@ pub struct DiffArgs {
     pub allow_playbook_change: bool,
 }
 
-fn load(which: &str, dir: &std::path::Path) -> Result<Snapshot, String> {
-    snapshot::load(dir).map_err(|e| format!("{which} snapshot: {e}"))
+/// A snapshot that cannot be loaded, named as BEFORE or AFTER.
+#[derive(Debug, thiserror::Error)]
+#[error("{which} snapshot: {err}")]
+struct LoadError {
+    which: &'static str,
+    err: snapshot::SnapshotError,
+}
+
+fn load(which: &'static str, dir: &std::path::Path) -> Result<Snapshot, LoadError> {
+    snapshot::load(dir).map_err(|err| LoadError { which, err })
 }
 
 pub fn run(a: DiffArgs, ui: &Ui) -> i32 {

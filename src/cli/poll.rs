@@ -55,10 +55,21 @@ pub struct Outputs<'a> {
     pub findings: Option<&'a Path>,
 }
 
+/// An output file that cannot be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {err}", path.display())]
+pub struct Unwritable {
+    pub path: PathBuf,
+    pub err: std::io::Error,
+}
+
 /// Check outputs can be written before anything connects (nothing is created or truncated).
-pub fn check_outputs(o: &Outputs) -> Result<(), String> {
+pub fn check_outputs(o: &Outputs) -> Result<(), Unwritable> {
     for p in std::iter::once(o.csv).chain(o.jsonl).chain(o.findings) {
-        crate::util::check_writable(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        crate::util::check_writable(p).map_err(|err| Unwritable {
+            path: p.to_path_buf(),
+            err,
+        })?;
     }
     Ok(())
 }
