@@ -7,6 +7,7 @@ pub use crate::outcome::{CommandReport, CommandStatus, DeviceReport, PollStatus}
 use crate::inventory::Host;
 use crate::plan::Plan;
 use crate::playbook::PlannedCommand;
+use crate::session::budget::Budget;
 use crate::session::driver::{self, Progress};
 use crate::session::error::{ErrorClass, SessionError, Stage};
 use chrono::Utc;
@@ -300,14 +301,17 @@ fn transient(e: &SessionError, progress: &Progress) -> bool {
 async fn with_retries(
     host: &Host,
     cmds: &[driver::CommandLine],
+    budget: Budget,
     progress: &mut Progress,
     attempts: &mut u32,
 ) -> Result<(), SessionError> {
+    let def =
+        crate::session::platform::definition(host.platform).map_err(SessionError::Protocol)?;
     let mut backoff = host.retry_backoff;
     loop {
         *attempts += 1;
         *progress = Progress::default();
-        match driver::poll(host, cmds, progress).await {
+        match driver::poll_with(host, def, cmds, budget, progress).await {
             Err(e) if *attempts <= host.retries && transient(&e, progress) => {
                 tracing::info!(device = %host.name, attempt = *attempts, error = %e, ?backoff, "transient failure; retrying");
                 tokio::time::sleep(backoff).await;
@@ -340,18 +344,20 @@ async fn poll_one(
     report.started_at = Some(Utc::now());
     let t0 = Instant::now();
     let mut progress = Progress::default();
-    let device_deadline = host.timeouts.device;
+    // One budget for all attempts. Every wait inside ends by the device's deadline with a
+    // typed error; this outer bound also covers what is not a wait (backoff, writes).
+    let budget = Budget::start(host.timeouts);
     let mut attempts = 0u32;
     let outcome: Result<Result<(), SessionError>, StopReason> = {
         // Boxed: the session's state is large, and every device's task exists from the
         // start of the run; only the `concurrency` running ones should carry it.
-        let mut session = Box::pin(tokio::time::timeout(
-            device_deadline,
-            with_retries(&host, &lines, &mut progress, &mut attempts),
+        let mut session = Box::pin(tokio::time::timeout_at(
+            budget.device_deadline(),
+            with_retries(&host, &lines, budget, &mut progress, &mut attempts),
         ));
         tokio::select! {
             r = &mut session => Ok(r.unwrap_or(Err(SessionError::DeviceDeadline {
-                waited: device_deadline,
+                waited: budget.timeouts().device,
             }))),
             reason = async {
                 let r = stopped(&mut rx).await;

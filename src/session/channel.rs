@@ -2,6 +2,7 @@
 //! and the current unterminated line apart, so prompt and pager detection look only at that
 //! last line (bounded), never rescanning the output: cost is linear in bytes received.
 
+use super::budget::Deadline;
 use super::error::{SessionError, Stage};
 use super::platform::{Mode, PlatformDef};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -272,22 +273,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
     }
 
     /// Read until a prompt (or, when `want_password`, a password prompt), answering pagers on
-    /// the way. Fails with `Timeout` at `deadline`, `Closed` on EOF.
+    /// the way. Fails with `Timeout` at `deadline` (`DeviceDeadline` when that is the device's),
+    /// `Closed` on EOF.
     pub async fn read_until(
         &mut self,
         want_password: bool,
-        deadline: Instant,
+        deadline: impl Into<Deadline>,
         stage: Stage,
     ) -> Result<Stop, SessionError> {
+        let deadline = deadline.into();
         let started = Instant::now();
         loop {
-            let n = match tokio::time::timeout_at(deadline, self.stream.read(&mut self.buf)).await {
+            let read = tokio::time::timeout_at(deadline.instant(), self.stream.read(&mut self.buf));
+            let n = match read.await {
                 Err(_) => {
-                    return Err(SessionError::Timeout {
+                    return Err(deadline.expired(|| SessionError::Timeout {
                         stage,
                         waited: started.elapsed(),
                         tail: self.redact(&self.screen.tail()),
-                    })
+                    }))
                 }
                 Ok(Err(e)) => {
                     return Err(SessionError::Closed {
@@ -330,7 +334,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
     pub async fn send_command(
         &mut self,
         command: &str,
-        deadline: Instant,
+        deadline: impl Into<Deadline>,
         stage: Stage,
     ) -> Result<Output, SessionError> {
         // Anything left from before (a stray banner line) is not this command's output.

@@ -2,9 +2,10 @@
 //! Never enters configuration mode. Progress is kept in a [`Progress`] owned by the caller so
 //! that a device cut off by its deadline still reports its stage and the commands it finished.
 
+use super::budget::{Budget, Deadline};
 use super::channel::{Channel, Stop};
 use super::error::{SessionError, Stage};
-use super::platform::{self, Mode};
+use super::platform::{self, Mode, PlatformDef};
 use super::transport::{native, system_ssh};
 use crate::inventory::{Host, TransportKind};
 use std::time::Duration;
@@ -46,6 +47,9 @@ impl Default for Progress {
     }
 }
 
+/// How long re-synchronising with the prompt after a command timed out may take at most.
+const RESYNC: Duration = Duration::from_secs(10);
+
 /// One line to type at the privileged prompt and how long its output may take (`None`: the
 /// device's `timeouts.command`). What the output means is not the session's business.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,22 +58,36 @@ pub struct CommandLine {
     pub timeout: Option<Duration>,
 }
 
-/// Poll one device over SSH: the native client, or the system's `ssh` (`transport: openssh`).
+/// Poll one device over SSH: the native client, or the system's `ssh` (`transport: openssh`),
+/// looking its platform definition up and starting its budget now. The runner polls what the
+/// plan resolved through [`poll_with`]; this is the entry point for a bare [`Host`].
 pub async fn poll(
     host: &Host,
     commands: &[CommandLine],
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
+    let def = platform::definition(host.platform).map_err(SessionError::Protocol)?;
+    poll_with(host, def, commands, Budget::start(host.timeouts), progress).await
+}
+
+/// Poll one device with its resolved platform definition, every wait bounded by `budget`.
+pub async fn poll_with(
+    host: &Host,
+    def: &'static PlatformDef,
+    commands: &[CommandLine],
+    budget: Budget,
+    progress: &mut Progress,
+) -> Result<(), SessionError> {
     if host.transport == TransportKind::Openssh {
-        let (conn, stream) = system_ssh::open(host, &mut progress.stage).await?;
+        let (conn, stream) = system_ssh::open(host, &mut progress.stage, budget).await?;
         progress.ssh_algorithms = conn.algorithms.clone();
-        let r = converse(stream, host, commands, progress).await;
+        let r = converse(stream, host, def, commands, budget, progress).await;
         conn.close().await;
         return r;
     }
-    let (conn, stream) = native::open(host, &mut progress.stage).await?;
+    let (conn, stream) = native::open(host, &mut progress.stage, budget).await?;
     progress.ssh_algorithms = conn.algorithms.clone();
-    let r = converse(stream, host, commands, progress).await;
+    let r = converse(stream, host, def, commands, budget, progress).await;
     conn.close().await;
     r
 }
@@ -78,10 +96,11 @@ pub async fn poll(
 pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     stream: S,
     host: &Host,
+    def: &'static PlatformDef,
     commands: &[CommandLine],
+    budget: Budget,
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
-    let def = platform::definition(host.platform).map_err(SessionError::Protocol)?;
     let mut ch = Channel::new(stream, def, host.max_output_bytes);
     let mut secrets = Vec::new();
     if let Some(p) = &host.password {
@@ -91,12 +110,11 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
         secrets.push(s.expose().to_string());
     }
     ch.set_secrets(secrets);
-    let t = host.timeouts;
 
     progress.stage = Stage::Prompt;
     tracing::debug!(device = %host.name, "shell open; waiting for the first prompt");
     let mode = match ch
-        .read_until(false, Instant::now() + t.prompt, Stage::Prompt)
+        .read_until(false, budget.until(Stage::Prompt), Stage::Prompt)
         .await?
     {
         Stop::Prompt { mode, host } => {
@@ -117,12 +135,12 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
 
     if mode == Mode::User {
         progress.stage = Stage::Enable;
-        enable(&mut ch, host, def).await?;
+        enable(&mut ch, host, def, budget).await?;
     }
 
     progress.stage = Stage::Paging;
     match ch
-        .send_command(&def.paging_off, Instant::now() + t.command, Stage::Paging)
+        .send_command(&def.paging_off, budget.until(Stage::Paging), Stage::Paging)
         .await
     {
         Ok(_) => {}
@@ -136,10 +154,11 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     progress.stage = Stage::Command;
     for c in commands {
         let started = Instant::now();
-        let timeout = c.timeout.unwrap_or(t.command);
-        let result = ch
-            .send_command(&c.command, Instant::now() + timeout, Stage::Command)
-            .await;
+        let deadline = match c.timeout {
+            Some(own) => budget.within(own),
+            None => budget.until(Stage::Command),
+        };
+        let result = ch.send_command(&c.command, deadline, Stage::Command).await;
         let duration = started.elapsed();
         match result {
             Ok(out) => progress.commands.push(CommandRun {
@@ -164,8 +183,8 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                 });
                 // The rest of that output may still arrive: send an Enter and carry on only
                 // once the CLI is back in step, briefly.
-                let resync = Instant::now() + t.prompt.min(Duration::from_secs(10));
-                if !resync_prompt(&mut ch, resync).await {
+                let resync = budget.within(budget.allowance(Stage::Prompt).min(RESYNC));
+                if !resync_prompt(&mut ch, resync).await? {
                     return Err(SessionError::Timeout {
                         stage: Stage::Command,
                         waited,
@@ -188,21 +207,24 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
 /// After a timeout: send an Enter and read prompts until one follows nothing but that Enter's
 /// blank line. The late command's own prompt (after its remaining output) comes first and
 /// must not be taken for ours, or every later command would get its predecessor's output.
+/// Only the device's deadline running out is an error of its own; any other failure is "not
+/// back in step".
 async fn resync_prompt<S: AsyncRead + AsyncWrite + Unpin>(
     ch: &mut Channel<S>,
-    deadline: Instant,
-) -> bool {
+    deadline: Deadline,
+) -> Result<bool, SessionError> {
     if ch.write_line("", Stage::Command).await.is_err() {
-        return false;
+        return Ok(false);
     }
     loop {
         match ch.read_until(false, deadline, Stage::Command).await {
             Ok(Stop::Prompt { .. }) => {
                 if ch.take_text().trim().is_empty() {
-                    return true;
+                    return Ok(true);
                 }
             }
-            _ => return false,
+            Err(e @ SessionError::DeviceDeadline { .. }) => return Err(e),
+            _ => return Ok(false),
         }
     }
 }
@@ -210,9 +232,10 @@ async fn resync_prompt<S: AsyncRead + AsyncWrite + Unpin>(
 async fn enable<S: AsyncRead + AsyncWrite + Unpin>(
     ch: &mut Channel<S>,
     host: &Host,
-    def: &platform::PlatformDef,
+    def: &PlatformDef,
+    budget: Budget,
 ) -> Result<(), SessionError> {
-    let deadline = Instant::now() + host.timeouts.enable;
+    let deadline = budget.until(Stage::Enable);
     ch.write_line(&def.enable_command, Stage::Enable).await?;
     let mut asked = 0;
     loop {

@@ -4,6 +4,7 @@
 
 use super::ssh::{self, BoxStream, KeyCheck};
 use crate::inventory::Host;
+use crate::session::budget::{Budget, Deadline};
 use crate::session::error::{SessionError, Stage};
 use russh::client;
 use std::collections::HashMap;
@@ -52,36 +53,41 @@ async fn forward(
     via: &Bastion,
     host: &str,
     port: u16,
-    timeout: std::time::Duration,
+    deadline: Deadline,
 ) -> Result<BoxStream, SessionError> {
-    let ch = ssh::with_timeout(timeout, Stage::Connect, async {
-        via.handle
-            .channel_open_direct_tcpip(host, port as u32, "127.0.0.1", 0)
-            .await
-            .map_err(|e| {
-                SessionError::Connect(format!(
-                    "{host}:{port} through jump host `{}`: {e}",
-                    via.name
-                ))
-            })
-    })
-    .await?;
+    let ch = deadline
+        .run(Stage::Connect, async {
+            via.handle
+                .channel_open_direct_tcpip(host, port as u32, "127.0.0.1", 0)
+                .await
+                .map_err(|e| {
+                    SessionError::Connect(format!(
+                        "{host}:{port} through jump host `{}`: {e}",
+                        via.name
+                    ))
+                })
+        })
+        .await?;
     Ok(Box::new(ch.into_stream()))
 }
 
+/// Connect and log in to `hop` within its own timeouts, and the budget of the device whose
+/// session is connecting it.
 async fn connect_hop(
     hop: &Arc<Host>,
     via: Option<Arc<Bastion>>,
+    budget: Budget,
 ) -> Result<Arc<Bastion>, SessionError> {
+    let connect = || budget.within(hop.timeouts.connect);
     let stream = match &via {
-        None => ssh::tcp(hop).await?,
-        Some(b) => forward(b, &hop.host, hop.port, hop.timeouts.connect).await?,
+        None => ssh::tcp(hop, budget).await?,
+        Some(b) => forward(b, &hop.host, hop.port, connect()).await?,
     };
     let via2 = via.clone();
-    let auth = ssh::handshake(hop, stream, || async move {
+    let auth = ssh::handshake(hop, budget, stream, || async move {
         match &via2 {
-            None => ssh::tcp(hop).await,
-            Some(b) => forward(b, &hop.host, hop.port, hop.timeouts.connect).await,
+            None => ssh::tcp(hop, budget).await,
+            Some(b) => forward(b, &hop.host, hop.port, connect()).await,
         }
     })
     .await?;
@@ -94,7 +100,7 @@ async fn connect_hop(
 }
 
 /// The connection to the last hop of `hops`, establishing (once) any that are missing.
-async fn chain(hops: &[Arc<Host>]) -> Result<Arc<Bastion>, SessionError> {
+async fn chain(hops: &[Arc<Host>], budget: Budget) -> Result<Arc<Bastion>, SessionError> {
     let mut prev: Option<Arc<Bastion>> = None;
     let mut key = String::new();
     for hop in hops {
@@ -112,7 +118,7 @@ async fn chain(hops: &[Arc<Host>]) -> Result<Arc<Bastion>, SessionError> {
         };
         let via = prev.clone();
         let b = cell
-            .get_or_try_init(|| connect_hop(hop, via))
+            .get_or_try_init(|| connect_hop(hop, via, budget))
             .await
             .map_err(|e| hop_error(&hop.name, e))?
             .clone();
@@ -156,18 +162,20 @@ impl AsyncWrite for Slotted {
 
 /// A channel to the device through its jump chain; it occupies one of the last hop's slots
 /// for as long as it exists.
-pub async fn open_channel(host: &Host) -> Result<BoxStream, SessionError> {
-    let last = chain(&host.jump).await?;
-    let permit = ssh::with_timeout(host.timeouts.connect, Stage::Connect, async {
-        last.slots
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| SessionError::Protocol("jump host closed".into()))
-    })
-    .await
-    .map_err(|e| hop_error(&last.name, e))?;
-    let stream = forward(&last, &host.host, host.port, host.timeouts.connect).await?;
+pub async fn open_channel(host: &Host, budget: Budget) -> Result<BoxStream, SessionError> {
+    let last = chain(&host.jump, budget).await?;
+    let permit = budget
+        .until(Stage::Connect)
+        .run(Stage::Connect, async {
+            last.slots
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| SessionError::Protocol("jump host closed".into()))
+        })
+        .await
+        .map_err(|e| hop_error(&last.name, e))?;
+    let stream = forward(&last, &host.host, host.port, budget.until(Stage::Connect)).await?;
     Ok(Box::new(Slotted {
         inner: stream,
         _slot: permit,

@@ -4,12 +4,12 @@
 
 use super::{agent, algorithms};
 use crate::inventory::{Host, HostKeyPolicy};
+use crate::session::budget::Budget;
 use crate::session::error::{SessionError, Stage};
 use russh::client;
 use russh::keys::{HashAlg, PrivateKeyWithHashAlg, PublicKey};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -186,35 +186,23 @@ impl client::Handler for KeyCheck {
     }
 }
 
-pub(crate) async fn with_timeout<T>(
-    d: Duration,
-    stage: Stage,
-    fut: impl std::future::Future<Output = Result<T, SessionError>>,
-) -> Result<T, SessionError> {
-    match tokio::time::timeout(d, fut).await {
-        Ok(r) => r,
-        Err(_) => Err(SessionError::Timeout {
-            stage,
-            waited: d,
-            tail: String::new(),
-        }),
-    }
-}
-
 /// Any byte stream an SSH connection can run over: TCP, or a channel through a jump host.
 pub trait ByteStream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> ByteStream for T {}
 pub type BoxStream = Box<dyn ByteStream>;
 
-/// TCP to `host:port`, stage `connect`.
-pub(crate) async fn tcp(host: &Host) -> Result<BoxStream, SessionError> {
+/// TCP to `host:port` (the device or a jump host, within its own connect timeout), stage
+/// `connect`.
+pub(crate) async fn tcp(host: &Host, budget: Budget) -> Result<BoxStream, SessionError> {
     let addr = (host.host.as_str(), host.port);
-    let tcp = with_timeout(host.timeouts.connect, Stage::Connect, async {
-        TcpStream::connect(addr)
-            .await
-            .map_err(|e| SessionError::Connect(format!("{}:{}: {e}", host.host, host.port)))
-    })
-    .await?;
+    let deadline = budget.within(host.timeouts.connect);
+    let tcp = deadline
+        .run(Stage::Connect, async {
+            TcpStream::connect(addr)
+                .await
+                .map_err(|e| SessionError::Connect(format!("{}:{}: {e}", host.host, host.port)))
+        })
+        .await?;
     let _ = tcp.set_nodelay(true);
     Ok(Box::new(tcp))
 }
@@ -229,6 +217,7 @@ pub(crate) struct Authenticated {
 /// with group exchange on offer, `reconnect` gives a fresh stream for one retry without it.
 pub(crate) async fn handshake<F, Fut>(
     host: &Host,
+    budget: Budget,
     stream: BoxStream,
     reconnect: F,
 ) -> Result<Authenticated, SessionError>
@@ -237,7 +226,7 @@ where
     Fut: std::future::Future<Output = Result<BoxStream, SessionError>>,
 {
     let preferred = algorithms::preferred(&host.algorithms);
-    match handshake_once(host, stream, preferred.clone()).await {
+    match handshake_once(host, budget, stream, preferred.clone()).await {
         Err(Failure {
             error: SessionError::Protocol(first),
             definitive: false,
@@ -245,7 +234,7 @@ where
             Some(p) => {
                 tracing::info!(device = %host.name, error = %first, "key exchange failed; retrying without group exchange");
                 let stream = reconnect().await?;
-                handshake_once(host, stream, p)
+                handshake_once(host, budget, stream, p)
                     .await
                     .map_err(|f| match f.error {
                         SessionError::Protocol(second) => SessionError::Protocol(format!(
@@ -278,6 +267,7 @@ impl From<SessionError> for Failure {
 
 async fn handshake_once(
     host: &Host,
+    budget: Budget,
     stream: BoxStream,
     preferred: russh::Preferred,
 ) -> Result<Authenticated, Failure> {
@@ -303,21 +293,28 @@ async fn handshake_once(
         ..Default::default()
     });
     let mut definitive = false;
-    let handle = with_timeout(t.auth, Stage::Auth, async {
-        client::connect_stream(config, stream, handler)
-            .await
-            .map_err(|e| {
-                definitive = matches!(e, russh::Error::DhPublicKeyOutOfRange);
-                if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
-                    SessionError::HostKeyRejected(why)
-                } else {
-                    SessionError::Protocol(format!("SSH handshake failed: {e}"))
-                }
-            })
-    })
-    .await;
+    // The handshake and the authentication each get the host's (device's or jump host's) own
+    // auth timeout.
+    let handle = budget
+        .within(t.auth)
+        .run(Stage::Auth, async {
+            client::connect_stream(config, stream, handler)
+                .await
+                .map_err(|e| {
+                    definitive = matches!(e, russh::Error::DhPublicKeyOutOfRange);
+                    if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
+                        SessionError::HostKeyRejected(why)
+                    } else {
+                        SessionError::Protocol(format!("SSH handshake failed: {e}"))
+                    }
+                })
+        })
+        .await;
     let mut handle = handle.map_err(|error| Failure { error, definitive })?;
-    with_timeout(t.auth, Stage::Auth, authenticate(&mut handle, host)).await?;
+    budget
+        .within(t.auth)
+        .run(Stage::Auth, authenticate(&mut handle, host))
+        .await?;
     let algorithms = negotiated.lock().ok().and_then(|n| n.clone());
     Ok(Authenticated { handle, algorithms })
 }

@@ -4,6 +4,7 @@
 use super::child::Child;
 use super::log::{LogSource, LogState};
 use crate::inventory::{Host, HostKeyPolicy};
+use crate::session::budget::{Budget, Deadline};
 use crate::session::error::{SessionError, Stage};
 use std::collections::VecDeque;
 use std::fs::File;
@@ -177,42 +178,46 @@ fn pinned_ok(host: &Host, st: &LogState) -> Option<Result<(), SessionError>> {
 
 /// The login's stage and deadline, moved on by what ssh's log says.
 struct Clock {
-    timeouts: crate::inventory::ResolvedTimeouts,
+    budget: Budget,
     stage_at: Instant,
-    deadline: Instant,
+    /// The current stage's timeout (the connect stage's grows by `auth` behind a proxy).
+    allowed: Duration,
+    deadline: Deadline,
     proxy_extended: bool,
 }
 
 impl Clock {
-    fn new(timeouts: crate::inventory::ResolvedTimeouts) -> Clock {
-        let now = Instant::now();
+    fn new(budget: Budget) -> Clock {
+        let allowed = budget.allowance(Stage::Connect);
         Clock {
-            timeouts,
-            stage_at: now,
-            deadline: now + timeouts.connect,
+            budget,
+            stage_at: Instant::now(),
+            allowed,
+            deadline: budget.within(allowed),
             proxy_extended: false,
         }
     }
 
-    fn enter(&mut self, stage: &mut Stage, next: Stage, budget: Duration) {
+    fn enter(&mut self, stage: &mut Stage, next: Stage) {
         *stage = next;
         self.stage_at = Instant::now();
-        self.deadline = self.stage_at + budget;
+        self.allowed = self.budget.allowance(next);
+        self.deadline = self.budget.within(self.allowed);
     }
 
     /// `connect` until the TCP connection, `auth` until authenticated, then `shell`.
     fn advance(&mut self, st: &LogState, stage: &mut Stage) {
-        let t = self.timeouts;
         if st.proxied && !self.proxy_extended {
             // A ProxyCommand / ProxyJump connects through another login first.
             self.proxy_extended = true;
-            self.deadline += t.auth;
+            self.allowed += self.budget.allowance(Stage::Auth);
+            self.deadline = self.budget.cap(self.stage_at + self.allowed, self.allowed);
         }
         if *stage == Stage::Connect && (st.connected || st.authenticated) {
-            self.enter(stage, Stage::Auth, t.auth);
+            self.enter(stage, Stage::Auth);
         }
         if st.authenticated && *stage != Stage::Shell {
-            self.enter(stage, Stage::Shell, t.prompt);
+            self.enter(stage, Stage::Shell);
         }
     }
 }
@@ -220,13 +225,14 @@ impl Clock {
 /// Drive ssh to the interactive session. Returns the pty bytes already read past the login.
 pub(super) async fn login(
     host: &Host,
+    budget: Budget,
     child: &mut Child,
     pty: &AsyncFd<File>,
     log: &mut LogSource,
     st: &mut LogState,
     stage: &mut Stage,
 ) -> Result<Vec<u8>, SessionError> {
-    let mut clock = Clock::new(host.timeouts);
+    let mut clock = Clock::new(budget);
     let mut log_open = true;
     let mut passwords = 0u32;
     let mut skipped_key: Option<String> = None;
@@ -311,7 +317,7 @@ pub(super) async fn login(
             }
             Ok(Some(Prompt::Password)) => {
                 if *stage == Stage::Connect {
-                    clock.enter(stage, Stage::Auth, host.timeouts.auth);
+                    clock.enter(stage, Stage::Auth);
                 }
                 if let Some(Err(e)) = pinned_ok(host, st) {
                     return Err(e);
@@ -367,12 +373,12 @@ pub(super) async fn login(
                     log_open = false;
                 }
             }
-            _ = tokio::time::sleep_until(clock.deadline) => {
+            _ = tokio::time::sleep_until(clock.deadline.instant()) => {
                 if log_open && log.drain(st) {
                     log_open = false;
                 }
                 clock.advance(st, stage);
-                if Instant::now() < clock.deadline {
+                if Instant::now() < clock.deadline.instant() {
                     // The log had news the loop had not read yet: a new stage, a new budget.
                     continue;
                 }
@@ -385,7 +391,8 @@ pub(super) async fn login(
                 if !pty_tail.trim().is_empty() {
                     last.push_str(&format!(" | tty: {}", pty_tail.trim()));
                 }
-                return Err(SessionError::Timeout { stage: *stage, waited: clock.stage_at.elapsed(), tail: last });
+                let waited = clock.stage_at.elapsed();
+                return Err(clock.deadline.expired(|| SessionError::Timeout { stage: *stage, waited, tail: last }));
             }
         }
     }

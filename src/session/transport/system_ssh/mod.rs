@@ -36,6 +36,7 @@ pub use log::LogState;
 
 use super::ssh::default_known_hosts;
 use crate::inventory::{Host, HostKeyPolicy};
+use crate::session::budget::Budget;
 use crate::session::error::{SessionError, Stage};
 use child::{spawn, Child};
 use expectrl::process::NonBlocking;
@@ -207,10 +208,12 @@ fn jump_args(
 /// Run `ssh` for `host`, log in, and return the connection and the device's byte stream.
 /// Stages: `connect` until ssh has a TCP connection (`timeouts.connect`; a ProxyJump /
 /// ProxyCommand adds `timeouts.auth`), `auth` through key exchange and authentication
-/// (`timeouts.auth`), `shell` until the interactive session starts (`timeouts.prompt`).
+/// (`timeouts.auth`), `shell` until the interactive session starts (`timeouts.prompt`); each
+/// also bounded by the device's deadline in `budget`.
 pub async fn open(
     host: &Host,
     stage: &mut Stage,
+    budget: Budget,
 ) -> Result<(SystemSshConnection, PtyStream), SessionError> {
     *stage = Stage::Connect;
     let caps = capabilities().await;
@@ -244,7 +247,7 @@ pub async fn open(
     let pty = unsafe { AsyncFd::register(master) }
         .map_err(|e| SessionError::Protocol(format!("cannot watch the pty: {e}")))?;
     let mut st = LogState::default();
-    let pending = match login(host, &mut child, &pty, &mut log, &mut st, stage).await {
+    let pending = match login(host, budget, &mut child, &pty, &mut log, &mut st, stage).await {
         Ok(p) => p,
         Err(e) => {
             child.shutdown(Duration::ZERO).await;
