@@ -110,9 +110,13 @@ fn start_simulator(n: usize, profile: &str, latency: Duration, inv: &Path) -> st
 }
 
 /// Shell round trips of one device: first prompt, enable + secret, paging off, commands.
-fn round_trips(plan: &fleetpoll::plan::Plan, h: &fleetpoll::inventory::Host) -> usize {
-    let commands = plan.playbook.commands_for(h.platform).len();
-    1 + if h.enable_secret.is_some() { 2 } else { 0 } + 1 + commands
+fn round_trips(job: &fleetpoll::plan::PollJob) -> usize {
+    let enable = if job.host.enable_secret.is_some() {
+        2
+    } else {
+        0
+    };
+    1 + enable + 1 + job.commands.len()
 }
 
 async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, sims: usize) {
@@ -128,22 +132,16 @@ async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, 
     let mut plan_all = plan(&invs[0]);
     for (k, inv) in invs.iter().enumerate().skip(1) {
         let more = plan(inv);
-        plan_all.hosts.extend(more.hosts.into_iter().map(|mut h| {
+        // The runner polls the jobs; `hosts` only mirrors them.
+        plan_all.jobs.extend(more.jobs.into_iter().map(|mut j| {
+            let h = std::sync::Arc::make_mut(&mut j.host);
             h.name = format!("s{k}-{}", h.name);
-            h
+            j
         }));
     }
-    let total_rt: usize = plan_all
-        .hosts
-        .iter()
-        .map(|h| round_trips(&plan_all, h))
-        .sum();
-    let max_rt = plan_all
-        .hosts
-        .iter()
-        .map(|h| round_trips(&plan_all, h))
-        .max()
-        .unwrap_or(0);
+    plan_all.hosts = plan_all.jobs.iter().map(|j| j.host.clone()).collect();
+    let total_rt: usize = plan_all.jobs.iter().map(round_trips).sum();
+    let max_rt = plan_all.jobs.iter().map(round_trips).max().unwrap_or(0);
     let waves = total_rt.div_ceil(conc).max(max_rt);
     let floor = latency * waves as u32;
     // As `poll` writing a CSV: outputs and records are dropped once the device is judged.
@@ -156,6 +154,7 @@ async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, 
     // Warm-up on one device, so one-off costs (regex compilation, lazy statics) are not
     // charged to the sweep.
     let mut one = plan(&invs[0]);
+    one.jobs.truncate(1);
     one.hosts.truncate(1);
     Runner::new().run(&one, &opts, |_| {}).await;
     reset_peak_rss();

@@ -3,13 +3,22 @@
 //! be found without a network is found here, before the first connection.
 
 use crate::error::ConfigError;
-use crate::inventory::{self, limit::Limit, Host};
-use crate::playbook::{self, Playbook};
+use crate::inventory::{self, limit::Limit, Host, ResolvedTimeouts};
+use crate::playbook::{self, PlannedCommand, Playbook};
+use crate::session::budget::Budget;
+use crate::session::driver::CommandLine;
+use crate::session::platform::{self, PlatformDef};
+use crate::Platform;
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct Plan {
-    pub hosts: Vec<Host>,
+    /// One job per selected device, in inventory order: what the runner polls.
+    pub jobs: Vec<PollJob>,
+    /// The jobs' hosts, in the same order (shared with them), for listing and checks.
+    pub hosts: Vec<Arc<Host>>,
     pub playbook: Playbook,
     /// Metric columns of the CSV, in order.
     pub columns: Vec<&'static str>,
@@ -44,6 +53,30 @@ pub fn build_with(
     from_parts(inv, pb, limit.as_ref())
 }
 
+/// One device, resolved once: everything polling and assessing it needs, so nothing after the
+/// plan looks anything up by platform name.
+#[derive(Debug, Clone)]
+pub struct PollJob {
+    pub host: Arc<Host>,
+    /// The compiled definition of the device's platform (`cisco_xe`: the IOS one).
+    pub platform: &'static PlatformDef,
+    /// The playbook's commands for the platform, shared by every device of it.
+    pub commands: Arc<[PlannedCommand]>,
+    /// The same commands as the session types them (line and timeout), in the same order.
+    pub lines: Arc<[CommandLine]>,
+    /// The device's time budget: per-stage timeouts and `device`, its whole allowance.
+    pub timeouts: ResolvedTimeouts,
+}
+
+impl PollJob {
+    /// Start the job's clock: its budget from now on.
+    pub fn budget(&self) -> Budget {
+        Budget::start(self.timeouts)
+    }
+}
+
+/// A plan from an inventory and a playbook already loaded (tests, benches, the demo), with
+/// the same checks as [`build`] after loading.
 pub fn from_parts(
     inv: inventory::Inventory,
     pb: Playbook,
@@ -51,7 +84,7 @@ pub fn from_parts(
 ) -> Result<Plan, ConfigError> {
     // Here rather than in `build`, so plans made from parts (tests, benches, demo) are checked
     // the same way.
-    crate::session::platform::validate_all().map_err(ConfigError::msg)?;
+    platform::validate_all().map_err(ConfigError::msg)?;
     if inv.hosts.is_empty() {
         return Err(ConfigError::io(&inv.path, "the inventory lists no devices"));
     }
@@ -77,11 +110,31 @@ pub fn from_parts(
             insecure.iter().take(5).copied().collect::<Vec<_>>().join(", ")
         ));
     }
+    // Commands are resolved once per platform and shared by its devices.
+    type Commands = (Arc<[PlannedCommand]>, Arc<[CommandLine]>);
+    let mut by_platform: HashMap<Platform, Commands> = HashMap::new();
     let mut missing: Vec<String> = Vec::new();
-    for h in &hosts {
-        if pb.commands_for(h.platform).is_empty() && !missing.contains(&h.platform.to_string()) {
+    let mut jobs = Vec::with_capacity(hosts.len());
+    for h in hosts {
+        let def = platform::definition(h.platform).map_err(ConfigError::msg)?;
+        let (commands, lines) = by_platform
+            .entry(h.platform)
+            .or_insert_with(|| {
+                let cmds = pb.commands_for(h.platform);
+                let lines = cmds.iter().map(PlannedCommand::line).collect();
+                (cmds.into(), lines)
+            })
+            .clone();
+        if commands.is_empty() && !missing.contains(&h.platform.to_string()) {
             missing.push(h.platform.to_string());
         }
+        jobs.push(PollJob {
+            timeouts: h.timeouts,
+            host: Arc::new(h),
+            platform: def,
+            commands,
+            lines,
+        });
     }
     for p in missing {
         warnings.push(format!(
@@ -91,7 +144,8 @@ pub fn from_parts(
     }
     Ok(Plan {
         columns: pb.columns(),
-        hosts,
+        hosts: jobs.iter().map(|j| j.host.clone()).collect(),
+        jobs,
         playbook: pb,
         warnings,
         inventory_path: inv.path,

@@ -5,7 +5,7 @@
 pub use crate::outcome::{CommandReport, CommandStatus, DeviceReport, PollStatus};
 
 use crate::inventory::Host;
-use crate::plan::Plan;
+use crate::plan::{Plan, PollJob};
 use crate::playbook::PlannedCommand;
 use crate::session::budget::Budget;
 use crate::session::driver::{self, Progress};
@@ -144,12 +144,9 @@ impl Runner {
         let health = Arc::new(plan.playbook.health.clone());
         let keep = (opts.keep_raw, opts.keep_records);
         let mut set = tokio::task::JoinSet::new();
-        let mut out: Vec<Option<DeviceReport>> = vec![None; plan.hosts.len()];
-        type Commands = (Arc<[PlannedCommand]>, Arc<[driver::CommandLine]>);
-        let mut by_platform: std::collections::HashMap<crate::Platform, Commands> =
-            Default::default();
+        let mut out: Vec<Option<DeviceReport>> = vec![None; plan.jobs.len()];
         let mut stop_rx = self.tx.subscribe();
-        for (i, host) in plan.hosts.iter().enumerate() {
+        for (i, job) in plan.jobs.iter().enumerate() {
             // Devices start in inventory order: the slot is taken here, before the task
             // exists, so only `concurrency` device tasks ever run or wait.
             let acquired = tokio::select! {
@@ -162,27 +159,19 @@ impl Runner {
             let permit = match (acquired, stop) {
                 (Ok(p), None) => p,
                 (Err(reason), _) | (Ok(_), Some(reason)) => {
-                    let r = not_started(host, reason);
+                    let r = not_started(&job.host, reason);
                     out[i] = Some(finish(r, &health, keep, on_done.as_ref()));
                     continue;
                 }
             };
-            let host = Arc::new(host.clone());
-            let (cmds, lines) = by_platform
-                .entry(host.platform)
-                .or_insert_with(|| {
-                    let cmds = plan.playbook.commands_for(host.platform);
-                    let lines = cmds.iter().map(PlannedCommand::line).collect();
-                    (cmds.into(), lines)
-                })
-                .clone();
+            let job = job.clone();
             let rx = self.tx.subscribe();
             let hurry = self.hurry.subscribe();
             let grace = opts.grace;
             let health = health.clone();
             let on_done = on_done.clone();
             set.spawn(async move {
-                let r = poll_one(host, cmds, lines, permit, (rx, hurry), grace).await;
+                let r = poll_one(job, permit, (rx, hurry), grace).await;
                 (i, finish(r, &health, keep, on_done.as_ref()))
             });
         }
@@ -193,10 +182,10 @@ impl Runner {
             }
         }
         out.into_iter()
-            .zip(plan.hosts.iter())
-            .map(|(r, h)| {
+            .zip(plan.jobs.iter())
+            .map(|(r, job)| {
                 r.unwrap_or_else(|| {
-                    let mut r = skeleton(h);
+                    let mut r = skeleton(&job.host);
                     r.poll_status = PollStatus::Failed;
                     r.error_class = Some(ErrorClass::Protocol);
                     r.error = Some("internal error while polling this device".into());
@@ -299,19 +288,17 @@ fn transient(e: &SessionError, progress: &Progress) -> bool {
 
 /// Poll with retries and exponential backoff for transient failures only.
 async fn with_retries(
-    host: &Host,
-    cmds: &[driver::CommandLine],
+    job: &PollJob,
     budget: Budget,
     progress: &mut Progress,
     attempts: &mut u32,
 ) -> Result<(), SessionError> {
-    let def =
-        crate::session::platform::definition(host.platform).map_err(SessionError::Protocol)?;
+    let host = &job.host;
     let mut backoff = host.retry_backoff;
     loop {
         *attempts += 1;
         *progress = Progress::default();
-        match driver::poll_with(host, def, cmds, budget, progress).await {
+        match driver::poll_with(host, job.platform, &job.lines, budget, progress).await {
             Err(e) if *attempts <= host.retries && transient(&e, progress) => {
                 tracing::info!(device = %host.name, attempt = *attempts, error = %e, ?backoff, "transient failure; retrying");
                 tokio::time::sleep(backoff).await;
@@ -333,27 +320,25 @@ async fn stopped(rx: &mut watch::Receiver<Option<StopReason>>) -> StopReason {
 }
 
 async fn poll_one(
-    host: Arc<Host>,
-    cmds: Arc<[PlannedCommand]>,
-    lines: Arc<[driver::CommandLine]>,
+    job: PollJob,
     _permit: tokio::sync::OwnedSemaphorePermit,
     (mut rx, mut hurry): (watch::Receiver<Option<StopReason>>, watch::Receiver<bool>),
     grace: Duration,
 ) -> DeviceReport {
-    let mut report = skeleton(&host);
+    let mut report = skeleton(&job.host);
     report.started_at = Some(Utc::now());
     let t0 = Instant::now();
     let mut progress = Progress::default();
     // One budget for all attempts. Every wait inside ends by the device's deadline with a
     // typed error; this outer bound also covers what is not a wait (backoff, writes).
-    let budget = Budget::start(host.timeouts);
+    let budget = job.budget();
     let mut attempts = 0u32;
     let outcome: Result<Result<(), SessionError>, StopReason> = {
         // Boxed: the session's state is large, and every device's task exists from the
         // start of the run; only the `concurrency` running ones should carry it.
         let mut session = Box::pin(tokio::time::timeout_at(
             budget.device_deadline(),
-            with_retries(&host, &lines, budget, &mut progress, &mut attempts),
+            with_retries(&job, budget, &mut progress, &mut attempts),
         ));
         tokio::select! {
             r = &mut session => Ok(r.unwrap_or(Err(SessionError::DeviceDeadline {
@@ -403,7 +388,7 @@ async fn poll_one(
     report.commands = progress
         .commands
         .into_iter()
-        .zip(cmds.iter())
+        .zip(job.commands.iter())
         .map(|(run, planned)| finish_command(run, planned, &mut report.metrics))
         .collect();
     report

@@ -257,7 +257,11 @@ impl AskArgs {
 /// What can only be checked with local programs, after the plan and before anything connects:
 /// the effective OpenSSH configuration of every `transport: openssh` device (`ssh -G`).
 pub async fn preflight(plan: &crate::plan::Plan) -> Result<(), String> {
-    crate::session::transport::system_ssh::effective::check(&plan.hosts, &plan.inventory_path).await
+    crate::session::transport::system_ssh::effective::check(
+        plan.hosts.iter().map(|h| &**h),
+        &plan.inventory_path,
+    )
+    .await
 }
 
 impl PlanArgs {

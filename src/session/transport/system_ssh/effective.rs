@@ -100,9 +100,12 @@ async fn effective(host: &Host, caps: &Capabilities) -> Result<String, String> {
 /// Check every OpenSSH-transport device (bastions through `-J` included by `ssh -G` itself):
 /// `Err` names the device and the setting. No `ssh` installed: nothing to check here (the
 /// session itself will fail to start and say so).
-pub async fn check(hosts: &[Host], inventory: &Path) -> Result<(), String> {
+pub async fn check<'a>(
+    hosts: impl IntoIterator<Item = &'a Host>,
+    inventory: &Path,
+) -> Result<(), String> {
     let todo: Vec<&Host> = hosts
-        .iter()
+        .into_iter()
         .filter(|h| h.transport == TransportKind::Openssh)
         .collect();
     if todo.is_empty() {
