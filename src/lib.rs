@@ -15,6 +15,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod assess;
 pub mod cli;
 pub mod error;
 pub mod health;

@@ -4,9 +4,9 @@
 
 pub use crate::outcome::{CommandReport, CommandStatus, DeviceReport, PollStatus};
 
+use crate::assess;
 use crate::inventory::Host;
 use crate::plan::{Plan, PollJob};
-use crate::playbook::PlannedCommand;
 use crate::session::budget::Budget;
 use crate::session::driver::{self, Progress};
 use crate::session::error::{ErrorClass, SessionError, Stage};
@@ -159,8 +159,9 @@ impl Runner {
             let permit = match (acquired, stop) {
                 (Ok(p), None) => p,
                 (Err(reason), _) | (Ok(_), Some(reason)) => {
-                    let r = not_started(&job.host, reason);
-                    out[i] = Some(finish(r, &health, keep, on_done.as_ref()));
+                    let mut r = not_started(&job.host, reason);
+                    assess::device(&mut r, Vec::new(), &job.commands, &health);
+                    out[i] = Some(finish(r, keep, on_done.as_ref()));
                     continue;
                 }
             };
@@ -171,8 +172,9 @@ impl Runner {
             let health = health.clone();
             let on_done = on_done.clone();
             set.spawn(async move {
-                let r = poll_one(job, permit, (rx, hurry), grace).await;
-                (i, finish(r, &health, keep, on_done.as_ref()))
+                let (mut r, runs) = poll_one(&job, permit, (rx, hurry), grace).await;
+                assess::device(&mut r, runs, &job.commands, &health);
+                (i, finish(r, keep, on_done.as_ref()))
             });
         }
         while let Some(j) = set.join_next().await {
@@ -189,7 +191,7 @@ impl Runner {
                     r.poll_status = PollStatus::Failed;
                     r.error_class = Some(ErrorClass::Protocol);
                     r.error = Some("internal error while polling this device".into());
-                    judge(&mut r, &plan.playbook.health);
+                    assess::device(&mut r, Vec::new(), &job.commands, &plan.playbook.health);
                     r
                 })
             })
@@ -197,15 +199,13 @@ impl Runner {
     }
 }
 
-/// A device's report once it is done: judged, stripped of what nobody asked to keep, logged
-/// and announced to `on_done`.
+/// A device's report once it is assessed: stripped of what nobody asked to keep, logged and
+/// announced to `on_done`.
 fn finish(
     mut r: DeviceReport,
-    health: &crate::health::HealthConfig,
     (keep_raw, keep_records): (bool, bool),
     on_done: &(impl Fn(&DeviceReport) + ?Sized),
 ) -> DeviceReport {
-    judge(&mut r, health);
     for c in &mut r.commands {
         if !keep_raw {
             c.raw = None;
@@ -241,12 +241,6 @@ fn not_started(h: &Host, reason: StopReason) -> DeviceReport {
     r.error_class = Some(c);
     r.error = Some("not started".into());
     r
-}
-
-/// Findings and health of a finished device, while its records are still at hand.
-fn judge(r: &mut DeviceReport, cfg: &crate::health::HealthConfig) {
-    r.findings = crate::health::evaluate(r, cfg);
-    r.health = crate::health::health_of(r, &r.findings);
 }
 
 fn skeleton(h: &Host) -> DeviceReport {
@@ -319,12 +313,14 @@ async fn stopped(rx: &mut watch::Receiver<Option<StopReason>>) -> StopReason {
     }
 }
 
+/// Poll one device: its report filled in with how the session went, and the session's raw
+/// command outputs for [`assess`] to read.
 async fn poll_one(
-    job: PollJob,
+    job: &PollJob,
     _permit: tokio::sync::OwnedSemaphorePermit,
     (mut rx, mut hurry): (watch::Receiver<Option<StopReason>>, watch::Receiver<bool>),
     grace: Duration,
-) -> DeviceReport {
+) -> (DeviceReport, Vec<driver::CommandRun>) {
     let mut report = skeleton(&job.host);
     report.started_at = Some(Utc::now());
     let t0 = Instant::now();
@@ -338,7 +334,7 @@ async fn poll_one(
         // start of the run; only the `concurrency` running ones should carry it.
         let mut session = Box::pin(tokio::time::timeout_at(
             budget.device_deadline(),
-            with_retries(&job, budget, &mut progress, &mut attempts),
+            with_retries(job, budget, &mut progress, &mut attempts),
         ));
         tokio::select! {
             r = &mut session => Ok(r.unwrap_or(Err(SessionError::DeviceDeadline {
@@ -385,66 +381,5 @@ async fn poll_one(
             });
         }
     }
-    report.commands = progress
-        .commands
-        .into_iter()
-        .zip(job.commands.iter())
-        .map(|(run, planned)| finish_command(run, planned, &mut report.metrics))
-        .collect();
-    report
-}
-
-/// Parse a command's output and fill its metric columns.
-fn finish_command(
-    run: driver::CommandRun,
-    planned: &PlannedCommand,
-    metrics: &mut BTreeMap<&'static str, String>,
-) -> CommandReport {
-    let duration_ms = run.duration.as_millis() as u64;
-    let parser = planned.parser.map(|p| p.name);
-    match run.result {
-        Err(e) => CommandReport {
-            command: run.command,
-            parser,
-            status: match e {
-                SessionError::CommandRejected { .. } => CommandStatus::Rejected,
-                _ => CommandStatus::Timeout,
-            },
-            error: Some(e.to_string()),
-            duration_ms,
-            truncated: false,
-            record: None,
-            raw: None,
-        },
-        Ok(out) => {
-            let (status, error, record) = match planned.parser {
-                None => (CommandStatus::Raw, None, None),
-                Some(p) => match (p.parse)(&out.text) {
-                    Ok(rec) => {
-                        for m in &planned.metrics {
-                            if let Some(v) = (m.get)(&rec) {
-                                metrics.insert(m.name, v);
-                            }
-                        }
-                        (CommandStatus::Ok, None, Some(rec))
-                    }
-                    Err(e) => (
-                        CommandStatus::ParseFailed,
-                        Some(format!("{}: {e}", p.name)),
-                        None,
-                    ),
-                },
-            };
-            CommandReport {
-                command: run.command,
-                parser,
-                status,
-                error,
-                duration_ms,
-                truncated: out.truncated,
-                record,
-                raw: Some(out.text),
-            }
-        }
-    }
+    (report, progress.commands)
 }
