@@ -5,6 +5,7 @@
 
 mod keys;
 pub mod limit;
+pub mod openssh;
 pub mod prompt;
 mod settings;
 
@@ -254,7 +255,7 @@ const ASK_BECOME_PASS: &str = "--ask-become-pass";
 
 /// The openssh transport reaches bastions with `ssh -J`: no password can be given to them
 /// (only keys or the agent), and each hop must be one ssh can take safely (see
-/// [`hop_problem`](crate::session::transport::system_ssh::hop_problem)).
+/// [`openssh::hop_problem`]).
 fn check_openssh_jump(
     h: &Host,
     layers: &[(String, &Settings)],
@@ -290,7 +291,7 @@ fn check_openssh_jump(
                 ),
             ));
         }
-        if let Some(why) = crate::session::transport::system_ssh::hop_problem(hop) {
+        if let Some(why) = openssh::hop_problem(hop) {
             return Err(loc.error(&hop_at, why));
         }
     }

@@ -3,45 +3,10 @@
 //! safety options go in a generated `-F` file, ahead of the user's own configuration.
 
 use super::args::{algorithm_options, host_key_options, ssh_path, Capabilities};
+pub use crate::inventory::openssh::hop_problem;
 use crate::inventory::{Host, HostKeyPolicy};
 use crate::session::transport::ssh::default_known_hosts;
 use std::fmt::Write as _;
-
-/// ssh builds the jump command as a shell line with the hop inserted unquoted, so a hop's user
-/// and host are limited to characters that mean nothing to a shell or to ssh's parser.
-fn plain(s: &str, extra: &[char]) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') || extra.contains(&c)
-        })
-}
-
-/// Why `hop` cannot be reached by the openssh transport's `-J`, or `None`. (A password is the
-/// inventory's to refuse: it knows where it was set.)
-pub fn hop_problem(hop: &Host) -> Option<String> {
-    if !plain(&hop.username, &[]) {
-        return Some(format!(
-            "jump host `{}`: username `{}` cannot be passed to ssh -J (letters, digits, '.', '_' and '-' only, not first)",
-            hop.name,
-            hop.username.escape_debug()
-        ));
-    }
-    if !plain(&hop.host, &[':']) {
-        return Some(format!(
-            "jump host `{}`: host `{}` cannot be passed to ssh -J (a name or address: letters, digits, '.', '-', ':')",
-            hop.name,
-            hop.host.escape_debug()
-        ));
-    }
-    if hop.host_key_policy == HostKeyPolicy::Pinned {
-        return Some(format!(
-            "jump host `{}`: host_key_policy pinned cannot be checked by the openssh transport on a jump host (ssh checks it alone, without a log fleetpoll reads): use accept-new or strict for it, or the native transport",
-            hop.name
-        ));
-    }
-    None
-}
 
 /// The `-J` value: `user@host:port` per hop, outermost first; IPv6 addresses in brackets.
 pub(super) fn spec(hops: &[std::sync::Arc<Host>]) -> String {
