@@ -1,17 +1,18 @@
 //! ssh-agent authentication for the native transport: an entry with neither a password nor a
 //! key_file signs in with the identities of the agent at `SSH_AUTH_SOCK`, in the agent's order.
 
-use super::ssh::{rsa_hash, KeyCheck};
 use crate::inventory::Host;
 use crate::session::error::SessionError;
 use russh::client;
 use russh::keys::agent::client::AgentClient;
+use russh::keys::agent::AgentIdentity;
+use russh::keys::HashAlg;
 
-/// Try each of the agent's identities; `Ok(false)` when the server accepted none of them.
-pub(crate) async fn authenticate(
-    handle: &mut client::Handle<KeyCheck>,
-    host: &Host,
-) -> Result<bool, SessionError> {
+/// A connection to the user's agent.
+pub(crate) type Agent = AgentClient<tokio::net::UnixStream>;
+
+/// The agent at `SSH_AUTH_SOCK` and its identities; an error when there is none to sign with.
+pub(crate) async fn identities(host: &Host) -> Result<(Agent, Vec<AgentIdentity>), SessionError> {
     let mut agent = AgentClient::connect_env().await.map_err(|e| {
         SessionError::AuthRejected(format!(
             "user `{}`: no password or key_file, and no ssh-agent to authenticate with (SSH_AUTH_SOCK): {e}",
@@ -27,7 +28,17 @@ pub(crate) async fn authenticate(
             host.username
         )));
     }
-    let hash = rsa_hash(handle, host).await?;
+    Ok((agent, identities))
+}
+
+/// Try each of the agent's identities, RSA ones signing with `hash`; `Ok(false)` when the
+/// server accepted none of them.
+pub(crate) async fn sign_in<H: client::Handler>(
+    handle: &mut client::Handle<H>,
+    host: &Host,
+    (mut agent, identities): (Agent, Vec<AgentIdentity>),
+    hash: Option<HashAlg>,
+) -> Result<bool, SessionError> {
     for id in identities {
         let key = id.public_key().into_owned();
         match handle

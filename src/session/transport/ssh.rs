@@ -360,7 +360,10 @@ pub(crate) async fn authenticate(
         }
     } else if host.password.is_none() {
         tried.push("publickey (ssh-agent)");
-        if agent::authenticate(handle, host).await? {
+        // The agent is asked first: without identities there is no need to learn the hash.
+        let agent = agent::identities(host).await?;
+        let hash = rsa_hash(handle, host).await?;
+        if agent::sign_in(handle, host, agent, hash).await? {
             return Ok(());
         }
     }
