@@ -1,9 +1,9 @@
 //! fleetpoll: read-only health polling of Cisco WAAS, ASA and IOS fleets over SSH.
 //!
 //! Data flows one way; the layers, in that order:
-//! - `inventory`, `playbook`, `plan`: files → a validated `Plan` (all errors found here);
-//! - `runner` → `session` (`transport` → `channel` → `driver`): per device, raw outputs;
-//! - `parse` (pure): raw output → typed records; `health` (pure): records → findings;
+//! - `inventory`, `playbook`, `plan`: files → a validated `Plan`, one `PollJob` per device;
+//! - `runner` → `session` (`budget`, `transport` → `channel` → `driver`): per job, raw outputs;
+//! - `assess` (pure): raw outputs → records (`parse`) → findings (`health`);
 //! - `outcome`: the per-device report those fill in; `report`, `snapshot`: CSV, JSONL, snapshots.
 //!
 //! Beside them: `platform_id` (a leaf every layer uses), `sim` (the simulated fleet), `cli`.

@@ -1,6 +1,7 @@
-//! The fleet runner: one task per device under a concurrency semaphore, a deadline per device
-//! and for the whole run, a stop signal with a grace period (a second stop cuts it short), and
-//! exactly one [`DeviceReport`] per planned device, in inventory order, whatever happened to it.
+//! The fleet runner: one task per planned job under a concurrency semaphore, a budget per
+//! device and a deadline for the whole run, a stop signal with a grace period (a second stop
+//! cuts it short), each device assessed as it finishes, and exactly one [`DeviceReport`] per
+//! planned device, in inventory order, whatever happened to it.
 
 pub use crate::outcome::{CommandReport, CommandStatus, DeviceReport, PollStatus};
 

@@ -643,6 +643,27 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_wait_the_device_deadline_ends_says_so() {
+        let def = definition(Platform::CiscoIos).unwrap();
+        let (a, _b) = duplex(1024);
+        let mut ch = Channel::new(a, def, 1 << 20);
+        let budget = crate::session::budget::Budget::start(crate::inventory::ResolvedTimeouts {
+            device: Duration::from_secs(5),
+            ..Default::default()
+        });
+        let start = Instant::now();
+        let err = ch
+            .read_until(false, budget.until(Stage::Prompt), Stage::Prompt)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, SessionError::DeviceDeadline { waited } if waited == Duration::from_secs(5)),
+            "{err}"
+        );
+        assert_eq!(start.elapsed(), Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn stall_mid_output_times_out_with_the_tail() {
         let def = definition(Platform::CiscoIos).unwrap();
         let (a, b) = duplex(1024);

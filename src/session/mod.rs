@@ -1,5 +1,6 @@
 //! Sessions: transport (bytes over SSH) → channel (send a line, read to the prompt) → driver
-//! (login, enable, paging off, commands), with platform knowledge kept as data.
+//! (login, enable, paging off, commands), every wait bounded by the device's `budget`, with
+//! platform knowledge kept as data. Returns raw outputs; what they mean is `assess`'s.
 
 pub mod budget;
 pub mod channel;
