@@ -131,7 +131,7 @@ impl Runner {
         opts: &RunOptions,
         on_done: impl Fn(&DeviceReport) + Send + Sync + 'static,
     ) -> Vec<DeviceReport> {
-        tracing::info!(devices = plan.hosts.len(), concurrency = opts.concurrency, deadline = ?opts.deadline, "sweep started");
+        tracing::info!(devices = plan.jobs.len(), concurrency = opts.concurrency, deadline = ?opts.deadline, "sweep started");
         let sem = Arc::new(Semaphore::new(opts.concurrency.max(1)));
         let on_done = Arc::new(on_done);
         if let Some(d) = opts.deadline {
