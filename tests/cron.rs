@@ -1,8 +1,11 @@
 //! The nightly-audit contract, through the binary: exit statuses, --findings, --lock,
 //! --deadline with hung devices, and stderr fit for cron (no animation, -q, JSON logs).
 
-use fleetpoll::cli::siminv;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+mod common;
+
+use common::sim::fleet_of as fleet;
+use common::table::column;
+use fleetpoll::sim::{RunningFleet, Scenario};
 use fleetpoll::Platform;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -14,64 +17,27 @@ struct Run {
     elapsed: Duration,
 }
 
-async fn fleet(specs: &[(&str, Platform, Scenario)]) -> RunningFleet {
-    spawn_fleet(
-        specs
-            .iter()
-            .map(|(n, p, s)| {
-                let mut d = DeviceSpec::new(n, *p, *s);
-                d.latency = Duration::from_millis(1);
-                d
-            })
-            .collect(),
-    )
-    .await
-    .unwrap()
-}
-
 async fn poll(fleet: &RunningFleet, dir: &Path, timeouts: &str, extra: &[&str]) -> Run {
-    let inv = siminv::write_with(fleet, &dir.join("inv.yaml"), timeouts).unwrap();
+    let inv = common::sim::inventory(fleet, &dir.join("inv.yaml"), timeouts);
     let csv = dir.join("health.csv");
-    let mut args: Vec<String> = vec![
-        "poll".into(),
-        "-i".into(),
-        inv.display().to_string(),
-        "-p".into(),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/health.yaml").into(),
-        "-o".into(),
-        csv.display().to_string(),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
+    let mut cmd = common::bin::fleetpoll();
+    cmd.arg("poll")
+        .arg("-i")
+        .arg(&inv)
+        .args(["-p", common::HEALTH_PLAYBOOK, "-o"])
+        .arg(&csv)
+        .args(extra);
     let t0 = Instant::now();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_fleetpoll"))
-            .args(&args)
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = common::bin::output_async(cmd).await;
     Run {
-        code: out.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: common::bin::code(&out),
+        stderr: common::bin::stderr(&out),
         csv,
         elapsed: t0.elapsed(),
     }
 }
 
 const T: &str = "{connect: 5s, auth: 8s, prompt: 5s, command: 8s, device: 60s}";
-
-fn column(csv: &Path, name: &str) -> Vec<String> {
-    let mut rd = csv::Reader::from_path(csv).unwrap();
-    let i = rd
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == name)
-        .unwrap();
-    rd.records().map(|r| r.unwrap()[i].to_string()).collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_statuses_follow_health() {

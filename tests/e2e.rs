@@ -2,10 +2,11 @@
 
 mod common;
 
-use fleetpoll::cli::siminv;
+use common::sim::{fleet, spec};
+use common::{metric, row};
 use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+use fleetpoll::sim::{RunningFleet, Scenario};
 use fleetpoll::Platform;
 use std::path::Path;
 use std::time::Duration;
@@ -13,29 +14,8 @@ use std::time::Duration;
 // Short enough to keep the test quick, long enough for a loaded 2-core CI machine.
 const FAST: &str = "{connect: 5s, auth: 8s, prompt: 4s, enable: 5s, command: 4s, device: 60s}";
 
-fn spec(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
-    let mut s = DeviceSpec::new(name, platform, scenario);
-    s.latency = Duration::from_millis(1);
-    s
-}
-
-async fn sweep(
-    fleet: &RunningFleet,
-    dir: &Path,
-    opts: RunOptions,
-) -> (Vec<DeviceReport>, Vec<&'static str>) {
-    let inv = siminv::write_with(fleet, &dir.join("inv.yaml"), FAST).unwrap();
-    let plan = common::health_plan(&inv);
-    let reports = Runner::new().run(&plan, &opts, |_| {}).await;
-    (reports, plan.columns.clone())
-}
-
-fn row<'a>(r: &'a [DeviceReport], name: &str) -> &'a DeviceReport {
-    r.iter().find(|d| d.device == name).unwrap()
-}
-
-fn metric<'a>(d: &'a DeviceReport, m: &str) -> &'a str {
-    d.metrics.get(m).map(|s| s.as_str()).unwrap_or("")
+async fn sweep(fleet: &RunningFleet, dir: &Path, opts: RunOptions) -> Vec<DeviceReport> {
+    common::run(&common::sim::health_plan(fleet, dir, FAST), &opts).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,10 +46,10 @@ async fn every_scenario_yields_its_row() {
         spec("rtr-noprompt", Platform::CiscoIos, Scenario::NoPrompt),
         spec("rtr-stall", Platform::CiscoIos, Scenario::StallMidOutput),
     ];
-    let fleet = spawn_fleet(specs).await.unwrap();
+    let fleet = fleet(specs).await;
     let dir = tempfile::tempdir().unwrap();
     let t0 = std::time::Instant::now();
-    let (r, _) = sweep(&fleet, dir.path(), RunOptions::default()).await;
+    let r = sweep(&fleet, dir.path(), RunOptions::default()).await;
     assert_eq!(r.len(), 12, "one report per device");
     assert_eq!(r[0].device, "rtr-ok", "inventory order");
 
@@ -219,21 +199,15 @@ async fn run_deadline_marks_unfinished_devices_and_keeps_every_row() {
         spec("hung-1", Platform::CiscoIos, Scenario::NoPrompt),
         spec("hung-2", Platform::CiscoAsa, Scenario::NoPrompt),
     ];
-    let fleet = spawn_fleet(specs).await.unwrap();
+    let fleet = fleet(specs).await;
     let dir = tempfile::tempdir().unwrap();
-    let inv = siminv::write_with(
-        &fleet,
-        &dir.path().join("inv.yaml"),
-        "{prompt: 60s, device: 120s}",
-    )
-    .unwrap();
-    let plan = common::health_plan(&inv);
+    let plan = common::sim::health_plan(&fleet, dir.path(), "{prompt: 60s, device: 120s}");
     let t0 = std::time::Instant::now();
     let opts = RunOptions {
         deadline: Some(Duration::from_secs(3)),
         ..RunOptions::default()
     };
-    let r = Runner::new().run(&plan, &opts, |_| {}).await;
+    let r = common::run(&plan, &opts).await;
     assert!(
         t0.elapsed() < Duration::from_secs(6),
         "deadline not honoured: {:?}",
@@ -255,23 +229,25 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
         spec("hung-interrupt-1", Platform::CiscoIos, Scenario::NoPrompt),
         spec("queued-interrupt-1", Platform::CiscoIos, Scenario::Healthy),
     ];
-    let fleet = spawn_fleet(specs).await.unwrap();
+    let fleet = fleet(specs).await;
     let dir = tempfile::tempdir().unwrap();
-    let inv = siminv::write_with(&fleet, &dir.path().join("inv.yaml"), "{prompt: 60s}").unwrap();
-    let plan = common::health_plan(&inv);
+    let plan = common::sim::health_plan(&fleet, dir.path(), "{prompt: 60s}");
     let runner = Runner::new();
     let stopper = runner.stopper();
     // Devices start in inventory order, so `hung-interrupt-1` holds the one slot: stop once
-    // its shell has started (it then waits for a prompt that never comes).
+    // the client says it waits for the first prompt (a prompt that never comes). Its stage
+    // is `prompt` from then on, however long the grace and however busy the machine.
+    common::log::capture();
     tokio::spawn(async move {
-        fleetpoll::sim::command_log::wait_for_shells("hung-interrupt-1", 1).await;
+        common::log::wait_for("hung-interrupt-1", "waiting for the first prompt").await;
         stopper.stop(fleetpoll::runner::StopReason::Signal(
             fleetpoll::runner::Signal::Int,
         ));
     });
     let opts = RunOptions {
         concurrency: 1,
-        // Ample for the client to go from "shell requested" to waiting for the prompt.
+        // The stop comes with the client already waiting for the prompt: the grace only
+        // bounds the wait.
         grace: Duration::from_secs(2),
         ..RunOptions::default()
     };
@@ -290,12 +266,11 @@ async fn interrupt_starts_nothing_new_and_marks_in_flight() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn raw_outputs_and_records_are_kept_only_when_asked_and_judgement_is_the_same() {
-    let fleet = spawn_fleet(vec![
+    let fleet = fleet(vec![
         spec("r1", Platform::CiscoIos, Scenario::Healthy),
         spec("r2", Platform::CiscoIos, Scenario::CermTxLimit),
     ])
-    .await
-    .unwrap();
+    .await;
     let dir = tempfile::tempdir().unwrap();
     for keep in [true, false] {
         let opts = RunOptions {
@@ -303,7 +278,7 @@ async fn raw_outputs_and_records_are_kept_only_when_asked_and_judgement_is_the_s
             keep_records: keep,
             ..RunOptions::default()
         };
-        let (r, _) = sweep(&fleet, dir.path(), opts).await;
+        let r = sweep(&fleet, dir.path(), opts).await;
         for name in ["r1", "r2"] {
             let d = row(&r, name);
             assert_eq!(d.poll_status, PollStatus::Polled);
@@ -338,13 +313,13 @@ async fn devices_start_in_inventory_order_one_slot_at_a_time() {
         .iter()
         .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
         .collect();
-    let fleet = spawn_fleet(specs).await.unwrap();
+    let fleet = fleet(specs).await;
     let dir = tempfile::tempdir().unwrap();
     let opts = RunOptions {
         concurrency: 1,
         ..RunOptions::default()
     };
-    let (r, _) = sweep(&fleet, dir.path(), opts).await;
+    let r = sweep(&fleet, dir.path(), opts).await;
     let mut started: Vec<_> = r
         .iter()
         .map(|d| (d.started_at.expect("started"), d.device.clone()))
@@ -360,22 +335,19 @@ async fn devices_start_in_inventory_order_one_slot_at_a_time() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_device_budget_ends_a_stalled_device_at_the_stage_it_reached() {
-    let fleet = spawn_fleet(vec![spec(
+    let fleet = fleet(vec![spec(
         "stall-1",
         Platform::CiscoIos,
         Scenario::StallMidOutput,
     )])
-    .await
-    .unwrap();
+    .await;
     let dir = tempfile::tempdir().unwrap();
     // The command wait (60 s) would never end first: only the 2 s device budget can.
-    let inv = siminv::write_with(
+    let plan = common::sim::health_plan(
         &fleet,
-        &dir.path().join("inv.yaml"),
+        dir.path(),
         "{prompt: 60s, command: 60s, device: 2s}",
-    )
-    .unwrap();
-    let plan = common::health_plan(&inv);
+    );
     let r = common::run(&plan, &RunOptions::default()).await;
     let d = row(&r, "stall-1");
     assert_eq!(d.poll_status, PollStatus::Failed);

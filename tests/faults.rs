@@ -26,22 +26,16 @@
 
 mod common;
 
-use fleetpoll::cli::siminv;
-use fleetpoll::runner::{CommandStatus, DeviceReport, PollStatus, RunOptions, Runner};
+use common::sim::{fleet, spec};
+use fleetpoll::runner::{CommandStatus, DeviceReport, PollStatus};
 use fleetpoll::session::error::{ErrorClass, Stage};
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+use fleetpoll::sim::{DeviceSpec, RunningFleet, Scenario};
 use fleetpoll::Platform;
 use std::time::{Duration, Instant};
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 /// The timeouts of most tests: a stuck stage fails in seconds.
 const TIMEOUTS: &str = "{connect: 2s, auth: 3s, prompt: 3s, enable: 3s, command: 5s, device: 60s}";
-
-fn spec(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
-    let mut s = DeviceSpec::new(name, platform, scenario);
-    s.latency = Duration::from_millis(1);
-    s
-}
 
 /// A healthy device that prints exactly what `of` prints when nothing goes wrong: same
 /// hostname, same seed, same login mode.
@@ -60,30 +54,22 @@ struct Sweep {
 
 impl Sweep {
     fn row(&self, name: &str) -> &DeviceReport {
-        match self.reports.iter().find(|d| d.device == name) {
-            Some(d) => d,
-            None => panic!("no report for {name}"),
-        }
+        common::row(&self.reports, name)
     }
 }
 
 /// Sweep `fleet` with the health playbook; `extra` is YAML added under `defaults:`.
 async fn sweep(fleet: &RunningFleet, timeouts: &str, extra: &str, concurrency: usize) -> Sweep {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path =
-        siminv::write_with(fleet, &dir.path().join("inv.yaml"), timeouts).expect("inventory");
+    let path = common::sim::inventory(fleet, &dir.path().join("inv.yaml"), timeouts);
     if !extra.is_empty() {
-        let text = std::fs::read_to_string(&path).expect("read inventory");
-        let text = text.replacen("defaults:\n", &format!("defaults:\n{extra}"), 1);
-        std::fs::write(&path, text).expect("write inventory");
+        common::edit(&path, |text| {
+            text.replacen("defaults:\n", &format!("defaults:\n{extra}"), 1)
+        });
     }
     let plan = common::health_plan(&path);
-    let opts = RunOptions {
-        concurrency,
-        ..RunOptions::default()
-    };
     let t0 = Instant::now();
-    let reports = Runner::new().run(&plan, &opts, |_| {}).await;
+    let reports = common::run_concurrently(&plan, concurrency).await;
     let elapsed = t0.elapsed();
     assert_eq!(reports.len(), plan.hosts.len(), "one report per device");
     eprintln!(
@@ -95,10 +81,6 @@ async fn sweep(fleet: &RunningFleet, timeouts: &str, extra: &str, concurrency: u
             .join(", ")
     );
     Sweep { reports, elapsed }
-}
-
-async fn fleet(specs: Vec<DeviceSpec>) -> RunningFleet {
-    spawn_fleet(specs).await.expect("spawn fleet")
 }
 
 #[track_caller]

@@ -3,28 +3,16 @@
 //! second signal cuts the grace short; `timeout -s TERM` against hung devices; a snapshot is
 //! refused, never half written. Every signal is sent on an event read from the debug log.
 
-use fleetpoll::cli::siminv;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+mod common;
+
+use common::sim::fleet_of as fleet;
+use common::table::column;
+use fleetpoll::sim::{RunningFleet, Scenario};
 use fleetpoll::Platform;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-async fn fleet(specs: &[(&str, Platform, Scenario)]) -> RunningFleet {
-    spawn_fleet(
-        specs
-            .iter()
-            .map(|(n, p, s)| {
-                let mut d = DeviceSpec::new(n, *p, *s);
-                d.latency = Duration::from_millis(1);
-                d
-            })
-            .collect(),
-    )
-    .await
-    .unwrap()
-}
 
 /// ok-1 answers, hung-1 never shows a prompt, hung-2 waits for the only slot (`-c 1`).
 async fn hung_fleet(dir: &Path) -> (RunningFleet, PathBuf) {
@@ -34,26 +22,14 @@ async fn hung_fleet(dir: &Path) -> (RunningFleet, PathBuf) {
         ("hung-2", Platform::CiscoAsa, Scenario::NoPrompt),
     ])
     .await;
-    let inv = siminv::write_with(&f, &dir.join("inv.yaml"), "{prompt: 10m, device: 1h}").unwrap();
+    let inv = common::sim::inventory(&f, &dir.join("inv.yaml"), "{prompt: 10m, device: 1h}");
     (f, inv)
 }
 
-fn column(csv: &Path, name: &str) -> Vec<String> {
-    let mut rd = csv::Reader::from_path(csv).unwrap();
-    let i = rd
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name}"));
-    rd.records().map(|r| r.unwrap()[i].to_string()).collect()
-}
-
 fn spawn(args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_fleetpoll"))
+    common::bin::fleetpoll()
         .args(["-vv", "--log-format", "json"])
         .args(args)
-        .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -240,32 +216,24 @@ async fn timeout_against_hung_devices_leaves_a_complete_csv() {
         ("hung-3", Platform::CiscoXe, Scenario::NoPrompt),
     ])
     .await;
-    let inv = siminv::write_with(
+    let inv = common::sim::inventory(
         &f,
         &dir.path().join("inv.yaml"),
         "{prompt: 10m, device: 1h}",
-    )
-    .unwrap();
+    );
     let csv = dir.path().join("health.csv");
     // Whenever the 5 s run out (before the plan, during logins or waiting for prompts), every
     // device gets a row and none is polled.
-    let out = tokio::task::spawn_blocking({
-        let (inv, csv) = (inv.clone(), csv.clone());
-        move || {
-            Command::new("timeout")
-                .args(["--preserve-status", "-s", "TERM", "-k", "120", "5"])
-                .arg(env!("CARGO_BIN_EXE_fleetpoll"))
-                .args(["-q", "poll", "-c", "2", "--grace", "1s", "-i"])
-                .arg(&inv)
-                .arg("-o")
-                .arg(&csv)
-                .env_remove("RUST_LOG")
-                .output()
-                .unwrap()
-        }
-    })
-    .await
-    .unwrap();
+    let mut timeout = Command::new("timeout");
+    timeout
+        .args(["--preserve-status", "-s", "TERM", "-k", "120", "5"])
+        .arg(common::bin::PATH)
+        .args(["-q", "poll", "-c", "2", "--grace", "1s", "-i"])
+        .arg(&inv)
+        .arg("-o")
+        .arg(&csv)
+        .env_remove("RUST_LOG");
+    let out = common::bin::output_async(timeout).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(column(&csv, "device"), ["hung-1", "hung-2", "hung-3"]);
