@@ -6,12 +6,11 @@
 //! file, line and field, and never the secret. Then a clean poll of the same device proves it
 //! was reachable, and the simulator's command log proves it only ever saw read-only lines.
 
-use fleetpoll::cli::siminv;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, Scenario};
+mod common;
+
+use fleetpoll::sim::Scenario;
 use fleetpoll::Platform;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
 
 /// One attempt: what it changes, and what the refusal must say.
 struct Attempt {
@@ -246,14 +245,13 @@ fn poll(
 ) -> (Option<i32>, String, PathBuf) {
     let csv = dir.join("health.csv");
     let _ = std::fs::remove_file(&csv);
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
+    let mut c = common::bin::fleetpoll();
     c.args(["poll", "-i"])
         .arg(inv)
         .arg("-p")
         .arg(pb)
         .arg("-o")
-        .arg(&csv)
-        .env_remove("RUST_LOG");
+        .arg(&csv);
     for (k, v) in env {
         c.env(k, v);
     }
@@ -261,21 +259,15 @@ fn poll(
         let path = std::env::var("PATH").unwrap_or_default();
         c.env("PATH", format!("{}:{path}", p.display()));
     }
-    let out = c.output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        csv,
-    )
+    let out = common::bin::output(&mut c);
+    (out.status.code(), common::bin::stderr(&out), csv)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_bypass_attempt_is_refused_before_anything_connects() {
-    let mut spec = DeviceSpec::new("r1", Platform::CiscoIos, Scenario::Healthy);
-    spec.latency = Duration::from_millis(1);
-    let fleet = spawn_fleet(vec![spec]).await.unwrap();
+    let fleet = common::sim::fleet_of(&[("r1", Platform::CiscoIos, Scenario::Healthy)]).await;
     let dir = tempfile::tempdir().unwrap();
-    let base = siminv::write_with(&fleet, &dir.path().join("base.yaml"), "{device: 60s}").unwrap();
+    let base = common::sim::inventory(&fleet, &dir.path().join("base.yaml"), "{device: 60s}");
     let base_text = std::fs::read_to_string(&base).unwrap();
     let all = attempts();
     assert!(all.len() >= 30, "{} attempts", all.len());
@@ -355,15 +347,12 @@ async fn the_effective_openssh_configuration_is_checked_with_ssh_g() {
         eprintln!("skipped: no ssh client");
         return;
     };
-    let mut spec = DeviceSpec::new("r1", Platform::CiscoIos, Scenario::Healthy);
-    spec.latency = Duration::from_millis(1);
-    let fleet = spawn_fleet(vec![spec]).await.unwrap();
+    let fleet = common::sim::fleet_of(&[("r1", Platform::CiscoIos, Scenario::Healthy)]).await;
     let dir = tempfile::tempdir().unwrap();
-    let base = siminv::write_with(&fleet, &dir.path().join("inv.yaml"), "{device: 60s}").unwrap();
-    let inv_text = std::fs::read_to_string(&base)
-        .unwrap()
-        .replace("defaults:\n", "defaults:\n  transport: openssh\n");
-    std::fs::write(&base, inv_text).unwrap();
+    let base = common::sim::inventory(&fleet, &dir.path().join("inv.yaml"), "{device: 60s}");
+    common::edit(&base, |text| {
+        text.replace("defaults:\n", "defaults:\n  transport: openssh\n")
+    });
     let pb = playbook(dir.path(), None);
 
     let bin = |name: &str, script: String| {

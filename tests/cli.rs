@@ -1,27 +1,13 @@
 //! The binary itself: exit statuses, bad input refused before anything is written, and a
 //! real sweep of a simulated fleet through `fleetpoll poll`.
 
-use fleetpoll::cli::siminv;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, Scenario};
+mod common;
+
+use common::bin::{code, run};
+use fleetpoll::sim::Scenario;
 use fleetpoll::Platform;
-use std::process::{Command, Output};
-use std::time::Duration;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-const PLAYBOOK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/health.yaml");
+const PLAYBOOK: &str = common::HEALTH_PLAYBOOK;
 
 #[test]
 fn help_teaches_and_usage_errors_exit_3() {
@@ -234,19 +220,13 @@ fn parse_prints_json_and_rejects_unknown_commands() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poll_binary_writes_csv_and_exits_2_when_a_device_is_not_polled() {
-    let mk = |n: &str, p, s| {
-        let mut d = DeviceSpec::new(n, p, s);
-        d.latency = Duration::from_millis(1);
-        d
-    };
-    let fleet = spawn_fleet(vec![
-        mk("wae-1", Platform::CiscoWaas, Scenario::Healthy),
-        mk("gone-1", Platform::CiscoIos, Scenario::RefuseConnection),
+    let fleet = common::sim::fleet_of(&[
+        ("wae-1", Platform::CiscoWaas, Scenario::Healthy),
+        ("gone-1", Platform::CiscoIos, Scenario::RefuseConnection),
     ])
-    .await
-    .unwrap();
+    .await;
     let dir = tempfile::tempdir().unwrap();
-    let inv = siminv::write(&fleet, &dir.path().join("sim.yaml")).unwrap();
+    let inv = common::sim::default_inventory(&fleet, &dir.path().join("sim.yaml"));
     let csv = dir.path().join("out.csv");
     let jsonl = dir.path().join("out.jsonl");
     let args: Vec<String> = vec![
@@ -262,9 +242,7 @@ async fn poll_binary_writes_csv_and_exits_2_when_a_device_is_not_polled() {
         jsonl.display().to_string(),
         "--include-raw".into(),
     ];
-    let o = tokio::task::spawn_blocking(move || bin().args(&args).output().unwrap())
-        .await
-        .unwrap();
+    let o = common::bin::run_async(args).await;
     assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
     let mut rd = csv::Reader::from_path(&csv).unwrap();
     let headers = rd.headers().unwrap().clone();

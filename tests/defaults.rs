@@ -2,48 +2,25 @@
 //! `poll` and `snapshot` use the playbooks built into the binary and say so; a local copy
 //! still wins; `fleetpoll playbook show NAME` prints a built-in exactly.
 
-use fleetpoll::cli::siminv;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, Scenario};
-use fleetpoll::Platform;
-use std::path::Path;
-use std::process::{Command, Output};
-use std::time::Duration;
+mod common;
 
-const HEALTH: &str = include_str!("../playbooks/health.yaml");
+use common::bin::{code, run_in, stderr, stdout};
+use fleetpoll::sim::Scenario;
+use fleetpoll::Platform;
+
+const HEALTH: &str = common::HEALTH;
 const SNAPSHOT: &str = include_str!("../playbooks/snapshot.yaml");
 const HEALTH_NOTE: &str =
     "using the built-in health playbook; `fleetpoll playbook show health` prints it\n";
 const SNAPSHOT_NOTE: &str =
     "using the built-in snapshot playbook; `fleetpoll playbook show snapshot` prints it\n";
 
-/// The binary, run in `dir` (a folder without `playbooks/` unless the test makes one).
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fleetpoll"))
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 const INV: &str = "defaults: {username: u, password: {env: HOME}, platform: cisco_ios}\ndevices:\n  - {name: r1, host: 192.0.2.1}\n";
 
 #[test]
 fn check_without_a_playbooks_folder_uses_the_built_in_health_playbook_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("inv.yaml"), INV).unwrap();
+    common::write(dir.path(), "inv.yaml", INV);
     let o = run_in(dir.path(), &["check", "-i", "inv.yaml"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stderr(&o), HEALTH_NOTE);
@@ -72,7 +49,7 @@ fn check_without_a_playbooks_folder_uses_the_built_in_health_playbook_and_says_s
 #[test]
 fn an_explicit_missing_playbook_is_still_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("inv.yaml"), INV).unwrap();
+    common::write(dir.path(), "inv.yaml", INV);
     let o = run_in(
         dir.path(),
         &["check", "-i", "inv.yaml", "-p", "missing.yaml"],
@@ -89,7 +66,7 @@ fn an_explicit_missing_playbook_is_still_an_error() {
 #[test]
 fn a_playbooks_folder_in_the_current_folder_wins_over_the_built_in() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("inv.yaml"), INV).unwrap();
+    common::write(dir.path(), "inv.yaml", INV);
     std::fs::create_dir(dir.path().join("playbooks")).unwrap();
     std::fs::write(
         dir.path().join("playbooks/health.yaml"),
@@ -143,19 +120,13 @@ fn playbook_show_prints_each_built_in_exactly_and_list_names_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poll_and_snapshot_from_an_empty_folder_use_the_built_in_playbooks() {
-    let mk = |n: &str, p| {
-        let mut d = DeviceSpec::new(n, p, Scenario::Healthy);
-        d.latency = Duration::from_millis(1);
-        d
-    };
-    let fleet = spawn_fleet(vec![
-        mk("wae-1", Platform::CiscoWaas),
-        mk("rtr-1", Platform::CiscoIos),
+    let fleet = common::sim::fleet_of(&[
+        ("wae-1", Platform::CiscoWaas, Scenario::Healthy),
+        ("rtr-1", Platform::CiscoIos, Scenario::Healthy),
     ])
-    .await
-    .unwrap();
+    .await;
     let dir = tempfile::tempdir().unwrap();
-    siminv::write(&fleet, &dir.path().join("sim.yaml")).unwrap();
+    common::sim::default_inventory(&fleet, &dir.path().join("sim.yaml"));
     let cwd = dir.path().to_path_buf();
     let o = tokio::task::spawn_blocking(move || {
         let poll = run_in(&cwd, &["poll", "-i", "sim.yaml", "-o", "health.csv"]);

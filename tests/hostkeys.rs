@@ -4,10 +4,10 @@
 
 mod common;
 
-use fleetpoll::cli::siminv;
-use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
+use common::sim::fingerprint;
+use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions};
 use fleetpoll::session::error::{ErrorClass, Stage};
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+use fleetpoll::sim::{RunningFleet, Scenario};
 use fleetpoll::Platform;
 use std::path::Path;
 
@@ -16,33 +16,26 @@ const OTHER_KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINULyWcFZouxAUWromcboDvygI7SJLE5qYuDbZxNnn/e";
 
 async fn fleet() -> RunningFleet {
-    spawn_fleet(vec![DeviceSpec::new(
+    common::sim::fleet(vec![fleetpoll::sim::DeviceSpec::new(
         "rtr-1",
         Platform::CiscoIos,
         Scenario::Healthy,
     )])
     .await
-    .unwrap()
 }
 
 /// Sweep with the given `ssh:` block (replacing the pinned one siminv writes).
 async fn sweep(fleet: &RunningFleet, dir: &Path, ssh_block: &str) -> (DeviceReport, Vec<String>) {
-    let path = siminv::write(fleet, &dir.join("inv.yaml")).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
-    let start = text.find("  ssh:\n").unwrap();
-    let end = start + text[start..].find("devices:").unwrap();
-    let text = format!("{}{}{}", &text[..start], ssh_block, &text[end..]);
-    std::fs::write(&path, text).unwrap();
+    let path = common::sim::default_inventory(fleet, &dir.join("inv.yaml"));
+    common::edit(&path, |text| {
+        let start = text.find("  ssh:\n").unwrap();
+        let end = start + text[start..].find("devices:").unwrap();
+        format!("{}{}{}", &text[..start], ssh_block, &text[end..])
+    });
     let plan = common::health_plan(&path);
     let warnings = plan.warnings.clone();
-    let mut r = Runner::new()
-        .run(&plan, &RunOptions::default(), |_| {})
-        .await;
+    let mut r = common::run(&plan, &RunOptions::default()).await;
     (r.remove(0), warnings)
-}
-
-fn fingerprint() -> String {
-    fleetpoll::session::transport::ssh::fingerprint(&fleetpoll::sim::host_public_key())
 }
 
 fn host_key_failure(r: &DeviceReport) -> String {

@@ -3,10 +3,10 @@
 
 mod common;
 
-use fleetpoll::cli::siminv;
-use fleetpoll::runner::{PollStatus, RunOptions, Runner};
+use common::sim::fleet;
+use fleetpoll::runner::{PollStatus, RunOptions};
 use fleetpoll::session::error::{ErrorClass, Stage};
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+use fleetpoll::sim::{DeviceSpec, RunningFleet, Scenario};
 use fleetpoll::Platform;
 use russh::server::{Auth, Msg, Session};
 use russh::{Channel, ChannelOpenFailure};
@@ -139,24 +139,23 @@ fn inventory(
     hops: &[&str],
     jump_hosts: &str,
 ) -> fleetpoll::inventory::Inventory {
-    let path = siminv::write_with(
+    let path = common::sim::inventory(
         fleet,
         &dir.join("inv.yaml"),
         "{connect: 5s, auth: 10s, prompt: 10s, command: 10s, device: 60s}",
-    )
-    .unwrap();
-    std::fs::write(dir.join("jump.password"), "jump-pw").unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
-    let text = text.replace(
-        "    host_key_policy: pinned\n",
-        &format!(
-            "    host_key_policy: pinned\n    jump: [{}]\n",
-            hops.join(", ")
-        ),
-    ) + "jump_hosts:\n"
-        + jump_hosts;
-    std::fs::write(&path, text).unwrap();
-    fleetpoll::inventory::load(&path).unwrap()
+    );
+    common::write(dir, "jump.password", "jump-pw");
+    common::edit(&path, |text| {
+        text.replace(
+            "    host_key_policy: pinned\n",
+            &format!(
+                "    host_key_policy: pinned\n    jump: [{}]\n",
+                hops.join(", ")
+            ),
+        ) + "jump_hosts:\n"
+            + jump_hosts
+    });
+    common::load(&path)
 }
 
 fn plan(inv: fleetpoll::inventory::Inventory) -> fleetpoll::plan::Plan {
@@ -166,7 +165,7 @@ fn plan(inv: fleetpoll::inventory::Inventory) -> fleetpoll::plan::Plan {
 fn devices(n: usize, prefix: &str) -> Vec<DeviceSpec> {
     (0..n)
         .map(|i| {
-            let mut d = DeviceSpec::new(
+            let mut d = common::sim::spec(
                 &format!("{prefix}-{i}"),
                 Platform::CiscoIos,
                 Scenario::Healthy,
@@ -186,7 +185,7 @@ async fn devices_share_one_bastion_connection_within_its_channel_limit() {
         Platform::CiscoIos,
         Scenario::RefuseConnection,
     ));
-    let fleet = spawn_fleet(specs).await.unwrap();
+    let fleet = fleet(specs).await;
     let dir = tempfile::tempdir().unwrap();
     let inv = inventory(
         &fleet,
@@ -195,16 +194,7 @@ async fn devices_share_one_bastion_connection_within_its_channel_limit() {
         &jump_entry("bastion", port, 2),
     );
     assert_eq!(inv.hosts[0].jump.len(), 1);
-    let r = Runner::new()
-        .run(
-            &plan(inv),
-            &RunOptions {
-                concurrency: 10,
-                ..RunOptions::default()
-            },
-            |_| {},
-        )
-        .await;
+    let r = common::run_concurrently(&plan(inv), 10).await;
     for d in &r[..5] {
         assert_eq!(
             d.poll_status,
@@ -252,13 +242,11 @@ async fn devices_share_one_bastion_connection_within_its_channel_limit() {
 async fn two_hops() {
     let (p1, c1) = bastion().await;
     let (p2, c2) = bastion().await;
-    let fleet = spawn_fleet(devices(3, "deep")).await.unwrap();
+    let fleet = fleet(devices(3, "deep")).await;
     let dir = tempfile::tempdir().unwrap();
     let jumps = jump_entry("outer", p1, 10) + &jump_entry("inner", p2, 10);
     let inv = inventory(&fleet, dir.path(), &["outer", "inner"], &jumps);
-    let r = Runner::new()
-        .run(&plan(inv), &RunOptions::default(), |_| {})
-        .await;
+    let r = common::run(&plan(inv), &RunOptions::default()).await;
     assert!(
         r.iter().all(|d| d.poll_status == PollStatus::Polled),
         "{:?}",
@@ -281,16 +269,14 @@ async fn two_hops() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bastion_failures_fail_the_devices_behind_it_with_its_name() {
     let (port, _) = bastion().await;
-    let fleet = spawn_fleet(devices(2, "cut")).await.unwrap();
+    let fleet = fleet(devices(2, "cut")).await;
     let dir = tempfile::tempdir().unwrap();
     // Wrong password on the bastion.
     let bad =
         jump_entry("badpw", port, 4).replace("{file: jump.password}", "{file: wrong.password}");
-    std::fs::write(dir.path().join("wrong.password"), "nope").unwrap();
+    common::write(dir.path(), "wrong.password", "nope");
     let inv = inventory(&fleet, dir.path(), &["badpw"], &bad);
-    let r = Runner::new()
-        .run(&plan(inv), &RunOptions::default(), |_| {})
-        .await;
+    let r = common::run(&plan(inv), &RunOptions::default()).await;
     for d in &r {
         assert_eq!(d.error_class, Some(ErrorClass::AuthFailed), "{:?}", d.error);
         assert!(
@@ -312,9 +298,7 @@ async fn bastion_failures_fail_the_devices_behind_it_with_its_name() {
         &["dead"],
         &jump_entry("dead", dead_port, 4),
     );
-    let r = Runner::new()
-        .run(&plan(inv), &RunOptions::default(), |_| {})
-        .await;
+    let r = common::run(&plan(inv), &RunOptions::default()).await;
     for d in &r {
         assert_eq!(
             (d.failed_stage, d.error_class),

@@ -5,14 +5,13 @@
 
 mod common;
 
-use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
+use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions};
 use fleetpoll::session::error::{ErrorClass, Stage};
 use fleetpoll::sim::ssh_profile::host_key;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario, SshProfile};
+use fleetpoll::sim::{RunningFleet, Scenario, SshProfile};
 use fleetpoll::Platform;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -75,19 +74,17 @@ async fn fleet(cases: &[Case]) -> RunningFleet {
     let specs = cases
         .iter()
         .map(|c| {
-            let mut d = DeviceSpec::new(c.name, c.platform, Scenario::Healthy);
+            let mut d = common::sim::spec(c.name, c.platform, Scenario::Healthy);
             d.ssh_profile = c.profile;
-            d.latency = Duration::from_millis(1);
             d
         })
         .collect();
-    spawn_fleet(specs).await.unwrap()
+    common::sim::fleet(specs).await
 }
 
 /// An inventory pinning each device's host key, with the case's transport and algorithms.
 async fn sweep(fleet: &RunningFleet, cases: &[Case], dir: &Path) -> Vec<DeviceReport> {
-    std::fs::write(dir.join("pw"), fleetpoll::sim::SIM_PASSWORD).unwrap();
-    std::fs::write(dir.join("en"), fleetpoll::sim::SIM_ENABLE_SECRET).unwrap();
+    common::sim::secret_files(dir);
     let mut inv = format!(
         "defaults:\n  username: {}\n  password: {{file: {}}}\n  enable_secret: {{file: {}}}\n  retries: 0\n  timeouts: {TIMEOUTS}\n  ssh: {{host_key_policy: pinned}}\ndevices:\n",
         fleetpoll::sim::SIM_USERNAME,
@@ -108,14 +105,8 @@ async fn sweep(fleet: &RunningFleet, cases: &[Case], dir: &Path) -> Vec<DeviceRe
             c.algorithms
         );
     }
-    let path = dir.join("inv.yaml");
-    std::fs::write(&path, inv).unwrap();
-    let plan = common::health_plan(&path);
-    let opts = RunOptions {
-        concurrency: 4,
-        ..RunOptions::default()
-    };
-    Runner::new().run(&plan, &opts, |_| {}).await
+    let plan = common::health_plan(&common::write(dir, "inv.yaml", &inv));
+    common::run_concurrently(&plan, 4).await
 }
 
 fn kex_of(d: &DeviceReport) -> &str {
@@ -127,7 +118,7 @@ fn kex_of(d: &DeviceReport) -> &str {
 
 fn check(reports: &[DeviceReport], cases: &[Case]) {
     for c in cases {
-        let d = reports.iter().find(|d| d.device == c.name).unwrap();
+        let d = common::row(reports, c.name);
         assert_eq!(
             d.poll_status,
             PollStatus::Polled,
@@ -412,7 +403,7 @@ async fn a_dh_public_value_out_of_range_fails_the_device_as_protocol_naming_the_
         ("f-p", p),
     ];
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pw"), "x").unwrap();
+    common::write(dir.path(), "pw", "x");
     let mut inv = format!(
         "defaults:\n  username: u\n  password: {{file: {}}}\n  platform: cisco_ios\n  retries: 0\n  timeouts: {TIMEOUTS}\n  ssh: {{host_key_policy: insecure-accept-any}}\ndevices:\n",
         dir.path().join("pw").display()
@@ -436,12 +427,8 @@ async fn a_dh_public_value_out_of_range_fails_the_device_as_protocol_naming_the_
             }
         }));
     }
-    let path = dir.path().join("inv.yaml");
-    std::fs::write(&path, inv).unwrap();
-    let plan = common::health_plan(&path);
-    let reports = Runner::new()
-        .run(&plan, &RunOptions::default(), |_| {})
-        .await;
+    let plan = common::health_plan(&common::write(dir.path(), "inv.yaml", &inv));
+    let reports = common::run(&plan, &RunOptions::default()).await;
     assert!(!reports.is_empty());
     for d in &reports {
         assert_eq!(d.poll_status, PollStatus::Failed, "{}", d.device);

@@ -16,6 +16,8 @@
 //! that have neither a `.json` nor an `.error` (never overwriting one); every blessed file must
 //! then be read and checked by hand.
 
+mod common;
+
 use fleetpoll::parse::{lookup, registry, Record};
 use fleetpoll::Platform;
 use serde_json::Value;
@@ -26,7 +28,7 @@ use std::str::FromStr;
 const MIN_CASES: usize = 3;
 
 fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    common::fixtures::local()
 }
 
 /// One `<platform>/<command_dir>` folder.

@@ -3,15 +3,17 @@
 //! is asked once for the whole fleet, without echo; with no terminal (stdin null, a new session
 //! without a controlling tty, as under cron) the run refuses with exit 3 before connecting.
 
-use fleetpoll::cli::siminv;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario, SIM_ENABLE_SECRET};
+mod common;
+
+use common::table::column;
+use fleetpoll::sim::{RunningFleet, Scenario, SIM_ENABLE_SECRET};
 use fleetpoll::sim::{SIM_PASSWORD, SIM_USERNAME};
 use fleetpoll::Platform;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-const PLAYBOOK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/health.yaml");
+const PLAYBOOK: &str = common::HEALTH_PLAYBOOK;
 
 async fn fleet(n: usize) -> RunningFleet {
     let specs = (0..n)
@@ -21,12 +23,10 @@ async fn fleet(n: usize) -> RunningFleet {
             } else {
                 Platform::CiscoIos
             };
-            let mut d = DeviceSpec::new(&format!("dev-{i}"), platform, Scenario::Healthy);
-            d.latency = Duration::from_millis(1);
-            d
+            common::sim::spec(&format!("dev-{i}"), platform, Scenario::Healthy)
         })
         .collect();
-    spawn_fleet(specs).await.unwrap()
+    common::sim::fleet(specs).await
 }
 
 /// The simulated fleet's inventory with its credential lines replaced by `password` and
@@ -37,47 +37,36 @@ fn inventory(
     password: Option<&str>,
     enable: Option<&str>,
 ) -> PathBuf {
-    let inv = siminv::write(fleet, &dir.join("inv.yaml")).unwrap();
-    let text = std::fs::read_to_string(&inv).unwrap();
-    let mut out = String::new();
-    for line in text.lines() {
-        let replaced = if line.starts_with("  password: ") {
-            password.map(|p| format!("  password: {p}"))
-        } else if line.starts_with("  enable_secret: ") {
-            enable.map(|e| format!("  enable_secret: {e}"))
-        } else {
-            Some(line.to_string())
-        };
-        if let Some(l) = replaced {
-            out.push_str(&l);
-            out.push('\n');
+    let inv = common::sim::default_inventory(fleet, &dir.join("inv.yaml"));
+    common::edit(&inv, |text| {
+        let mut out = String::new();
+        for line in text.lines() {
+            let replaced = if line.starts_with("  password: ") {
+                password.map(|p| format!("  password: {p}"))
+            } else if line.starts_with("  enable_secret: ") {
+                enable.map(|e| format!("  enable_secret: {e}"))
+            } else {
+                Some(line.to_string())
+            };
+            if let Some(l) = replaced {
+                out.push_str(&l);
+                out.push('\n');
+            }
         }
-    }
-    assert!(out.contains(&format!("username: {SIM_USERNAME}")));
-    std::fs::write(&inv, out).unwrap();
+        assert!(out.contains(&format!("username: {SIM_USERNAME}")));
+        out
+    });
     inv
 }
 
 fn poll_cmd(inv: &Path, csv: &Path, extra: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
+    let mut c = common::bin::fleetpoll();
     c.args(["-q", "poll", "-i"])
         .arg(inv)
         .args(["-p", PLAYBOOK, "-o"])
         .arg(csv)
-        .args(extra)
-        .env_remove("RUST_LOG");
+        .args(extra);
     c
-}
-
-fn column(csv: &Path, name: &str) -> Vec<String> {
-    let mut rd = csv::Reader::from_path(csv).unwrap();
-    let i = rd
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == name)
-        .unwrap();
-    rd.records().map(|r| r.unwrap()[i].to_string()).collect()
 }
 
 /// Run `cmd` in a pty, answer each `(prompt, answer)` in order, and return everything the
@@ -212,7 +201,7 @@ fn without_a_terminal_the_run_refuses_before_connecting() {
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pw"), "a-password\n").unwrap();
+    common::write(dir.path(), "pw", "a-password\n");
     let inv = dir.path().join("inv.yaml");
     std::fs::write(
         &inv,
@@ -247,7 +236,7 @@ fn without_a_terminal_the_run_refuses_before_connecting() {
     assert_eq!(o.status.code(), Some(3));
     let flag_refused = "error: --ask-pass: asks for a prompt, but it cannot be asked (no terminal: /dev/tty: No such device or address (os error 6)); for unattended runs (cron) use {env: VAR} or {file: PATH} instead";
     assert_eq!(String::from_utf8_lossy(&o.stderr).trim_end(), flag_refused);
-    let mut snap = Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
+    let mut snap = common::bin::fleetpoll();
     snap.args(["snapshot", "--ask-pass", "-i"])
         .arg(&inv)
         .args(["--out-dir"])
@@ -272,7 +261,7 @@ fn check_lists_the_prompts_and_asks_none() {
         "defaults:\n  platform: cisco_ios\n  username: u\n  password: {prompt: true}\ndevices:\n  - {name: r1, host: 192.0.2.1}\n  - {name: r2, host: 192.0.2.2}\n",
     )
     .unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
+    let mut cmd = common::bin::fleetpoll();
     cmd.args(["check", "-K", "-i"])
         .arg(&inv)
         .args(["-p", PLAYBOOK]);

@@ -2,13 +2,14 @@
 //! a command, forward, tunnel, share the connection or change fleetpoll's own safety options
 //! is refused when the plan is built, with the file, line and field.
 
+mod common;
+
 fn load(options: &str) -> Result<fleetpoll::inventory::Inventory, String> {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "defaults:\n  username: u\n  password: {{env: PATH}}\n  platform: cisco_ios\n  transport: openssh\ndevices:\n  - name: r1\n    host: 192.0.2.1\n    ssh:\n      options: [{options}]\n"
     );
-    let path = dir.path().join("inv.yaml");
-    std::fs::write(&path, text).unwrap();
+    let path = common::write(dir.path(), "inv.yaml", &text);
     fleetpoll::inventory::load(&path).map_err(|e| e.to_string())
 }
 

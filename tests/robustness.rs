@@ -12,12 +12,11 @@
 //! A panic is caught with `catch_unwind` and reported with the parser's name and the input.
 //! Case counts are kept moderate (the CI machine has 2 cores); `PROPTEST_CASES` raises them.
 
+mod common;
+
 use fleetpoll::parse::{lookup, registry, ParserSpec};
-use fleetpoll::Platform;
 use proptest::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 fn show(input: &str) -> String {
@@ -65,34 +64,18 @@ fn all_parsers(input: &str) -> Result<(), TestCaseError> {
 fn fixtures() -> &'static [(String, Option<&'static ParserSpec>, String)] {
     static F: OnceLock<Vec<(String, Option<&'static ParserSpec>, String)>> = OnceLock::new();
     F.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let root = common::fixtures::local();
         let mut out = Vec::new();
-        for plat in std::fs::read_dir(&root).into_iter().flatten().flatten() {
-            let platform = Platform::from_str(&plat.file_name().to_string_lossy()).ok();
-            for cmd in std::fs::read_dir(plat.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                let command = cmd.file_name().to_string_lossy().replace('_', " ");
-                let spec = platform.and_then(|p| lookup(p, &command));
-                for f in std::fs::read_dir(cmd.path())
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                {
-                    let path = f.path();
-                    if path.extension().is_some_and(|e| e == "txt") {
-                        if let Ok(b) = std::fs::read(&path) {
-                            let label = path
-                                .strip_prefix(&root)
-                                .unwrap_or(&path)
-                                .to_string_lossy()
-                                .into_owned();
-                            out.push((label, spec, String::from_utf8_lossy(&b).into_owned()));
-                        }
-                    }
-                }
+        for case in common::fixtures::cases(&root, "txt") {
+            let spec = case.platform.and_then(|p| lookup(p, &case.command));
+            if let Ok(b) = std::fs::read(&case.path) {
+                let label = case
+                    .path
+                    .strip_prefix(&root)
+                    .unwrap_or(&case.path)
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((label, spec, String::from_utf8_lossy(&b).into_owned()));
             }
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));

@@ -2,8 +2,9 @@
 //! credentials to use (wrong password, wrong enable secret), leaves the password and the
 //! enable secret in no CSV, JSONL, findings, snapshot file, log line or error message.
 
-use fleetpoll::cli::siminv;
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, Scenario, SIM_ENABLE_SECRET, SIM_PASSWORD};
+mod common;
+
+use fleetpoll::sim::{DeviceSpec, Scenario, SIM_ENABLE_SECRET, SIM_PASSWORD};
 use fleetpoll::Platform;
 use std::path::Path;
 
@@ -20,27 +21,22 @@ fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_any_output_at_trace_level() {
-    let fleet = spawn_fleet(vec![
+    let fleet = common::sim::fleet(vec![
         DeviceSpec::new("ok", Platform::CiscoIos, Scenario::Healthy),
         DeviceSpec::new("asa", Platform::CiscoAsa, Scenario::IkePskMismatch),
         DeviceSpec::new("badpw", Platform::CiscoIos, Scenario::WrongCredentials),
         DeviceSpec::new("badenable", Platform::CiscoAsa, Scenario::WrongEnableSecret),
         DeviceSpec::new("wae", Platform::CiscoWaas, Scenario::MapiLicenseShutdown),
     ])
-    .await
-    .unwrap();
+    .await;
     let inv_dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    let inv = siminv::write(&fleet, &inv_dir.path().join("inv.yaml")).unwrap();
+    let inv = common::sim::default_inventory(&fleet, &inv_dir.path().join("inv.yaml"));
     let o = out.path().to_path_buf();
     let inv2 = inv.clone();
     let (poll, snap) = tokio::task::spawn_blocking(move || {
         let run = |args: Vec<String>| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_fleetpoll"))
-                .args(args)
-                .env("RUST_LOG", "trace")
-                .output()
-                .unwrap()
+            common::bin::output(common::bin::fleetpoll().args(args).env("RUST_LOG", "trace"))
         };
         let s = |p: &Path| p.display().to_string();
         let poll = run(vec![
@@ -49,7 +45,7 @@ async fn no_secret_in_any_output_at_trace_level() {
             "-i".into(),
             s(&inv2),
             "-p".into(),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/health.yaml").into(),
+            common::HEALTH_PLAYBOOK.into(),
             "-o".into(),
             s(&o.join("health.csv")),
             "--jsonl".into(),
@@ -64,7 +60,7 @@ async fn no_secret_in_any_output_at_trace_level() {
             "-i".into(),
             s(&inv2),
             "-p".into(),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/snapshot.yaml").into(),
+            common::SNAPSHOT_PLAYBOOK.into(),
             "--out-dir".into(),
             s(&o.join("snap")),
         ]);
@@ -203,20 +199,7 @@ fn unusable_key_files_are_refused_at_plan_time() {
 
 /// `ssh-keygen -N pass`: an encrypted ed25519 key; false (with a note) without ssh-keygen.
 fn keygen_encrypted(path: &Path, pass: &str) -> bool {
-    let made = std::process::Command::new("ssh-keygen")
-        .args([
-            "-q",
-            "-t",
-            "ed25519",
-            "-C",
-            "fleetpoll-test",
-            "-N",
-            pass,
-            "-f",
-        ])
-        .arg(path)
-        .status()
-        .is_ok_and(|s| s.success());
+    let made = common::ssh_keygen(path, "ed25519", pass).is_ok();
     if !made {
         eprintln!("SKIP: no ssh-keygen; encrypted keys are not tested");
     }

@@ -3,27 +3,26 @@
 //! the exact regressions; plus integrity (tampering), permissions, redaction, atomicity and
 //! the binary's exit statuses.
 
-use fleetpoll::cli::siminv;
+mod common;
+
+use common::bin::{code, run, run_async, stderr, stdout};
 use fleetpoll::parse::Record;
 use fleetpoll::plan::Plan;
 use fleetpoll::playbook::builtin::Source;
-use fleetpoll::runner::{DeviceReport, RunOptions, Runner};
-use fleetpoll::sim::{spawn_fleet, DeviceSpec, RunningFleet, Scenario};
+use fleetpoll::runner::{DeviceReport, RunOptions};
+use fleetpoll::sim::{DeviceSpec, RunningFleet, Scenario};
 use fleetpoll::snapshot::{self, DiffOptions, Severity, SnapshotError, WriteOptions};
 use fleetpoll::Platform;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Output;
-use std::time::Duration;
 
 const FAST: &str = "{connect: 3s, auth: 5s, prompt: 2s, enable: 3s, command: 2s, device: 30s}";
-const PLAYBOOK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks/snapshot.yaml");
+const PLAYBOOK: &str = common::SNAPSHOT_PLAYBOOK;
 /// A device name with a `/`: its folder must be made filesystem-safe.
 const SLASHED: &str = "dc1/wae-02";
 
 fn spec(name: &str, platform: Platform, scenario: Scenario) -> DeviceSpec {
-    let mut s = DeviceSpec::new(name, platform, scenario);
-    s.latency = Duration::from_millis(1);
+    let mut s = common::sim::spec(name, platform, scenario);
     // The prompt shows the hostname, which cannot hold a `/`; the inventory name can.
     s.hostname = name.rsplit('/').next().unwrap_or(name).to_string();
     s
@@ -54,40 +53,12 @@ fn fleet_specs(after: bool) -> Vec<DeviceSpec> {
 const UNCHANGED: &[&str] = &["rtr-02", "asa-02", SLASHED];
 
 fn plan_for(fleet: &RunningFleet, inv: &Path) -> Plan {
-    let inv = siminv::write_with(fleet, inv, FAST).unwrap();
+    let inv = common::sim::inventory(fleet, inv, FAST);
     fleetpoll::plan::build(&inv, &Source::File(PLAYBOOK.into()), None).unwrap()
-}
-
-fn bin() -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-async fn run_async(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || bin().args(&args).output().unwrap())
-        .await
-        .unwrap()
 }
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// Every folder 0700 and every file 0600, recursively.
@@ -135,12 +106,10 @@ async fn snapshot_change_diff_end_to_end() {
     let root = tmp.path();
 
     // ---- BEFORE: a healthy fleet, snapshotted through the library ----
-    let fleet = spawn_fleet(fleet_specs(false)).await.unwrap();
+    let fleet = common::sim::fleet(fleet_specs(false)).await;
     let plan = plan_for(&fleet, &root.join("inv-before.yaml"));
     let started = chrono::Utc::now();
-    let reports = Runner::new()
-        .run(&plan, &RunOptions::default(), |_| {})
-        .await;
+    let reports = common::run(&plan, &RunOptions::default()).await;
     fleet.shutdown().await;
     for r in &reports {
         assert!(r.polled(), "{}: {:?}", r.device, r.error);
@@ -152,8 +121,8 @@ async fn snapshot_change_diff_end_to_end() {
     redaction_in_stored_raw(root, &plan, &reports, started);
 
     // ---- AFTER: same names, changed scenarios, new ports; through the binary ----
-    let fleet = spawn_fleet(fleet_specs(true)).await.unwrap();
-    let inv_after = siminv::write_with(&fleet, &root.join("inv-after.yaml"), FAST).unwrap();
+    let fleet = common::sim::fleet(fleet_specs(true)).await;
+    let inv_after = common::sim::inventory(&fleet, &root.join("inv-after.yaml"), FAST);
     let after = root.join("after");
     let o = run_async(
         [

@@ -14,6 +14,7 @@
 //! root and `useradd` works (otherwise the password cases are skipped with a note). Without
 //! `/usr/sbin/sshd` every test prints a skip note and passes (`.ci/run` installs it).
 
+mod common;
 #[path = "sshd/lab.rs"]
 mod lab;
 
@@ -406,7 +407,7 @@ async fn a_dropped_openssh_session_leaves_no_process() {
     let _serial = SERIAL.lock().await;
     let lab = Lab::new();
     // Accepts and never speaks: the login hangs until the future is dropped.
-    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = silent.local_addr().unwrap().port();
     let inv = format!(
         "devices:\n  - name: hang\n    host: 127.0.0.1\n    port: {port}\n    platform: cisco_ios\n    transport: openssh\n    username: {}\n    key_file: {}\n    ssh: {{known_hosts: {}}}\n",
@@ -414,15 +415,20 @@ async fn a_dropped_openssh_session_leaves_no_process() {
         lab.key.display(),
         lab.path("kh").display()
     );
-    let path = lab.path("hang.yaml");
-    std::fs::write(&path, inv).unwrap();
-    let host = fleetpoll::inventory::load(&path).unwrap().hosts.remove(0);
+    let path = common::write(lab.dir.path(), "hang.yaml", &inv);
+    let host = common::load(&path).hosts.remove(0);
     let mut progress = fleetpoll::session::driver::Progress::default();
-    let polled = tokio::time::timeout(
-        Duration::from_millis(1500),
-        fleetpoll::session::driver::poll(&host, &[], &mut progress),
-    )
-    .await;
+    // The 1.5 s count from ssh's connection, not from its start (slow on a busy machine).
+    let (polled, _connection) = {
+        let poll = fleetpoll::session::driver::poll(&host, &[], &mut progress);
+        tokio::pin!(poll);
+        let connection = tokio::select! {
+            r = &mut poll => panic!("the login cannot finish: {r:?}"),
+            c = silent.accept() => c.unwrap(),
+        };
+        let polled = tokio::time::timeout(Duration::from_millis(1500), &mut poll).await;
+        (polled, connection)
+    };
     assert!(polled.is_err(), "the login cannot finish: {polled:?}");
     assert_eq!(
         progress.stage,

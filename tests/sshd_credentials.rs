@@ -3,6 +3,7 @@
 //! device has neither password nor key_file, and `ssh.jump` with the openssh transport
 //! (`-J`, the same sshd as bastion and device). Skipped with a note without sshd/ssh-agent.
 
+mod common;
 #[path = "sshd/lab.rs"]
 mod lab;
 
@@ -65,18 +66,7 @@ impl Drop for Agent {
 /// A key for the lab user, authorised by the lab's sshd; `pass` encrypts it.
 fn authorised_key(lab: &Lab, name: &str, pass: &str) -> PathBuf {
     let key = lab.path(name);
-    run(Command::new("ssh-keygen")
-        .args([
-            "-q",
-            "-t",
-            "ed25519",
-            "-C",
-            "fleetpoll-test",
-            "-N",
-            pass,
-            "-f",
-        ])
-        .arg(&key));
+    common::ssh_keygen(&key, "ed25519", pass).unwrap_or_else(|e| panic!("{e}"));
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
     let mut keys = std::fs::read_to_string(lab.path("authorized_keys")).unwrap();
     keys.push_str(&public);
@@ -86,12 +76,10 @@ fn authorised_key(lab: &Lab, name: &str, pass: &str) -> PathBuf {
 
 /// Poll `inventory` with the lab playbook through the binary, with `env` set for it alone.
 fn poll_binary(lab: &Lab, inventory: &str, env: &[(&str, &Path)]) -> (i32, String, PathBuf) {
-    let inv = lab.path("bin-inv.yaml");
-    std::fs::write(&inv, inventory).unwrap();
-    let pb = lab.path("bin-playbook.yaml");
-    std::fs::write(&pb, PLAYBOOK).unwrap();
+    let inv = common::write(lab.dir.path(), "bin-inv.yaml", inventory);
+    let pb = common::write(lab.dir.path(), "bin-playbook.yaml", PLAYBOOK);
     let csv = lab.path("bin-health.csv");
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fleetpoll"));
+    let mut c = common::bin::fleetpoll();
     c.args(["-q", "poll", "-i"])
         .arg(&inv)
         .arg("-p")
@@ -99,17 +87,12 @@ fn poll_binary(lab: &Lab, inventory: &str, env: &[(&str, &Path)]) -> (i32, Strin
         .arg("-o")
         .arg(&csv)
         .env_remove("SSH_AUTH_SOCK")
-        .env_remove("RUST_LOG")
         .stdin(Stdio::null());
     for (k, v) in env {
         c.env(k, v);
     }
-    let o = c.output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-        csv,
-    )
+    let o = common::bin::output(&mut c);
+    (common::bin::code(&o), common::bin::stderr(&o), csv)
 }
 
 /// `(device, poll_status, sw_version, error)` per CSV row.
@@ -257,18 +240,9 @@ async fn the_agent_authenticates_a_device_without_password_or_key_file() {
 
 /// Poll an inventory text in-process with the lab playbook.
 async fn sweep_text(lab: &Lab, file: &str, text: &str) -> Vec<fleetpoll::runner::DeviceReport> {
-    let path = lab.path(file);
-    std::fs::write(&path, text).unwrap();
-    let inv = fleetpoll::inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let pb = fleetpoll::playbook::parse_text(Path::new("sshd.yaml"), PLAYBOOK).unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
-    let opts = fleetpoll::runner::RunOptions {
-        concurrency: 2,
-        ..Default::default()
-    };
-    fleetpoll::runner::Runner::new()
-        .run(&plan, &opts, |_| {})
-        .await
+    let inv = common::load(&common::write(lab.dir.path(), file, text));
+    let plan = common::plan_of(inv, "sshd.yaml", PLAYBOOK);
+    common::run_concurrently(&plan, 2).await
 }
 
 /// The same sshd is the bastion (as `localhost`: ssh refuses a jump to the same name) and the

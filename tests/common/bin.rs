@@ -38,6 +38,13 @@ pub async fn output_async(mut cmd: Command) -> Output {
         .unwrap()
 }
 
+/// [`run`] off the async runtime (see [`output_async`]).
+pub async fn run_async<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
+    let mut cmd = fleetpoll();
+    cmd.args(args);
+    output_async(cmd).await
+}
+
 /// The exit code, -1 when killed by a signal.
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)

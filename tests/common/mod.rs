@@ -7,10 +7,12 @@
 //! - [`sim`]: simulated devices with a 1 ms latency, fleets of them, their inventories;
 //! - [`bin`]: the `fleetpoll` binary, its exit code and output;
 //! - [`table`]: reading the CSV files the binary writes;
+//! - [`fixtures`]: the fixture trees (`tests/fixtures`, the shared real-device corpus);
 //! - [`log`]: waiting for a line of this process's own log (an event, not a sleep).
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod fixtures;
 pub mod log;
 pub mod sim;
 pub mod table;
@@ -89,4 +91,24 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 pub fn edit(path: &Path, edit: impl FnOnce(String) -> String) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     std::fs::write(path, edit(text)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// `ssh-keygen -t kind -N pass -C fleetpoll-test -f path` (2048 bits for RSA); the error
+/// says why it could not be made (no ssh-keygen, or its stderr).
+pub fn ssh_keygen(path: &Path, kind: &str, pass: &str) -> Result<(), String> {
+    let mut c = std::process::Command::new("ssh-keygen");
+    c.args(["-q", "-t", kind, "-C", "fleetpoll-test", "-N", pass, "-f"])
+        .arg(path);
+    if kind == "rsa" {
+        c.args(["-b", "2048"]);
+    }
+    match c.output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "{c:?}: {}\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Err(e) => Err(format!("{c:?}: {e}")),
+    }
 }

@@ -36,6 +36,11 @@ pub fn inventory(fleet: &RunningFleet, path: &Path, timeouts: &str) -> PathBuf {
     siminv::write_with(fleet, path, timeouts).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// [`inventory`] with the timeouts `siminv::write` gives.
+pub fn default_inventory(fleet: &RunningFleet, path: &Path) -> PathBuf {
+    inventory(fleet, path, DEFAULT_TIMEOUTS)
+}
+
 /// The fleet's inventory `dir/inv.yaml` with `timeouts`, planned with the health playbook.
 pub fn health_plan(fleet: &RunningFleet, dir: &Path, timeouts: &str) -> Plan {
     super::health_plan(&inventory(fleet, &dir.join("inv.yaml"), timeouts))

@@ -3,7 +3,7 @@
 //! offer, and sweeps of inventories that reach it.
 #![allow(dead_code)]
 
-use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
+use fleetpoll::runner::{DeviceReport, PollStatus};
 use fleetpoll::session::error::{ErrorClass, Stage};
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -56,13 +56,7 @@ pub fn run(cmd: &mut Command) -> String {
 }
 
 pub fn keygen(path: &Path, kind: &str) {
-    let mut c = Command::new("ssh-keygen");
-    c.args(["-q", "-t", kind, "-N", "", "-C", "fleetpoll-test", "-f"])
-        .arg(path);
-    if kind == "rsa" {
-        c.args(["-b", "2048"]);
-    }
-    run(&mut c);
+    crate::common::ssh_keygen(path, kind, "").unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// `SHA256:…` of a public key file.
@@ -399,27 +393,12 @@ pub async fn sweep_with(
             d.name, d.port, d.transport, d.user, d.auth, d.ssh
         ));
     }
-    let path = lab.path(file);
-    std::fs::write(&path, inv).unwrap();
-    let inv = fleetpoll::inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let pb = fleetpoll::playbook::parse_text(Path::new("sshd.yaml"), PLAYBOOK).unwrap();
-    let plan = fleetpoll::plan::from_parts(inv, pb, None).unwrap();
-    let opts = RunOptions {
-        concurrency,
-        ..RunOptions::default()
-    };
-    Runner::new().run(&plan, &opts, |_| {}).await
+    let inv = crate::common::load(&crate::common::write(lab.dir.path(), file, &inv));
+    let plan = crate::common::plan_of(inv, "sshd.yaml", PLAYBOOK);
+    crate::common::run_concurrently(&plan, concurrency).await
 }
 
-pub fn row<'a>(r: &'a [DeviceReport], name: &str) -> &'a DeviceReport {
-    r.iter()
-        .find(|d| d.device == name)
-        .unwrap_or_else(|| panic!("no row for {name}"))
-}
-
-pub fn metric<'a>(d: &'a DeviceReport, m: &str) -> &'a str {
-    d.metrics.get(m).map(String::as_str).unwrap_or("")
-}
+pub use crate::common::{metric, row};
 
 pub fn explain(d: &DeviceReport, sshd: &Sshd) -> String {
     format!(
