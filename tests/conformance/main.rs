@@ -8,6 +8,8 @@
 //!
 //! The corpus is absent on a machine without `shared/`: the test then prints a note and passes.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod crypto;
 mod system;
 
@@ -49,12 +51,7 @@ pub fn run_parser(platform: &str, command: &str, raw: &str) -> Result<Record, St
 
 /// Where the shared corpus is, if it is there.
 fn fixtures_dir() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("FLEETPOLL_SHARED_FIXTURES") {
-        let p = PathBuf::from(p);
-        return p.is_dir().then_some(p);
-    }
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    p.is_dir().then_some(p)
+    common::fixtures::shared()
 }
 
 /// `relative_path` → `command`, from MANIFEST.tsv (authoritative over the folder name).
