@@ -286,7 +286,7 @@ mod tests {
 
     /// The catalogue and the families agree: every rule of `RULES` (but `COMMAND_FAILED`,
     /// which `health::evaluate` emits itself) is judged by some family, and every family
-    /// only names catalogued rules. tests/health_rules.rs checks that each finding a record
+    /// only names catalogued rules. tests/health_rules/ checks that each finding a record
     /// produces is among its family's rules.
     #[test]
     fn every_catalogued_rule_belongs_to_a_family_and_back() {
