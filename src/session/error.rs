@@ -96,8 +96,39 @@ pub enum SessionError {
     CommandRejected { command: String, indicator: String },
     #[error("connection closed by the device at stage {stage}; last output: {tail:?}")]
     Closed { stage: Stage, tail: String },
+    /// This machine failed the session (starting ssh, its log, the pty, a temporary file):
+    /// `what` was being done, `detail` is the system's word for it.
+    #[error("protocol error: {what}: {detail}")]
+    Local { what: &'static str, detail: String },
+    /// The SSH protocol failed (key exchange, authentication, the session channel) while
+    /// `during`; `detail` is the SSH library's error.
+    #[error("protocol error: {during}: {detail}")]
+    Ssh {
+        during: &'static str,
+        detail: String,
+    },
+    /// The OpenSSH client exited before the session could be used.
+    #[error("protocol error: ssh exited at stage {stage}: {why}")]
+    SshExited { stage: Stage, why: String },
+    /// Anything else the device or the client did that fleetpoll cannot work with.
     #[error("protocol error: {0}")]
     Protocol(String),
+}
+
+impl SessionError {
+    pub fn local(what: &'static str, e: impl fmt::Display) -> Self {
+        SessionError::Local {
+            what,
+            detail: e.to_string(),
+        }
+    }
+
+    pub fn ssh(during: &'static str, e: impl fmt::Display) -> Self {
+        SessionError::Ssh {
+            during,
+            detail: e.to_string(),
+        }
+    }
 }
 
 impl SessionError {
@@ -110,7 +141,43 @@ impl SessionError {
                 ErrorClass::Timeout
             }
             SessionError::CommandRejected { .. } => ErrorClass::Rejected,
-            SessionError::Closed { .. } | SessionError::Protocol(_) => ErrorClass::Protocol,
+            SessionError::Closed { .. }
+            | SessionError::Local { .. }
+            | SessionError::Ssh { .. }
+            | SessionError::SshExited { .. }
+            | SessionError::Protocol(_) => ErrorClass::Protocol,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed variants print what the single `Protocol(String)` printed before them, so the
+    /// CSV's error_message and the JSONL error keep their text, and all are class `protocol`.
+    #[test]
+    fn typed_protocol_errors_keep_their_text_and_class() {
+        let cases = [
+            (
+                SessionError::ssh("SSH handshake failed", "no common kex"),
+                "protocol error: SSH handshake failed: no common kex",
+            ),
+            (
+                SessionError::local("cannot start ssh", "No such file or directory"),
+                "protocol error: cannot start ssh: No such file or directory",
+            ),
+            (
+                SessionError::SshExited {
+                    stage: Stage::Auth,
+                    why: "Permission denied".into(),
+                },
+                "protocol error: ssh exited at stage auth: Permission denied",
+            ),
+        ];
+        for (e, text) in cases {
+            assert_eq!(e.to_string(), text);
+            assert_eq!(e.class(), ErrorClass::Protocol);
         }
     }
 }

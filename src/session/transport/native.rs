@@ -37,15 +37,16 @@ pub async fn open(
     let stream = budget
         .until(Stage::Shell)
         .run(Stage::Shell, async {
-            let ch = handle.channel_open_session().await.map_err(|e| {
-                SessionError::Protocol(format!("cannot open a session channel: {e}"))
-            })?;
+            let ch = handle
+                .channel_open_session()
+                .await
+                .map_err(|e| SessionError::ssh("cannot open a session channel", e))?;
             ch.request_pty(false, "vt100", PTY_COLUMNS, 0, 0, 0, &[])
                 .await
-                .map_err(|e| SessionError::Protocol(format!("pty request failed: {e}")))?;
+                .map_err(|e| SessionError::ssh("pty request failed", e))?;
             ch.request_shell(false)
                 .await
-                .map_err(|e| SessionError::Protocol(format!("shell request failed: {e}")))?;
+                .map_err(|e| SessionError::ssh("shell request failed", e))?;
             Ok(ch.into_stream())
         })
         .await?;

@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
+/// What a failed key exchange is called (and how the retry without GEX recognises one).
+const HANDSHAKE_FAILED: &str = "SSH handshake failed";
+
 /// Columns of the pty: wide enough that no show output wraps (ASA would otherwise need
 /// `terminal width`, which is a configuration command).
 pub const PTY_COLUMNS: u32 = 511;
@@ -228,7 +231,11 @@ where
     let preferred = algorithms::preferred(&host.algorithms);
     match handshake_once(host, budget, stream, preferred.clone()).await {
         Err(Failure {
-            error: SessionError::Protocol(first),
+            error:
+                SessionError::Ssh {
+                    during: HANDSHAKE_FAILED,
+                    detail: first,
+                },
             definitive: false,
         }) => match algorithms::without_gex(&preferred) {
             Some(p) => {
@@ -237,13 +244,19 @@ where
                 handshake_once(host, budget, stream, p)
                     .await
                     .map_err(|f| match f.error {
-                        SessionError::Protocol(second) => SessionError::Protocol(format!(
-                            "{first}; retried without group exchange: {second}"
-                        )),
+                        SessionError::Ssh {
+                            during: HANDSHAKE_FAILED,
+                            detail: second,
+                        } => SessionError::ssh(
+                            HANDSHAKE_FAILED,
+                            format!(
+                                "{first}; retried without group exchange: {HANDSHAKE_FAILED}: {second}"
+                            ),
+                        ),
                         e => e,
                     })
             }
-            None => Err(SessionError::Protocol(first)),
+            None => Err(SessionError::ssh(HANDSHAKE_FAILED, first)),
         },
         r => r.map_err(|f| f.error),
     }
@@ -284,7 +297,7 @@ async fn handshake_once(
         negotiated: negotiated.clone(),
     };
     let gex = client::GexParams::new(2048, 2048, 8192)
-        .map_err(|e| SessionError::Protocol(format!("group-exchange parameters: {e}")))?;
+        .map_err(|e| SessionError::ssh("group-exchange parameters", e))?;
     let config = Arc::new(client::Config {
         inactivity_timeout: None,
         nodelay: true,
@@ -305,7 +318,7 @@ async fn handshake_once(
                     if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
                         SessionError::HostKeyRejected(why)
                     } else {
-                        SessionError::Protocol(format!("SSH handshake failed: {e}"))
+                        SessionError::ssh(HANDSHAKE_FAILED, e)
                     }
                 })
         })
@@ -330,7 +343,7 @@ pub(crate) async fn rsa_hash(
         None => handle
             .best_supported_rsa_hash()
             .await
-            .map_err(|e| SessionError::Protocol(format!("during authentication: {e}")))?
+            .map_err(|e| SessionError::ssh("during authentication", e))?
             .flatten(),
     })
 }
@@ -339,7 +352,7 @@ pub(crate) async fn authenticate(
     handle: &mut client::Handle<KeyCheck>,
     host: &Host,
 ) -> Result<(), SessionError> {
-    let proto = |e: russh::Error| SessionError::Protocol(format!("during authentication: {e}"));
+    let proto = |e: russh::Error| SessionError::ssh("during authentication", e);
     let mut tried = Vec::new();
     if let Some(path) = &host.key_file {
         tried.push("publickey");

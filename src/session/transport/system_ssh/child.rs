@@ -141,6 +141,6 @@ pub(super) async fn spawn(cmd: std::process::Command) -> Result<(Child, File), S
     match started {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(m)) => Err(SessionError::Protocol(m)),
-        Err(e) => Err(SessionError::Protocol(format!("cannot start ssh: {e}"))),
+        Err(e) => Err(SessionError::local("cannot start ssh", e)),
     }
 }

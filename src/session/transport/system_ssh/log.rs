@@ -230,7 +230,7 @@ impl LogState {
             ]) {
                 SessionError::Connect(m)
             } else {
-                SessionError::Protocol(format!("ssh exited at stage {stage}: {m}"))
+                SessionError::SshExited { stage, why: m }
             },
         )
     }
@@ -302,7 +302,7 @@ impl LogState {
         } else {
             self.quote()
         };
-        SessionError::Protocol(format!("ssh exited at stage {stage}: {why}"))
+        SessionError::SshExited { stage, why }
     }
 }
 

@@ -241,7 +241,7 @@ pub(super) async fn login(
     let send = |s: &mut expectrl::Session, line: &str| {
         s.send_line(line)
             .and_then(|_| s.flush())
-            .map_err(|e| SessionError::Protocol(format!("cannot write to ssh: {e}")))
+            .map_err(|e| SessionError::local("cannot write to ssh", e))
     };
     loop {
         // The log first: ssh logs before it prompts or relays remote output, so once it says
@@ -366,7 +366,7 @@ pub(super) async fn login(
         tokio::select! {
             r = pty.readable() => match r {
                 Ok(mut g) => g.clear_ready(),
-                Err(e) => return Err(SessionError::Protocol(format!("cannot wait on the pty: {e}"))),
+                Err(e) => return Err(SessionError::local("cannot wait on the pty", e)),
             },
             r = log.readable(), if log_open => {
                 if r.is_err() {

@@ -179,8 +179,7 @@ fn jump_args(
     host: &Host,
     caps: &Capabilities,
 ) -> Result<(tempfile::NamedTempFile, Vec<String>), SessionError> {
-    let cant =
-        |e: String| SessionError::Protocol(format!("cannot write the jump hosts' ssh config: {e}"));
+    let cant = |e: String| SessionError::local("cannot write the jump hosts' ssh config", e);
     if let Some(why) = host.jump.iter().find_map(|h| hop_problem(h)) {
         return Err(SessionError::Protocol(why));
     }
@@ -223,8 +222,8 @@ pub async fn open(
             let _ = std::fs::create_dir_all(dir);
         }
     }
-    let mut log = LogSource::new()
-        .map_err(|e| SessionError::Protocol(format!("cannot set up ssh's log: {e}")))?;
+    let mut log =
+        LogSource::new().map_err(|e| SessionError::local("cannot set up ssh's log", e))?;
     let mut args = build_args(host, caps, &known_hosts, &log.path());
     let jump_config = if host.jump.is_empty() {
         None
@@ -245,7 +244,7 @@ pub async fn open(
     // SAFETY: the `File` owns its descriptor (a dup of the pty master) and keeps it open,
     // unchanged, for as long as the `AsyncFd` owns the `File`.
     let pty = unsafe { AsyncFd::register(master) }
-        .map_err(|e| SessionError::Protocol(format!("cannot watch the pty: {e}")))?;
+        .map_err(|e| SessionError::local("cannot watch the pty", e))?;
     let mut st = LogState::default();
     let pending = match login(host, budget, &mut child, &pty, &mut log, &mut st, stage).await {
         Ok(p) => p,
@@ -257,9 +256,7 @@ pub async fn open(
     // From now on the pty is read through tokio only.
     if let Err(e) = child.session()?.get_stream_mut().set_non_blocking() {
         child.shutdown(Duration::ZERO).await;
-        return Err(SessionError::Protocol(format!(
-            "cannot make the pty non-blocking: {e}"
-        )));
+        return Err(SessionError::local("cannot make the pty non-blocking", e));
     }
     let (log_drain, log_dir) = log.into_background();
     let algorithms = st.algorithms();
