@@ -256,7 +256,9 @@ impl AskArgs {
 
 /// What can only be checked with local programs, after the plan and before anything connects:
 /// the effective OpenSSH configuration of every `transport: openssh` device (`ssh -G`).
-pub async fn preflight(plan: &crate::plan::Plan) -> Result<(), String> {
+pub async fn preflight(
+    plan: &crate::plan::Plan,
+) -> Result<(), crate::session::transport::system_ssh::effective::Refused> {
     crate::session::transport::system_ssh::effective::check(
         plan.hosts.iter().map(|h| &**h),
         &plan.inventory_path,

@@ -72,7 +72,29 @@ fn query_args(host: &Host, caps: &Capabilities) -> Vec<String> {
     a
 }
 
-async fn effective(host: &Host, caps: &Capabilities) -> Result<String, String> {
+/// Why a device's effective OpenSSH configuration could not be read or is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("`ssh -G` did not finish in {0} s")]
+    Hung(u64),
+    #[error("cannot run `ssh -G`: {0}")]
+    CannotRun(String),
+    #[error("`ssh -G` failed: {0}")]
+    Failed(String),
+    #[error("its effective OpenSSH configuration (`ssh -G`, from ~/.ssh/config or /etc/ssh/ssh_config) still sets `{0}` after fleetpoll's safety options; fleetpoll never lets ssh run a command or forward anything: remove it for this host")]
+    Unsafe(String),
+}
+
+/// The first device (in inventory order) the check refuses, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: device `{device}`: {problem}", inventory.display())]
+pub struct Refused {
+    pub inventory: std::path::PathBuf,
+    pub device: String,
+    pub problem: Problem,
+}
+
+async fn effective(host: &Host, caps: &Capabilities) -> Result<String, Problem> {
     let mut c = tokio::process::Command::new(SSH_PROGRAM);
     c.args(query_args(host, caps))
         .stdin(std::process::Stdio::null())
@@ -80,19 +102,14 @@ async fn effective(host: &Host, caps: &Capabilities) -> Result<String, String> {
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true);
     let out = match tokio::time::timeout(TIMEOUT, c.output()).await {
-        Err(_) => {
-            return Err(format!(
-                "`ssh -G` did not finish in {} s",
-                TIMEOUT.as_secs()
-            ))
-        }
-        Ok(Err(e)) => return Err(format!("cannot run `ssh -G`: {e}")),
+        Err(_) => return Err(Problem::Hung(TIMEOUT.as_secs())),
+        Ok(Err(e)) => return Err(Problem::CannotRun(e.to_string())),
         Ok(Ok(o)) => o,
     };
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        return Err(format!("`ssh -G` failed: {}", first.trim()));
+        return Err(Problem::Failed(first.trim().to_string()));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -103,7 +120,7 @@ async fn effective(host: &Host, caps: &Capabilities) -> Result<String, String> {
 pub async fn check<'a>(
     hosts: impl IntoIterator<Item = &'a Host>,
     inventory: &Path,
-) -> Result<(), String> {
+) -> Result<(), Refused> {
     let todo: Vec<&Host> = hosts
         .into_iter()
         .filter(|h| h.transport == TransportKind::Openssh)
@@ -125,26 +142,25 @@ pub async fn check<'a>(
             (i, h.name.clone(), effective(&h, caps).await)
         });
     }
-    let mut problems: Vec<(usize, String)> = Vec::new();
+    let mut problems: Vec<(usize, String, Problem)> = Vec::new();
     while let Some(j) = set.join_next().await {
         let Ok((i, name, r)) = j else { continue };
         let problem = match r {
             Err(e) => Some(e),
-            Ok(text) => unsafe_setting(&text).map(|s| {
-                format!(
-                    "its effective OpenSSH configuration (`ssh -G`, from ~/.ssh/config or /etc/ssh/ssh_config) still sets `{s}` after fleetpoll's safety options; fleetpoll never lets ssh run a command or forward anything: remove it for this host"
-                )
-            }),
+            Ok(text) => unsafe_setting(&text).map(Problem::Unsafe),
         };
         if let Some(p) = problem {
-            problems.push((i, format!("{}: device `{name}`: {p}", inventory.display())));
+            problems.push((i, name, p));
         }
     }
     // The first device in inventory order, whichever `ssh -G` finished first.
-    problems.sort();
-    match problems.into_iter().next() {
+    match problems.into_iter().min_by_key(|(i, _, _)| *i) {
         None => Ok(()),
-        Some((_, p)) => Err(p),
+        Some((_, device, problem)) => Err(Refused {
+            inventory: inventory.to_path_buf(),
+            device,
+            problem,
+        }),
     }
 }
 
