@@ -84,7 +84,7 @@ pub fn from_parts(
 ) -> Result<Plan, ConfigError> {
     // Here rather than in `build`, so plans made from parts (tests, benches, demo) are checked
     // the same way.
-    platform::validate_all().map_err(ConfigError::msg)?;
+    platform::validate_all().map_err(|e| ConfigError::msg(e.to_string()))?;
     if inv.hosts.is_empty() {
         return Err(ConfigError::io(&inv.path, "the inventory lists no devices"));
     }
@@ -116,7 +116,7 @@ pub fn from_parts(
     let mut missing: Vec<String> = Vec::new();
     let mut jobs = Vec::with_capacity(hosts.len());
     for h in hosts {
-        let def = platform::definition(h.platform).map_err(ConfigError::msg)?;
+        let def = platform::definition(h.platform).map_err(|e| ConfigError::msg(e.to_string()))?;
         let (commands, lines) = by_platform
             .entry(h.platform)
             .or_insert_with(|| {

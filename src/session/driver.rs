@@ -66,7 +66,8 @@ pub async fn poll(
     commands: &[CommandLine],
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
-    let def = platform::definition(host.platform).map_err(SessionError::Protocol)?;
+    let def =
+        platform::definition(host.platform).map_err(|e| SessionError::Protocol(e.to_string()))?;
     poll_with(host, def, commands, Budget::start(host.timeouts), progress).await
 }
 

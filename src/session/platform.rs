@@ -69,12 +69,40 @@ const SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
-fn compile(file: &str, field: &str, pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| format!("{file}: field `{field}`: bad regex: {e}"))
+/// A compiled-in platform definition that cannot be used (a build of fleetpoll that must not
+/// ship; the plan reports it before anything connects).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DefError {
+    #[error("{file}: {message}")]
+    Yaml { file: &'static str, message: String },
+    #[error("{file}: field `{field}`: bad regex: {message}")]
+    Regex {
+        file: &'static str,
+        field: &'static str,
+        message: String,
+    },
+    #[error("{file}: field `{field}` must capture the hostname as (?P<host>...)")]
+    NoHostCapture {
+        file: &'static str,
+        field: &'static str,
+    },
+    #[error("no platform definition for {0}")]
+    Missing(Platform),
 }
 
-fn load(file: &str, text: &str) -> Result<PlatformDef, String> {
-    let raw: RawDef = serde_yaml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+fn compile(file: &'static str, field: &'static str, pattern: &str) -> Result<Regex, DefError> {
+    Regex::new(pattern).map_err(|e| DefError::Regex {
+        file,
+        field,
+        message: e.to_string(),
+    })
+}
+
+fn load(file: &'static str, text: &str) -> Result<PlatformDef, DefError> {
+    let raw: RawDef = serde_yaml::from_str(text).map_err(|e| DefError::Yaml {
+        file,
+        message: e.to_string(),
+    })?;
     let def = PlatformDef {
         id: raw.id,
         prompt_user: compile(file, "prompt_user", &raw.prompt_user)?,
@@ -96,37 +124,35 @@ fn load(file: &str, text: &str) -> Result<PlatformDef, String> {
         ("prompt_config", &def.prompt_config),
     ] {
         if !re.capture_names().any(|n| n == Some("host")) {
-            return Err(format!(
-                "{file}: field `{field}` must capture the hostname as (?P<host>...)"
-            ));
+            return Err(DefError::NoHostCapture { file, field });
         }
     }
     Ok(def)
 }
 
-fn all() -> &'static Result<Vec<PlatformDef>, String> {
-    static DEFS: OnceLock<Result<Vec<PlatformDef>, String>> = OnceLock::new();
+fn all() -> &'static Result<Vec<PlatformDef>, DefError> {
+    static DEFS: OnceLock<Result<Vec<PlatformDef>, DefError>> = OnceLock::new();
     DEFS.get_or_init(|| SOURCES.iter().map(|(f, t)| load(f, t)).collect())
 }
 
 /// Check every embedded definition; called when a plan is built so a bad definition is a
 /// startup error, never a mid-run one.
-pub fn validate_all() -> Result<(), String> {
+pub fn validate_all() -> Result<(), DefError> {
     let defs = all().as_ref().map_err(|e| e.clone())?;
     for p in Platform::ALL {
         if !defs.iter().any(|d| d.id == p.family()) {
-            return Err(format!("no platform definition for {p}"));
+            return Err(DefError::Missing(p));
         }
     }
     Ok(())
 }
 
 /// The definition for `platform` (`cisco_xe` gets the IOS one).
-pub fn definition(platform: Platform) -> Result<&'static PlatformDef, String> {
+pub fn definition(platform: Platform) -> Result<&'static PlatformDef, DefError> {
     let defs = all().as_ref().map_err(|e| e.clone())?;
     defs.iter()
         .find(|d| d.id == platform.family())
-        .ok_or_else(|| format!("no platform definition for {platform}"))
+        .ok_or(DefError::Missing(platform))
 }
 
 impl PlatformDef {
