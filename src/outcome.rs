@@ -185,18 +185,18 @@ impl Health {
     }
 }
 
-#[cfg(test)]
 impl DeviceReport {
-    /// A device that was polled with nothing to report, for tests to change.
-    pub(crate) fn sample(device: &str) -> DeviceReport {
+    /// A device's row before anything happened to it: not polled, health unknown, nothing
+    /// learnt; the runner fills it in.
+    pub fn blank(device: &str, host: &str, port: u16, platform: crate::Platform) -> DeviceReport {
         DeviceReport {
             device: device.to_string(),
-            host: "192.0.2.1".into(),
-            port: 22,
-            platform: crate::Platform::CiscoIos,
+            host: host.to_string(),
+            port,
+            platform,
             site: None,
             groups: Vec::new(),
-            poll_status: PollStatus::Polled,
+            poll_status: PollStatus::Failed,
             failed_stage: None,
             error_class: None,
             error: None,
@@ -205,10 +205,21 @@ impl DeviceReport {
             hostname: None,
             commands: Vec::new(),
             metrics: BTreeMap::new(),
-            health: Health::Ok,
+            health: Health::Unknown,
             findings: Vec::new(),
             ssh_algorithms: None,
+            attempts: 0,
+        }
+    }
+
+    /// A device that was polled with nothing to report, for tests to change.
+    #[cfg(test)]
+    pub(crate) fn sample(device: &str) -> DeviceReport {
+        DeviceReport {
+            poll_status: PollStatus::Polled,
+            health: Health::Ok,
             attempts: 1,
+            ..DeviceReport::blank(device, "192.0.2.1", 22, crate::Platform::CiscoIos)
         }
     }
 }

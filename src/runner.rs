@@ -12,7 +12,6 @@ use crate::session::budget::Budget;
 use crate::session::driver::{self, Progress};
 use crate::session::error::{ErrorClass, SessionError, Stage};
 use chrono::Utc;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
@@ -246,25 +245,9 @@ fn not_started(h: &Host, reason: StopReason) -> DeviceReport {
 
 fn skeleton(h: &Host) -> DeviceReport {
     DeviceReport {
-        device: h.name.clone(),
-        host: h.host.clone(),
-        port: h.port,
-        platform: h.platform,
         site: h.site.clone(),
         groups: h.groups.clone(),
-        poll_status: PollStatus::Failed,
-        failed_stage: None,
-        error_class: None,
-        error: None,
-        started_at: None,
-        duration_ms: 0,
-        hostname: None,
-        commands: Vec::new(),
-        metrics: BTreeMap::new(),
-        health: crate::health::Health::Unknown,
-        findings: Vec::new(),
-        ssh_algorithms: None,
-        attempts: 0,
+        ..DeviceReport::blank(&h.name, &h.host, h.port, h.platform)
     }
 }
 
