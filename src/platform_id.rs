@@ -47,17 +47,28 @@ impl fmt::Display for Platform {
     }
 }
 
+/// A platform id that is none of [`Platform::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown platform `{given}` (expected one of: {})", Platform::ALL.map(|p| p.id()).join(", "))]
+pub struct UnknownPlatform {
+    pub given: String,
+}
+
+/// For callers that collect errors as text (clap value parsers, `?` in `Result<_, String>`).
+impl From<UnknownPlatform> for String {
+    fn from(e: UnknownPlatform) -> String {
+        e.to_string()
+    }
+}
+
 impl FromStr for Platform {
-    type Err = String;
+    type Err = UnknownPlatform;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Platform::ALL
             .into_iter()
             .find(|p| p.id() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown platform `{s}` (expected one of: {})",
-                    Platform::ALL.map(|p| p.id()).join(", ")
-                )
+            .ok_or_else(|| UnknownPlatform {
+                given: s.to_string(),
             })
     }
 }

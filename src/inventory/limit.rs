@@ -84,7 +84,10 @@ impl Limit {
             };
             let sel = match body.split_once(':') {
                 Some(("group", g)) => Selector::Group(value("group", g)?),
-                Some(("platform", p)) => Selector::Platform(p.parse().map_err(bad)?),
+                Some(("platform", p)) => Selector::Platform(
+                    p.parse()
+                        .map_err(|e: crate::platform_id::UnknownPlatform| bad(e.into()))?,
+                ),
                 Some(("site", s)) => Selector::Site(value("site", s)?),
                 Some(("tag", t)) => Selector::Tag(value("tag", t)?),
                 Some((k, _)) if !k.contains(GLOB_CHARS) => {
