@@ -3,7 +3,9 @@
 //! playbooks name those columns and the plan checks them before anything connects.
 
 pub mod asa;
+pub mod asa_license;
 pub mod cerm;
+pub mod inventory;
 pub mod ipsec;
 pub mod isakmp;
 pub mod system;
@@ -46,6 +48,7 @@ macro_rules! for_each_record {
             // ASA
             VpnSessiondbSummary($crate::parse::asa::VpnSessiondbSummary),
             AspDrop($crate::parse::asa::AspDrop),
+            AsaLicense($crate::parse::asa_license::AsaLicense),
             // WAAS
             Accelerators($crate::parse::waas::Accelerators),
             MapiAccelerator($crate::parse::waas::MapiAccelerator),
@@ -59,6 +62,7 @@ macro_rules! for_each_record {
             Version($crate::parse::system::Version),
             Clock($crate::parse::system::Clock),
             NtpStatus($crate::parse::system::NtpStatus),
+            Inventory($crate::parse::inventory::Inventory),
         }
     };
 }
@@ -141,8 +145,10 @@ pub fn registry() -> &'static [ParserSpec] {
         v.extend(ipsec::parsers());
         v.extend(cerm::parsers());
         v.extend(asa::parsers());
+        v.extend(asa_license::parsers());
         v.extend(waas::parsers());
         v.extend(system::parsers());
+        v.extend(inventory::parsers());
         v
     })
 }

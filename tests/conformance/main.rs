@@ -11,6 +11,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod crypto;
+mod inventory;
 mod system;
 
 use fleetpoll::parse::{lookup, Record};
@@ -171,8 +172,11 @@ fn conformance() {
             Ok(e) => (e, None),
             Err(e) => (None, Some(e)),
         };
-        let checks: [(&'static str, CheckFn); 2] =
-            [("crypto", crypto::check), ("system", system::check)];
+        let checks: [(&'static str, CheckFn); 3] = [
+            ("crypto", crypto::check),
+            ("system", system::check),
+            ("inventory", inventory::check),
+        ];
         let mut claimed = false;
         for (family, check) in checks {
             let Some(outcome) = check(&platform, &command, &raw, expected.as_ref()) else {

@@ -18,6 +18,7 @@
 mod asa;
 mod cerm;
 mod ike;
+mod inventory;
 mod ipsec;
 mod time;
 mod waas;

@@ -50,6 +50,7 @@ mod asa;
 mod cerm;
 mod crypto;
 mod device;
+mod inventory;
 mod system;
 mod waas;
 
