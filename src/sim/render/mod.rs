@@ -2,6 +2,7 @@
 //! Each family module answers the commands its parsers read; `None` means "not my command".
 
 pub mod crypto;
+pub mod inventory;
 pub mod system;
 pub mod waas;
 
@@ -14,6 +15,7 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
     crypto::render(ctx, command)
         .or_else(|| waas::render(ctx, command))
         .or_else(|| system::render(ctx, command))
+        .or_else(|| inventory::render(ctx, command))
 }
 
 /// splitmix64: a deterministic number from the device seed and a per-value salt, so one seed
