@@ -201,3 +201,76 @@ impl Compare for AsaLicense {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::snapshot::diff::tests::{k, one, I, N, R};
+    use serde_json::json;
+
+    #[test]
+    fn replaced_added_and_removed_units_are_neutral() {
+        let unit = |name: &str, pid: &str, sn: &str| json!({"name": name, "descr": "", "pid": pid, "sn": sn});
+        let inv = |items: Vec<serde_json::Value>| json!({"record": "inventory", "items": items});
+        let c = "show inventory";
+        assert_eq!(
+            one(
+                c,
+                inv(vec![
+                    unit("Chassis", "ISR4451-X/K9", "FGL1"),
+                    unit("PSU 0", "PWR-A", "D1")
+                ]),
+                inv(vec![
+                    unit("Chassis", "ISR4451-X/K9", "FGL1"),
+                    unit("NIM 0/1", "NIM-4", "F2")
+                ])
+            ),
+            vec![
+                (N, k("d/show inventory/unit PSU 0/presence")),
+                (N, k("d/show inventory/unit NIM 0/1/presence")),
+            ]
+        );
+        assert_eq!(
+            one(
+                c,
+                inv(vec![unit("Chassis", "A", "S1")]),
+                inv(vec![unit("Chassis", "A", "S2")])
+            ),
+            vec![(N, k("d/show inventory/unit Chassis/serial"))]
+        );
+        let same = inv(vec![unit("x", "A", "S1"), unit("x", "A", "S2")]);
+        assert!(one(c, same.clone(), same).is_empty());
+    }
+
+    #[test]
+    fn license_features_and_smart_status() {
+        let c = "show license all";
+        let pak = |peers: &str| json!({"record": "asa_license", "platform_license": "ASA5525 VPN Premium", "features": [{"name": "AnyConnect Premium Peers", "value": peers, "duration": "perpetual"}]});
+        assert_eq!(
+            one(c, pak("2"), pak("250")),
+            vec![(
+                N,
+                k("d/show license all/feature AnyConnect Premium Peers/value")
+            )]
+        );
+        let smart = |reg: &str, auth: &str| json!({"record": "asa_license", "smart": {"registration_status": reg, "authorization": {"status": auth}, "entitlements": []}});
+        assert_eq!(
+            one(
+                c,
+                smart("REGISTERED", "AUTHORIZED"),
+                smart("REGISTERED", "EVAL MODE")
+            ),
+            vec![(R, k("d/show license all/smart_authorization"))]
+        );
+        assert_eq!(
+            one(
+                c,
+                smart("UNREGISTERED", "EVAL MODE"),
+                smart("REGISTERED", "AUTHORIZED")
+            ),
+            vec![
+                (I, k("d/show license all/smart_registration")),
+                (I, k("d/show license all/smart_authorization"))
+            ]
+        );
+    }
+}

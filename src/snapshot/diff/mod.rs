@@ -29,6 +29,7 @@
 //! | eMAPI verify component `status` | OK → FAILED | FAILED → OK | |
 //! | NTP `synchronized` | yes → no | no → yes | |
 //! | `sw_version`, `serial`, `reloaded` (uptime went down) | | | any change |
+//! | inventory unit `pid` / `serial` / `presence`; ASA license `platform_license`, feature `value`, `smart_entitlements` | Smart `smart_registration` / `smart_authorization` lost | regained | any change |
 //!
 //! Counter rates: the dropped-connection counters are the only counters compared, as a rate
 //! over the time between the two polls of the device (`started_at` in each `meta.json`);
@@ -44,7 +45,7 @@
 //! Files: this one holds the entry points, the change types and the dispatch over `Record`
 //! (generated from `parse::for_each_record`); `device` (reachability, command status), then
 //! one file per record family with its `Compare` impls: `crypto` (IKE, IPsec), `cerm`, `waas`
-//! (accelerators, MAPI, licenses, CMS, eMAPI verify), `system` (version, NTP), `asa`.
+//! (accelerators, MAPI, licenses, CMS, eMAPI verify), `system` (version, NTP), `asa`, `inventory` (units, ASA licenses).
 
 mod asa;
 mod cerm;
