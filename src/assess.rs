@@ -28,7 +28,9 @@ pub fn device(
 /// Findings and health of a device whose commands are filled in, while its records are still
 /// at hand.
 pub fn judge(report: &mut DeviceReport, cfg: &HealthConfig) {
-    report.findings = health::evaluate(report, cfg);
+    // The device's clock, once, for the date rules (certificate expiry).
+    let clock = health::clock::DeviceClock::of_report(report);
+    report.findings = health::evaluate_at(report, cfg, clock.as_ref());
     report.health = health::health_of(report, &report.findings);
 }
 

@@ -2,6 +2,7 @@
 //! document (see `rules`), turned into findings with a severity, evidence and remediation,
 //! and a device-level health (`ok`, `warning`, `critical`, `unknown`).
 
+pub mod clock;
 pub mod rules;
 
 pub use rules::{RuleInfo, Thresholds, RULES};
@@ -68,6 +69,15 @@ impl HealthSection {
 
 /// Every finding for one device: command failures, then each parsed record's rules.
 pub fn evaluate(report: &DeviceReport, cfg: &HealthConfig) -> Vec<Finding> {
+    evaluate_at(report, cfg, clock::DeviceClock::of_report(report).as_ref())
+}
+
+/// [`evaluate`] with the device's clock already worked out (see [`clock::DeviceClock`]).
+pub fn evaluate_at(
+    report: &DeviceReport,
+    cfg: &HealthConfig,
+    clock: Option<&clock::DeviceClock>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in &report.commands {
         match c.status {
@@ -82,10 +92,11 @@ pub fn evaluate(report: &DeviceReport, cfg: &HealthConfig) -> Vec<Finding> {
             }),
         }
         if let Some(rec) = &c.record {
-            rules::check_record(
+            rules::check_record_at(
                 rec,
                 report.platform,
                 &cfg.thresholds,
+                clock,
                 &mut |mut f: Finding| {
                     f.command = Some(c.command.clone());
                     out.push(f);

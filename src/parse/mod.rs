@@ -5,9 +5,11 @@
 pub mod asa;
 pub mod asa_license;
 pub mod cerm;
+pub mod failover;
 pub mod inventory;
 pub mod ipsec;
 pub mod isakmp;
+pub mod pki;
 pub mod system;
 pub mod text;
 pub mod waas;
@@ -45,10 +47,12 @@ macro_rules! for_each_record {
             IsakmpSa($crate::parse::isakmp::IsakmpSa),
             IpsecSa($crate::parse::ipsec::IpsecSa),
             Cerm($crate::parse::cerm::Cerm),
+            Certificates($crate::parse::pki::Certificates),
             // ASA
             VpnSessiondbSummary($crate::parse::asa::VpnSessiondbSummary),
             AspDrop($crate::parse::asa::AspDrop),
             AsaLicense($crate::parse::asa_license::AsaLicense),
+            Failover($crate::parse::failover::Failover),
             // WAAS
             Accelerators($crate::parse::waas::Accelerators),
             MapiAccelerator($crate::parse::waas::MapiAccelerator),
@@ -146,6 +150,8 @@ pub fn registry() -> &'static [ParserSpec] {
         v.extend(cerm::parsers());
         v.extend(asa::parsers());
         v.extend(asa_license::parsers());
+        v.extend(pki::parsers());
+        v.extend(failover::parsers());
         v.extend(waas::parsers());
         v.extend(system::parsers());
         v.extend(inventory::parsers());

@@ -13,16 +13,21 @@
 //! finding, and no rule divides by a maximum without checking it first.
 //!
 //! Rules by family: [`ike`] (phase 1), [`ipsec`] (phase 2 counters), [`cerm`] (ISR G2
-//! export limits), [`asa`] (sessions, ASP drops), [`waas`] (MAPI AO, eMAPI), [`time`] (NTP).
+//! export limits), [`asa`] (sessions, ASP drops), [`waas`] (MAPI AO, eMAPI), [`time`] (NTP),
+//! [`pki`] (certificate expiry) and [`failover`] (ASA failover pair), the last two from issue 13
+//! and the Cisco IOS / ASA command references rather than the seeds.
 
 mod asa;
 mod cerm;
+mod failover;
 mod ike;
 mod inventory;
 mod ipsec;
+mod pki;
 mod time;
 mod waas;
 
+use super::clock::DeviceClock;
 use super::{Finding, Severity};
 use crate::parse::Record;
 use crate::Platform;
@@ -80,6 +85,10 @@ pub const RULES: &[RuleInfo] = &[
     cerm::CERM_TLS_NEAR_LIMIT,
     asa::VPN_SESSION_LIMIT,
     asa::ASA_EXPIRED_VPN_CONTEXT,
+    failover::FAILOVER_NOT_READY,
+    failover::FAILOVER_DISABLED,
+    pki::CERT_EXPIRED,
+    pki::CERT_EXPIRING,
     waas::LICENSE_ENTERPRISE_MISSING,
     waas::MAPI_LICENSE_SHUTDOWN,
     waas::MAPI_NOT_RUNNING,
@@ -150,6 +159,10 @@ pub struct Thresholds {
     /// milliseconds (Kerberos fails at 5 minutes of skew; a synchronized clock is normally
     /// within a few ms). Milliseconds; default `1000`.
     pub ntp_offset_ms_max: f64,
+    /// `show crypto pki certificates` / `show crypto ca certificates`: a certificate whose end
+    /// date is at most this many days after the device's clock is expiring (`CERT_EXPIRING`).
+    /// Days, 0 to 3650; default `30`.
+    pub cert_expiry_days: u64,
 }
 
 impl Default for Thresholds {
@@ -168,6 +181,7 @@ impl Default for Thresholds {
             mapi_secured_max: 0,
             mapi_unsupported_max: 0,
             ntp_offset_ms_max: 1000.0,
+            cert_expiry_days: 30,
         }
     }
 }
@@ -199,6 +213,15 @@ impl Thresholds {
                 format!("`{v}` is not a duration: expected a non-negative number of milliseconds"),
             ));
         }
+        if self.cert_expiry_days > 3650 {
+            return Err((
+                "cert_expiry_days".to_string(),
+                format!(
+                    "`{}` days is not a warning window: expected 0 to 3650 days",
+                    self.cert_expiry_days
+                ),
+            ));
+        }
         Ok(())
     }
 }
@@ -207,6 +230,9 @@ impl Thresholds {
 pub struct Context<'a> {
     pub platform: Platform,
     pub thresholds: &'a Thresholds,
+    /// The device's clock (its `show clock`, else the poll start), for date rules; `None`
+    /// when neither is known (those rules then judge nothing).
+    pub clock: Option<&'a DeviceClock>,
 }
 
 /// The rules of one record family. Every family of `parse::for_each_record` implements it,
@@ -234,7 +260,18 @@ macro_rules! judge_dispatch {
             thresholds: &Thresholds,
             emit: &mut dyn FnMut(Finding),
         ) {
-            let cx = Context { platform, thresholds };
+            check_record_at(rec, platform, thresholds, None, emit)
+        }
+
+        /// [`check_record`] with the device's clock, for the rules that judge dates.
+        pub fn check_record_at(
+            rec: &Record,
+            platform: Platform,
+            thresholds: &Thresholds,
+            clock: Option<&DeviceClock>,
+            emit: &mut dyn FnMut(Finding),
+        ) {
+            let cx = Context { platform, thresholds, clock };
             match rec {
                 $(Record::$variant(r) => Judge::judge(r, &cx, emit),)*
             }

@@ -51,7 +51,9 @@ mod asa;
 mod cerm;
 mod crypto;
 mod device;
+mod failover;
 mod inventory;
+mod pki;
 mod system;
 mod waas;
 
