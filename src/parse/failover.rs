@@ -118,6 +118,13 @@ pub fn parse_failover(input: &str) -> Result<Failover, ParseError> {
     let mut out = Failover::default();
     let mut seen = false;
     let mut host = Host::None;
+    // A CLI error anywhere (after the echo and the `^` marker line) is the answer.
+    if let Some((n, e)) = text::lines(input)
+        .into_iter()
+        .find_map(|(n, l)| device_error(&l).map(|e| (n, e.to_string())))
+    {
+        return Err(ParseError::new(n, format!("device error: {e}")));
+    }
     for (n, line) in text::lines(input) {
         let t = line.replace("<--- More --->", "").trim().to_string();
         if t.is_empty() || is_echo_or_prompt(&t) {

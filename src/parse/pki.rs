@@ -343,6 +343,13 @@ pub fn parse_certificates(input: &str) -> Result<Certificates, ParseError> {
     let mut out = Certificates::default();
     let mut cur: Option<Certificate> = None;
     let mut section = Section::None;
+    // A CLI error anywhere (after the echo and the `^` marker line) is the answer.
+    if let Some((n, e)) = text::lines(input)
+        .into_iter()
+        .find_map(|(n, l)| device_error(&l).map(|e| (n, e.to_string())))
+    {
+        return Err(ParseError::new(n, format!("device error: {e}")));
+    }
     for (n, line) in text::lines(input) {
         let t = line
             .replace("<--- More --->", "")

@@ -12,6 +12,7 @@
 mod common;
 mod crypto;
 mod inventory;
+mod pki;
 mod system;
 
 use fleetpoll::parse::{lookup, Record};
@@ -176,6 +177,7 @@ fn conformance() {
             ("crypto", crypto::check),
             ("system", system::check),
             ("inventory", inventory::check),
+            ("pki", pki::check),
         ];
         let mut claimed = false;
         for (family, check) in checks {
