@@ -11,15 +11,18 @@ mod common;
 
 mod asa;
 mod cerm;
+mod failover;
 mod ike;
 mod ipsec;
 mod no_panics;
+mod pki;
 mod scenarios;
 mod thresholds;
 mod time;
 mod waas;
 
-use fleetpoll::health::rules::{check_record, rules_of, Thresholds, RULES};
+use fleetpoll::health::clock::DeviceClock;
+use fleetpoll::health::rules::{check_record_at, rules_of, Thresholds, RULES};
 use fleetpoll::health::{Finding, HealthSection, Severity};
 use fleetpoll::parse::{self, Record};
 use fleetpoll::sim::scenario::{RenderCtx, Scenario};
@@ -38,9 +41,11 @@ fn rec(platform: Platform, command: &str, text: &str) -> Record {
 
 /// Run the rules on one record and check what every finding must satisfy: a known code, its
 /// catalogue severity (no overrides here), evidence and remediation filled, no command set.
+/// Date rules see the poll-start clock `now` (as a playbook without `show clock`).
 fn findings_with(r: &Record, platform: Platform, t: &Thresholds) -> Vec<Finding> {
     let mut out = Vec::new();
-    check_record(r, platform, t, &mut |f| out.push(f));
+    let now = DeviceClock::poll_start(chrono::Utc::now());
+    check_record_at(r, platform, t, Some(&now), &mut |f| out.push(f));
     for f in &out {
         let info = RULES
             .iter()

@@ -20,6 +20,7 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             mapi_secured_max: 0,
             mapi_unsupported_max: 0,
             ntp_offset_ms_max: 0.0,
+            cert_expiry_days: 0,
         },
         Thresholds {
             cerm_available_pct: 100.0,
@@ -35,6 +36,7 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             mapi_secured_max: u64::MAX,
             mapi_unsupported_max: u64::MAX,
             ntp_offset_ms_max: f64::MAX,
+            cert_expiry_days: 3650,
         },
     ]
 }
@@ -112,6 +114,7 @@ mod props {
                         mapi_secured_max: sec,
                         mapi_unsupported_max: uns,
                         ntp_offset_ms_max: 1000.0,
+                        cert_expiry_days: uns % 3651,
                     }
                 },
             )

@@ -73,3 +73,15 @@ fn every_rule_code_can_be_disabled_and_overridden_in_a_playbook() {
     }
     assert!(RULES.iter().any(|r| r.code == "COMMAND_FAILED"));
 }
+
+#[test]
+fn cert_expiry_days_defaults_to_30_and_is_bounded() {
+    assert_eq!(Thresholds::default().cert_expiry_days, 30);
+    let t: Thresholds = serde_yaml::from_str("cert_expiry_days: 3650").unwrap();
+    assert!(t.validate().is_ok());
+    let t: Thresholds = serde_yaml::from_str("cert_expiry_days: 3651").unwrap();
+    let (f, m) = t.validate().expect_err("too long");
+    assert_eq!(f, "cert_expiry_days");
+    assert!(m.contains("0 to 3650 days"), "{m}");
+    assert!(serde_yaml::from_str::<Thresholds>("cert_expiry_days: -1").is_err());
+}
