@@ -152,12 +152,11 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
         Healthy | NtpUnsynced | RefuseConnection | WrongCredentials | WrongEnableSecret
         | NoPrompt | StallMidOutput | Blackhole | BannerThenSilence | KbdInteractiveOnly
         | DisconnectMidOutput | PagerStuck | Garbage | SlowDrip | SlowCommand => true,
-        IkePskMismatch | IkeAggressiveStuck | IpsecOneWay | PeerDown | HugeOutput => {
-            fam != Platform::CiscoWaas
-        }
+        IkePskMismatch | IkeAggressiveStuck | IpsecOneWay | PeerDown | HugeOutput
+        | CertExpiring | CertExpired => fam != Platform::CiscoWaas,
         ContextChange => fam == Platform::CiscoAsa,
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
-        AspExpiredVpnContext => fam == Platform::CiscoAsa,
+        AspExpiredVpnContext | FailoverStandbyFailed => fam == Platform::CiscoAsa,
         MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed
         | CmsStoreClosed => fam == Platform::CiscoWaas,
     }

@@ -79,6 +79,12 @@ pub enum Scenario {
     /// Session: the first `show` command answers only after a 4 s pause (a busy control
     /// plane), then normally; everything else is prompt.
     SlowCommand,
+    /// IOS / IOS-XE / ASA: the identity certificate ends in 10 days (issue 13).
+    CertExpiring,
+    /// IOS / IOS-XE / ASA: the identity certificate ended 5 days ago (issue 13).
+    CertExpired,
+    /// ASA: failover On, the mate (Secondary) unit `Failed` (issue 13).
+    FailoverStandbyFailed,
 }
 
 impl Scenario {
@@ -113,6 +119,9 @@ impl Scenario {
         Scenario::SlowDrip,
         Scenario::ContextChange,
         Scenario::SlowCommand,
+        Scenario::CertExpiring,
+        Scenario::CertExpired,
+        Scenario::FailoverStandbyFailed,
     ];
 
     pub fn id(self) -> &'static str {
@@ -147,6 +156,9 @@ impl Scenario {
             Scenario::SlowDrip => "slow_drip",
             Scenario::ContextChange => "context_change",
             Scenario::SlowCommand => "slow_command",
+            Scenario::CertExpiring => "cert_expiring",
+            Scenario::CertExpired => "cert_expired",
+            Scenario::FailoverStandbyFailed => "failover_standby_failed",
         }
     }
 }

@@ -173,7 +173,7 @@ fn conformance() {
             Ok(e) => (e, None),
             Err(e) => (None, Some(e)),
         };
-        let checks: [(&'static str, CheckFn); 3] = [
+        let checks: [(&'static str, CheckFn); 4] = [
             ("crypto", crypto::check),
             ("system", system::check),
             ("inventory", inventory::check),

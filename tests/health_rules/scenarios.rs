@@ -54,6 +54,9 @@ fn expected(
         CermTxLimit if ios => (&["CERM_TX_NEAR_LIMIT"], &[]),
         CermTunnelLimit if ios => (&["CERM_TUNNELS_NEAR_LIMIT"], &[]),
         AspExpiredVpnContext if asa => (&["ASA_EXPIRED_VPN_CONTEXT"], &[]),
+        CertExpiring if asa || ios => (&["CERT_EXPIRING"], &[]),
+        CertExpired if asa || ios => (&["CERT_EXPIRED"], &[]),
+        FailoverStandbyFailed if asa => (&["FAILOVER_NOT_READY"], &[]),
         MapiLicenseShutdown if wae => (
             &["MAPI_LICENSE_SHUTDOWN", "LICENSE_ENTERPRISE_MISSING"],
             &["EMAPI_VERIFY_FAILED"],

@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod inventory;
+pub mod pki;
 pub mod system;
 pub mod waas;
 
@@ -16,6 +17,7 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
         .or_else(|| waas::render(ctx, command))
         .or_else(|| system::render(ctx, command))
         .or_else(|| inventory::render(ctx, command))
+        .or_else(|| pki::render(ctx, command))
 }
 
 /// splitmix64: a deterministic number from the device seed and a per-value salt, so one seed

@@ -28,6 +28,8 @@
 //! | CMS secure store `initialized` / `open` | yes → no | no → yes | |
 //! | eMAPI verify component `status` | OK → FAILED | FAILED → OK | |
 //! | NTP `synchronized` | yes → no | no → yes | |
+//! | certificate `status` / `end_date` / `serial` / `presence` (kind + subject + trustpoints) | `Available` lost | end date later (renewed) | earlier end date, new serial, added / removed |
+//! | failover `enabled`, host `state` | On → Off; `Active`/`Standby Ready` → other (`Failed`, …) | the reverse | switchover |
 //! | `sw_version`, `serial`, `reloaded` (uptime went down) | | | any change |
 //! | inventory unit `pid` / `serial` / `presence`; ASA license `platform_license`, feature `value`, `smart_entitlements` | Smart `smart_registration` / `smart_authorization` lost | regained | any change |
 //!
