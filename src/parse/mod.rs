@@ -5,6 +5,8 @@
 pub mod asa;
 pub mod asa_license;
 pub mod cerm;
+pub mod crypto_session;
+pub mod dmvpn;
 pub mod failover;
 pub mod inventory;
 pub mod ipsec;
@@ -48,6 +50,8 @@ macro_rules! for_each_record {
             IpsecSa($crate::parse::ipsec::IpsecSa),
             Cerm($crate::parse::cerm::Cerm),
             Certificates($crate::parse::pki::Certificates),
+            CryptoSessions($crate::parse::crypto_session::CryptoSessions),
+            Dmvpn($crate::parse::dmvpn::Dmvpn),
             // ASA
             VpnSessiondbSummary($crate::parse::asa::VpnSessiondbSummary),
             AspDrop($crate::parse::asa::AspDrop),
@@ -148,6 +152,8 @@ pub fn registry() -> &'static [ParserSpec] {
         v.extend(isakmp::parsers());
         v.extend(ipsec::parsers());
         v.extend(cerm::parsers());
+        v.extend(crypto_session::parsers());
+        v.extend(dmvpn::parsers());
         v.extend(asa::parsers());
         v.extend(asa_license::parsers());
         v.extend(pki::parsers());

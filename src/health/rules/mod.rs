@@ -25,6 +25,7 @@ mod inventory;
 mod ipsec;
 mod pki;
 mod time;
+mod vpn;
 mod waas;
 
 use super::clock::DeviceClock;
@@ -89,6 +90,8 @@ pub const RULES: &[RuleInfo] = &[
     failover::FAILOVER_DISABLED,
     pki::CERT_EXPIRED,
     pki::CERT_EXPIRING,
+    vpn::CRYPTO_SESSION_DOWN,
+    vpn::DMVPN_PEER_DOWN,
     waas::LICENSE_ENTERPRISE_MISSING,
     waas::MAPI_LICENSE_SHUTDOWN,
     waas::MAPI_NOT_RUNNING,

@@ -7,14 +7,14 @@ use crate::parse::{ipsec, isakmp};
 use std::collections::BTreeMap;
 
 /// One peer or SA, aggregated over the rows that share its identity.
-struct Tunnel {
-    up: bool,
-    label: String,
-    one_way: bool,
+pub(super) struct Tunnel {
+    pub(super) up: bool,
+    pub(super) label: String,
+    pub(super) one_way: bool,
 }
 
-/// Presence and state rules shared by IKE peers and IPsec SAs.
-fn tunnels(
+/// Presence and state rules shared by IKE peers and IPsec SAs (and `vpn.rs`).
+pub(super) fn tunnels(
     out: &mut Out,
     what: &str,
     b: &BTreeMap<String, Tunnel>,

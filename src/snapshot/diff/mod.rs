@@ -57,6 +57,7 @@ mod failover;
 mod inventory;
 mod pki;
 mod system;
+mod vpn;
 mod waas;
 
 use super::{Manifest, Snapshot};
