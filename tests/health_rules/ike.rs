@@ -55,7 +55,6 @@ fn ike_p1_stuck_main_mode_states_on_ios() {
         "MM_WAIT_MSG2",
         "MM_WAIT_MSG3",
         "MM_WAIT_MSG5",
-        "MM_KEY_EXCH",
         "MM_SA_SETUP",
     ] {
         let t = format!("IPv4 Crypto ISAKMP SA\ndst             src             state          conn-id status\n10.1.1.2        10.1.0.1        {state:<14}       0 ACTIVE\n");
@@ -216,7 +215,7 @@ fn an_eighteen_hour_rekey_is_not_a_fault() {
 10.1.0.1        10.1.1.2        MM_KEY_EXCH       1002 ACTIVE\n\
 10.1.3.2        10.1.0.1        QM_IDLE           1003 ACTIVE\n";
     let fs = run(IOS, ISAKMP, ios_down);
-    assert_eq!(codes(&fs), ["IKE_P1_STUCK"]);
+    assert_eq!(codes(&fs), ["IKE_PSK_MISMATCH"], "IOS MM_KEY_EXCH");
     assert!(
         fs[0].evidence.starts_with("peer 10.1.1.2"),
         "{}",
@@ -249,4 +248,28 @@ fn repeated_rows_for_one_peer_give_one_finding() {
         "{}",
         fs[0].evidence
     );
+}
+
+#[test]
+fn ios_mm_key_exch_is_a_psk_mismatch_unless_certificates() {
+    // Issue 13 item 2: on IOS, DH completed but authentication did not.
+    let ios =
+        "IPv4 Crypto ISAKMP SA\ndst             src             state          conn-id status\n\
+10.1.1.2        10.1.0.1        MM_KEY_EXCH       1002 ACTIVE\n";
+    let fs = run(IOS, ISAKMP, ios);
+    assert_eq!(codes(&fs), ["IKE_PSK_MISMATCH"], "{fs:#?}");
+    assert_eq!(fs[0].severity, Severity::Critical);
+    assert_eq!(
+        fs[0].evidence,
+        "dst 10.1.1.2 src 10.1.0.1 [IKEv1, conn-id 1002]: state MM_KEY_EXCH (established would be QM_IDLE)"
+    );
+    assert!(fs[0].message.contains("pre-shared keys do not match"));
+    // The same on IOS-XE; the ASA never prints MM_KEY_EXCH as a PSK symptom.
+    assert_eq!(codes(&run(XE, ISAKMP, ios)), ["IKE_PSK_MISMATCH"]);
+    // An RSA-signature SA (detail `Auth` column) is not a key mismatch: still stuck.
+    let mut r = rec(IOS, ISAKMP, ios);
+    if let Record::IsakmpSa(x) = &mut r {
+        x.sas[0].auth = Some("rsig".into());
+    }
+    assert_eq!(codes(&findings(&r, IOS)), ["IKE_P1_STUCK"]);
 }

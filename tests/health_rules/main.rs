@@ -19,6 +19,7 @@ mod pki;
 mod scenarios;
 mod thresholds;
 mod time;
+mod vpn;
 mod waas;
 
 use fleetpoll::health::clock::DeviceClock;

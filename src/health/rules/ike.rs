@@ -13,13 +13,15 @@ use crate::Platform;
 use std::collections::BTreeSet;
 
 /// 004, "pre-shared key mismatch": `show crypto isakmp sa` held in `MM_WAIT_MSG_6`
-/// (`MM_WAIT_MSG6`) means the pre-shared keys of the two peers differ.
+/// (`MM_WAIT_MSG6`) means the pre-shared keys of the two peers differ. On IOS the same fault
+/// holds the SA in `MM_KEY_EXCH` (DH done, authentication failed: issue 13 item 2, domain.md
+/// "IOS IKEv1 states beyond the seed"), unless the SA's `Auth` says it is not a PSK tunnel.
 pub const IKE_PSK_MISMATCH: RuleInfo = RuleInfo {
     code: "IKE_PSK_MISMATCH",
     severity: Severity::Critical,
-    summary: "IKE SA held in MM_WAIT_MSG6 / MM_WAIT_MSG_6: pre-shared key mismatch",
+    summary: "IKE SA held in MM_WAIT_MSG6 / MM_WAIT_MSG_6 (ASA) or MM_KEY_EXCH (IOS): pre-shared key mismatch",
     remediation: "Re-enter the pre-shared key on both peers (ASA `tunnel-group <peer> ipsec-attributes` / `ikev1 pre-shared-key`, IOS `crypto isakmp key <key> address <peer>`) so that they match.",
-    source: "004 IPsec VPN: pre-shared key mismatch (MM_WAIT_MSG_6)",
+    source: "004 IPsec VPN: pre-shared key mismatch (MM_WAIT_MSG_6); IOS MM_KEY_EXCH: issue 13 item 2",
 };
 
 /// 004, "phase 1 fails" and "peer IP address not configured correctly": main mode held in
@@ -58,9 +60,18 @@ pub const IKE_XAUTH_ON_L2L: RuleInfo = RuleInfo {
     source: "004 IPsec VPN: L2L and remote-access tunnels on one crypto map (CONF_XAUTH)",
 };
 
-/// Pre-shared key mismatch: `MM_WAIT_MSG6`, however printed.
-fn is_psk_mismatch(sa: &IkeSa) -> bool {
+/// Pre-shared key mismatch: `MM_WAIT_MSG6`, however printed; on IOS an SA held in
+/// `MM_KEY_EXCH` whose authentication is pre-shared (or not shown).
+fn is_psk_mismatch(sa: &IkeSa, platform: Platform) -> bool {
+    let psk = sa.auth.as_deref().is_none_or(|a| {
+        let a = a.to_ascii_lowercase();
+        a.contains("psk") || a.contains("pre")
+    });
     sa.state == Some(IkeState::MmWaitMsg6)
+        || (platform.family() == Platform::CiscoIos
+            && sa.state == Some(IkeState::MmKeyExch)
+            && psk
+            && !is_remote_access(sa))
 }
 
 /// Aggressive mode not completing: `AG_INIT_EXCH` (and the other aggressive-mode waits).
@@ -118,7 +129,7 @@ fn classify(sa: &IkeSa, platform: Platform) -> Option<&'static RuleInfo> {
     if sa.deleted || sa.is_up() {
         return None;
     }
-    if is_psk_mismatch(sa) {
+    if is_psk_mismatch(sa, platform) {
         Some(&IKE_PSK_MISMATCH)
     } else if is_aggressive_stuck(sa) {
         Some(&IKE_AGGRESSIVE_STUCK)

@@ -17,8 +17,9 @@ pub const CRYPTO_SESSION_DOWN: RuleInfo = RuleInfo {
 };
 
 /// A DMVPN NHRP peer not `UP`. Critical: a spoke stuck in `NHRP` (or `IKE`) is a branch whose
-/// overlay is down (issue 13). A dynamic spoke-to-spoke entry (`D` on a spoke) being built on
-/// demand is reported as a warning only: its traffic still flows through the hub.
+/// overlay is down (issue 13), and a spoke whose hub is not UP has lost the hub's routes. A
+/// dynamic entry on a spoke (`D`: a spoke-to-spoke shortcut built on demand, which times out)
+/// is not judged: while it resolves, its traffic still flows through the hub.
 pub const DMVPN_PEER_DOWN: RuleInfo = RuleInfo {
     code: "DMVPN_PEER_DOWN",
     severity: Severity::Critical,
@@ -79,25 +80,22 @@ fn spoke_shortcut(i: &DmvpnInterface, p: &DmvpnPeer) -> bool {
 }
 
 pub(super) fn dmvpn(r: &Dmvpn, emit: &mut dyn FnMut(Finding)) {
-    for (i, p) in r.peers().filter(|(_, p)| !p.is_up()) {
+    for (i, p) in r
+        .peers()
+        .filter(|(i, p)| !p.is_up() && !spoke_shortcut(i, p))
+    {
         let kind = i.nhrp_type.as_deref().unwrap_or("DMVPN");
         let who = format!(
             "peer {} (NBMA {}) on {} ({kind})",
             p.tunnel, p.nbma, i.interface
         );
-        let mut f = DMVPN_PEER_DOWN.finding(
+        emit(DMVPN_PEER_DOWN.finding(
             format!("DMVPN {who} is {} instead of UP", p.state),
             format!(
                 "{who}: State {}, UpDn {}, Attrb {} (expected UP)",
                 p.state, p.updn, p.attrb
             ),
-        );
-        if spoke_shortcut(i, p) {
-            f.severity = Severity::Warning;
-            f.message
-                .push_str(" (dynamic spoke-to-spoke entry; traffic still flows via the hub)");
-        }
-        emit(f);
+        ));
     }
 }
 
