@@ -14,6 +14,7 @@ mod crypto;
 mod inventory;
 mod pki;
 mod system;
+mod vpn;
 
 use fleetpoll::parse::{lookup, Record};
 use fleetpoll::Platform;
@@ -178,6 +179,10 @@ fn conformance() {
             ("system", system::check),
             ("inventory", inventory::check),
             ("pki", pki::check),
+        let checks: [(&'static str, CheckFn); 3] = [
+            ("crypto", crypto::check),
+            ("system", system::check),
+            ("vpn", vpn::check),
         ];
         let mut claimed = false;
         for (family, check) in checks {
