@@ -157,6 +157,8 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
         ContextChange => fam == Platform::CiscoAsa,
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
         AspExpiredVpnContext | FailoverStandbyFailed => fam == Platform::CiscoAsa,
+        CryptoSessionDown | DmvpnSpokeNhrp => fam == Platform::CiscoIos,
+        AspExpiredVpnContext => fam == Platform::CiscoAsa,
         MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed
         | CmsStoreClosed => fam == Platform::CiscoWaas,
     }

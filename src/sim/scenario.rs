@@ -39,6 +39,10 @@ pub enum Scenario {
     NtpUnsynced,
     /// ASA: `show asp drop` with a large `Expired VPN context` counter.
     AspExpiredVpnContext,
+    /// IOS: `show crypto session` lists a configured peer with `Session status: DOWN`.
+    CryptoSessionDown,
+    /// IOS: `show dmvpn` (a hub) shows one spoke held in NHRP state.
+    DmvpnSpokeNhrp,
     /// Session: the TCP port refuses connections.
     RefuseConnection,
     /// Session: the device rejects the credentials.
@@ -104,6 +108,8 @@ impl Scenario {
         Scenario::CmsStoreClosed,
         Scenario::NtpUnsynced,
         Scenario::AspExpiredVpnContext,
+        Scenario::CryptoSessionDown,
+        Scenario::DmvpnSpokeNhrp,
         Scenario::RefuseConnection,
         Scenario::WrongCredentials,
         Scenario::WrongEnableSecret,
@@ -141,6 +147,8 @@ impl Scenario {
             Scenario::CmsStoreClosed => "cms_store_closed",
             Scenario::NtpUnsynced => "ntp_unsynced",
             Scenario::AspExpiredVpnContext => "asp_expired_vpn_context",
+            Scenario::CryptoSessionDown => "crypto_session_down",
+            Scenario::DmvpnSpokeNhrp => "dmvpn_spoke_nhrp",
             Scenario::RefuseConnection => "refuse_connection",
             Scenario::WrongCredentials => "wrong_credentials",
             Scenario::WrongEnableSecret => "wrong_enable_secret",

@@ -57,6 +57,8 @@ fn expected(
         CertExpiring if asa || ios => (&["CERT_EXPIRING"], &[]),
         CertExpired if asa || ios => (&["CERT_EXPIRED"], &[]),
         FailoverStandbyFailed if asa => (&["FAILOVER_NOT_READY"], &[]),
+        CryptoSessionDown if ios => (&["CRYPTO_SESSION_DOWN"], &[]),
+        DmvpnSpokeNhrp if ios => (&["DMVPN_PEER_DOWN"], &[]),
         MapiLicenseShutdown if wae => (
             &["MAPI_LICENSE_SHUTDOWN", "LICENSE_ENTERPRISE_MISSING"],
             &["EMAPI_VERIFY_FAILED"],

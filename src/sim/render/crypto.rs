@@ -32,6 +32,8 @@ pub const COMMANDS: &[&str] = &[
     "show platform cerm-information",
     "show vpn-sessiondb summary",
     "show asp drop",
+    "show crypto session",
+    "show dmvpn",
 ];
 
 /// `command` as (canonical command, remaining argument words), accepting word abbreviations
@@ -48,7 +50,10 @@ fn canonical(command: &str) -> Option<(&'static str, Vec<&str>)> {
             .zip(&words)
             .all(|(c, w)| w.len() >= 2.min(c.len()) && c.starts_with(w));
         let rest: Vec<&str> = words.get(cw.len()..).unwrap_or(&[]).to_vec();
-        let args_ok = c == "show crypto ipsec sa" || rest.is_empty();
+        let args_ok = matches!(
+            c,
+            "show crypto ipsec sa" | "show crypto session" | "show dmvpn"
+        ) || rest.is_empty();
         (head_ok && args_ok).then_some((c, rest))
     })
 }
@@ -77,10 +82,16 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
             }
         }
         "show platform cerm-information" if ios => dev.cerm(),
+        "show crypto session" if ios => dev.ios_crypto_session(detail_arg(&args)),
+        "show dmvpn" if ios => dev.ios_dmvpn(detail_arg(&args)),
         "show vpn-sessiondb summary" if asa => dev.vpn_summary(),
         "show asp drop" if asa => dev.asp_drop(),
         _ => return None,
     })
+}
+
+fn detail_arg(args: &[&str]) -> bool {
+    args.iter().any(|a| a.len() >= 3 && "detail".starts_with(a))
 }
 
 /// Phase 1 of one peer.
@@ -589,3 +600,4 @@ impl<'a> Dev<'a> {
 
 #[cfg(test)]
 mod tests;
+mod vpn;
