@@ -58,7 +58,7 @@ impl Cmp {
             return;
         };
         self.compared += 1;
-        if !ours.is_some_and(|o| norm(o) == norm(&t)) {
+        if ours.is_none_or(|o| norm(o) != norm(&t)) {
             self.diffs
                 .push(format!("{what}: ours {ours:?}, expected {t:?}"));
         }
