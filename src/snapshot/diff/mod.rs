@@ -16,7 +16,7 @@
 //! | IPsec `presence` (SA = peer + local/remote ident) | up SA gone; new SA not up | | new SA up; SA that was not up gone |
 //! | IPsec `state` | SA up → no active SA | the reverse | |
 //! | IPsec `traffic` | two-way → one-way (encaps 0, decaps > 0) | the reverse | |
-| crypto session / DMVPN peer `presence`, `state` (session = peer + interface; DMVPN = interface + NBMA + tunnel address) | up → not up; up one gone; new one not up | not up → up | new one up |
+//! | crypto session / DMVPN peer `presence`, `state` (session = peer + interface; DMVPN = interface + NBMA + tunnel address) | up → not up; up one gone; new one not up | not up → up | new one up |
 //! | AO / service `oper_state` (`show accelerator`, `show accelerator mapi`) | Running → not Running; running AO gone | the reverse | other change, new AO |
 //! | AO `licensed` | Yes → No | No → Yes | |
 //! | AO `config_state` | | | any change |
