@@ -196,7 +196,7 @@ async fn snapshot_change_diff_end_to_end() {
 /// The regressions the scenario changes must give, and nothing else.
 fn expected_regressions(b: &snapshot::Snapshot, a: &snapshot::Snapshot) -> BTreeSet<String> {
     let mut want = BTreeSet::new();
-    // rtr-01 (PeerDown): the one peer that vanished, from phase 1 and from phase 2.
+    // rtr-01 (PeerDown): the one peer that vanished, from phase 1, phase 2 and the sessions.
     let peers = |s: &snapshot::Snapshot| -> BTreeSet<String> {
         match record(s, "rtr-01", "show crypto isakmp sa") {
             Record::IsakmpSa(r) => r
@@ -214,6 +214,10 @@ fn expected_regressions(b: &snapshot::Snapshot, a: &snapshot::Snapshot) -> BTree
     for cmd in ["show crypto isakmp sa", "show crypto isakmp sa detail"] {
         want.insert(format!("rtr-01/{cmd}/peer {p} ikev1/presence"));
     }
+    // The crypto session of that peer (crypto map on GigabitEthernet0/1) is gone too.
+    want.insert(format!(
+        "rtr-01/show crypto session detail/session {p} GigabitEthernet0/1/presence"
+    ));
     let Record::IpsecSa(ipsec) = record(b, "rtr-01", "show crypto ipsec sa") else {
         panic!()
     };
