@@ -158,7 +158,6 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
         AspExpiredVpnContext | FailoverStandbyFailed => fam == Platform::CiscoAsa,
         CryptoSessionDown | DmvpnSpokeNhrp => fam == Platform::CiscoIos,
-        AspExpiredVpnContext => fam == Platform::CiscoAsa,
         MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed
         | CmsStoreClosed => fam == Platform::CiscoWaas,
     }

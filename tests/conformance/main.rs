@@ -174,14 +174,11 @@ fn conformance() {
             Ok(e) => (e, None),
             Err(e) => (None, Some(e)),
         };
-        let checks: [(&'static str, CheckFn); 4] = [
+        let checks: [(&'static str, CheckFn); 5] = [
             ("crypto", crypto::check),
             ("system", system::check),
             ("inventory", inventory::check),
             ("pki", pki::check),
-        let checks: [(&'static str, CheckFn); 3] = [
-            ("crypto", crypto::check),
-            ("system", system::check),
             ("vpn", vpn::check),
         ];
         let mut claimed = false;
