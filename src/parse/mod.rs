@@ -4,6 +4,7 @@
 
 pub mod asa;
 pub mod asa_license;
+pub mod asa_sessions;
 pub mod cerm;
 pub mod crypto_session;
 pub mod dmvpn;
@@ -57,6 +58,8 @@ macro_rules! for_each_record {
             AspDrop($crate::parse::asa::AspDrop),
             AsaLicense($crate::parse::asa_license::AsaLicense),
             Failover($crate::parse::failover::Failover),
+            VpnAnyconnect($crate::parse::asa_sessions::AnyconnectSessions),
+            VpnL2l($crate::parse::asa_sessions::VpnL2l),
             // WAAS
             Accelerators($crate::parse::waas::Accelerators),
             MapiAccelerator($crate::parse::waas::MapiAccelerator),
@@ -158,6 +161,7 @@ pub fn registry() -> &'static [ParserSpec] {
         v.extend(asa_license::parsers());
         v.extend(pki::parsers());
         v.extend(failover::parsers());
+        v.extend(asa_sessions::parsers());
         v.extend(waas::parsers());
         v.extend(system::parsers());
         v.extend(inventory::parsers());

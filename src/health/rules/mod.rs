@@ -92,6 +92,7 @@ pub const RULES: &[RuleInfo] = &[
     pki::CERT_EXPIRING,
     vpn::CRYPTO_SESSION_DOWN,
     vpn::DMVPN_PEER_DOWN,
+    asa::VPN_ONE_WAY_L2L,
     waas::LICENSE_ENTERPRISE_MISSING,
     waas::MAPI_LICENSE_SHUTDOWN,
     waas::MAPI_NOT_RUNNING,
