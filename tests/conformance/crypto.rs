@@ -16,6 +16,7 @@
 //! they share are here.
 
 mod asa;
+mod asa_sessions;
 mod ike;
 mod ipsec;
 mod ipsec_ntc;
@@ -51,6 +52,9 @@ pub fn check(
     raw: &str,
     expected: Option<&Value>,
 ) -> Option<Outcome> {
+    if let Some(o) = asa_sessions::check(platform, command, raw, expected) {
+        return Some(o);
+    }
     let kind = if command.starts_with("show crypto isakmp sa")
         || command.starts_with("show crypto ikev1 sa")
         || command.starts_with("show crypto ikev2 sa")

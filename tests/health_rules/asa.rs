@@ -80,3 +80,61 @@ fn vpn_session_limit() {
     assert!(findings(&sum(None, Some(0), 95), ASA).is_empty());
     assert!(findings(&sum(None, None, 95), ASA).is_empty());
 }
+
+#[test]
+fn vpn_one_way_l2l() {
+    let l2l = |name: &str| {
+        run(
+            ASA,
+            "show vpn-sessiondb l2l",
+            &fixture("cisco_asa", "show_vpn-sessiondb_l2l", name),
+        )
+    };
+    let fs = l2l("asa9_two_peers.txt");
+    assert_eq!(codes(&fs), ["VPN_ONE_WAY_L2L"]);
+    assert_eq!(fs[0].severity, Severity::Warning);
+    assert_eq!(
+        fs[0].evidence,
+        "peer 198.51.100.17 (connection BRANCH-17) Bytes Tx 5520311 Bytes Rx 0"
+    );
+    let fs = l2l("asa82_old_layout_one_way.txt");
+    assert_eq!(fs[0].evidence, "peer 10.1.1.1 Bytes Tx 2960 Bytes Rx 0");
+    assert!(l2l("asa9_no_sessions.txt").is_empty());
+
+    let detail = |name: &str| {
+        run(
+            ASA,
+            "show vpn-sessiondb detail l2l",
+            &fixture("cisco_asa", "show_vpn-sessiondb_detail_l2l", name),
+        )
+    };
+    // The session receives, but one of its IPsec SAs (selector pair) does not.
+    let fs = detail("asa9_ikev2_two_child_sas.txt");
+    assert_eq!(codes(&fs), ["VPN_ONE_WAY_L2L"]);
+    assert_eq!(
+        fs[0].evidence,
+        "peer 203.0.113.20 (session Bytes Tx 884120355 Bytes Rx 201998432): IPsec SA 12.3 \
+         10.30.0.0/255.255.0.0/0/0 -> 172.16.20.0/255.255.255.0/0/0 Bytes Tx 103344 Bytes Rx 0 \
+         (Pkts Tx 1411, Pkts Rx 0)"
+    );
+    assert!(detail("asa84_ike_ipsec_sessions_indented.txt").is_empty());
+    // Idle (0/0) and receive-only sessions are not this rule.
+    for (tx, rx) in [(0, 0), (0, 10), (10, 10)] {
+        let r = Record::VpnL2l(fleetpoll::parse::asa_sessions::VpnL2l {
+            detail: false,
+            sessions: vec![fleetpoll::parse::asa_sessions::L2lSession {
+                ip_addr: Some("192.0.2.1".into()),
+                bytes_tx: Some(tx),
+                bytes_rx: Some(rx),
+                ..Default::default()
+            }],
+        });
+        assert!(findings(&r, ASA).is_empty(), "{tx}/{rx}");
+    }
+    let anyconnect = fixture(
+        "cisco_asa",
+        "show_vpn-sessiondb_anyconnect",
+        "asa84_single_column_wrapped.txt",
+    );
+    assert!(run(ASA, "show vpn-sessiondb anyconnect", &anyconnect).is_empty());
+}

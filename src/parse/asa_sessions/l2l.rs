@@ -98,6 +98,9 @@ pub struct L2lSession {
     pub ike: Vec<L2lIke>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ipsec: Vec<L2lIpsec>,
+    /// Other sub-blocks, by header (`NAC`); their fields are not read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_blocks: Vec<String>,
 }
 
 impl L2lSession {
@@ -265,7 +268,8 @@ fn parse(input: &str, detail: bool) -> Result<VpnL2l, ParseError> {
                         kind: name.to_string(),
                         ..Default::default()
                     }),
-                    Block::Session | Block::Other => {}
+                    Block::Other => s.other_blocks.push(name.to_string()),
+                    Block::Session => {}
                 }
             }
             continue;
