@@ -28,8 +28,8 @@ pub const ASA_EXPIRED_VPN_CONTEXT: RuleInfo = RuleInfo {
 };
 
 /// 004, "VPN tunnel passes traffic in one direction only", seen from the ASA session table:
-/// the session (or one IPsec SA of it) sent bytes and received none. That is `#pkts encaps`
-/// > 0 with `#pkts decaps` 0, which domain.md (`show crypto ipsec sa`) says "points at the
+/// the session (or one IPsec SA of it) sent bytes and received none. That is
+/// `#pkts encaps > 0` with `#pkts decaps 0`, which domain.md (`show crypto ipsec sa`) says "points at the
 /// peer side"; a warning like `IPSEC_NO_DECAPS`, the same symptom on the SA counters (the
 /// critical one-way case, nothing encrypted back, is `IPSEC_ONE_WAY`).
 pub const VPN_ONE_WAY_L2L: RuleInfo = RuleInfo {
