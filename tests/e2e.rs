@@ -357,3 +357,60 @@ async fn the_device_budget_ends_a_stalled_device_at_the_stage_it_reached() {
     assert!(e.contains("device deadline of 2s reached"), "{e}");
     fleet.shutdown().await;
 }
+
+/// Issue 13's VPN findings end to end over SSH, with the health playbook: an expired and an
+/// expiring certificate judged against the device's own `show clock` (named in the evidence),
+/// an ASA whose standby unit failed, a crypto session down and a DMVPN spoke stuck in NHRP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vpn_estate_findings_come_through_a_real_poll() {
+    let fleet = fleet(vec![
+        spec("cert-old", Platform::CiscoIos, Scenario::CertExpired),
+        spec("cert-soon", Platform::CiscoAsa, Scenario::CertExpiring),
+        spec(
+            "fo-failed",
+            Platform::CiscoAsa,
+            Scenario::FailoverStandbyFailed,
+        ),
+        spec("sess-down", Platform::CiscoXe, Scenario::CryptoSessionDown),
+        spec("spoke-nhrp", Platform::CiscoIos, Scenario::DmvpnSpokeNhrp),
+        spec("fine", Platform::CiscoIos, Scenario::Healthy),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let r = sweep(&fleet, dir.path(), RunOptions::default()).await;
+    let codes = |name: &str| -> Vec<String> {
+        row(&r, name)
+            .findings
+            .iter()
+            .map(|f| f.code.clone())
+            .collect()
+    };
+    for (device, code) in [
+        ("cert-old", "CERT_EXPIRED"),
+        ("cert-soon", "CERT_EXPIRING"),
+        ("fo-failed", "FAILOVER_NOT_READY"),
+        ("sess-down", "CRYPTO_SESSION_DOWN"),
+        ("spoke-nhrp", "DMVPN_PEER_DOWN"),
+    ] {
+        assert_eq!(row(&r, device).poll_status, PollStatus::Polled, "{device}");
+        assert!(
+            codes(device).contains(&code.to_string()),
+            "{device}: {:?}",
+            codes(device)
+        );
+    }
+    assert_eq!(codes("fine"), Vec::<String>::new());
+    for device in ["cert-old", "cert-soon"] {
+        let f = row(&r, device)
+            .findings
+            .iter()
+            .find(|f| f.code.starts_with("CERT_"))
+            .unwrap();
+        assert!(
+            f.evidence.contains("(show clock)"),
+            "{device}: {}",
+            f.evidence
+        );
+    }
+    fleet.shutdown().await;
+}
