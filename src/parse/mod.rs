@@ -9,6 +9,7 @@ pub mod cerm;
 pub mod crypto_session;
 pub mod dmvpn;
 pub mod failover;
+pub mod ikev2;
 pub mod inventory;
 pub mod ipsec;
 pub mod isakmp;
@@ -53,6 +54,8 @@ macro_rules! for_each_record {
             Certificates($crate::parse::pki::Certificates),
             CryptoSessions($crate::parse::crypto_session::CryptoSessions),
             Dmvpn($crate::parse::dmvpn::Dmvpn),
+            Ikev2Sessions($crate::parse::ikev2::Ikev2Sessions),
+            Ikev2Count($crate::parse::ikev2::Ikev2Count),
             // ASA
             VpnSessiondbSummary($crate::parse::asa::VpnSessiondbSummary),
             AspDrop($crate::parse::asa::AspDrop),
@@ -157,6 +160,7 @@ pub fn registry() -> &'static [ParserSpec] {
         v.extend(cerm::parsers());
         v.extend(crypto_session::parsers());
         v.extend(dmvpn::parsers());
+        v.extend(ikev2::parsers());
         v.extend(asa::parsers());
         v.extend(asa_license::parsers());
         v.extend(pki::parsers());

@@ -1,7 +1,7 @@
 //! Conformance checks for the crypto command family: `show crypto isakmp sa [detail|active]`,
 //! `show crypto ikev1 sa detail` / `show crypto ikev2 sa [detail|local|remote ...]`,
 //! `show crypto ipsec sa [detail|peer|interface|ipv6 ...]`, `show vpn-sessiondb [summary]`,
-//! `show asp drop`.
+//! `show asp drop`, `show crypto ikev2 session [detailed]` / `count`.
 //!
 //! Expected parses come from genieparser (nested dicts, numbers as ints, some values lowercased)
 //! and ntc-templates (`parsed_sample` lists of flat string dicts, `""` = not captured). Only
@@ -18,6 +18,7 @@
 mod asa;
 mod asa_sessions;
 mod ike;
+mod ikev2;
 mod ipsec;
 mod ipsec_ntc;
 
@@ -53,6 +54,9 @@ pub fn check(
     expected: Option<&Value>,
 ) -> Option<Outcome> {
     if let Some(o) = asa_sessions::check(platform, command, raw, expected) {
+        return Some(o);
+    }
+    if let Some(o) = ikev2::check(platform, command, raw, expected) {
         return Some(o);
     }
     let kind = if command.starts_with("show crypto isakmp sa")

@@ -21,6 +21,7 @@ mod asa;
 mod cerm;
 mod failover;
 mod ike;
+mod ikev2;
 mod inventory;
 mod ipsec;
 mod pki;

@@ -55,6 +55,7 @@ mod cerm;
 mod crypto;
 mod device;
 mod failover;
+mod ikev2;
 mod inventory;
 mod pki;
 mod system;

@@ -1,0 +1,18 @@
+//! IOS-XE `show crypto ikev2 session` and `show crypto ikev2 count`: read for the record (CSV
+//! columns, snapshot comparison), judged by no rule of their own.
+
+use super::{Context, Finding, Judge, RuleInfo};
+use crate::parse::ikev2::{Ikev2Count, Ikev2Sessions};
+
+impl Judge for Ikev2Sessions {
+    /// The IKEv2 SA rules read `show crypto ikev2 sa` (`ike.rs`); a session that went down is
+    /// a snapshot regression (`snapshot::diff::ikev2`).
+    const RULES: &'static [RuleInfo] = &[];
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}
+
+impl Judge for Ikev2Count {
+    /// The IKEv2 SA rules read `show crypto ikev2 sa` (`ike.rs`); the counts are CSV columns.
+    const RULES: &'static [RuleInfo] = &[];
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}

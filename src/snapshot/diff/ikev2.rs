@@ -1,0 +1,48 @@
+//! IKEv2 sessions (`show crypto ikev2 session`): compared peer by peer with the shared tunnel
+//! rules of `crypto.rs` (a session up before and down or gone after is a regression); the
+//! `show crypto ikev2 count` counters are not compared (see the impl).
+
+use super::crypto::{tunnels, Tunnel};
+use super::{Compare, Cx};
+use crate::parse::ikev2::{Ikev2Count, Ikev2Sessions};
+use std::collections::BTreeMap;
+
+/// Sessions by `local -> remote` (fvrf), else by session id.
+fn by_peer(r: &Ikev2Sessions) -> BTreeMap<String, Tunnel> {
+    let mut m = BTreeMap::new();
+    for s in &r.sessions {
+        let id = match (&s.local, &s.remote) {
+            (Some(l), Some(rm)) => match s.fvrf.as_deref() {
+                Some(v) if v != "none" => format!("{l} -> {rm} (fvrf {v})"),
+                _ => format!("{l} -> {rm}"),
+            },
+            _ => format!("session {}", s.session_id),
+        };
+        let label = match &s.sa_status {
+            Some(st) => format!("{} ({st})", s.status),
+            None => s.status.clone(),
+        };
+        let t = m.entry(id).or_insert(Tunnel {
+            up: false,
+            label: label.clone(),
+            one_way: false,
+        });
+        if s.is_up() && !t.up {
+            t.up = true;
+            t.label = label;
+        }
+    }
+    m
+}
+
+impl Compare for Ikev2Sessions {
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        tunnels(cx.out, "IKEv2 session", &by_peer(b), &by_peer(a), false)
+    }
+}
+
+impl Compare for Ikev2Count {
+    /// Created/deleted counters only grow and active counts follow the sessions, which
+    /// `show crypto ikev2 session` compares peer by peer.
+    fn compare(_: &Self, _: &Self, _: &mut Cx) {}
+}
