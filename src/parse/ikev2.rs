@@ -1,12 +1,13 @@
-//! IOS-XE `show crypto ikev2 session [detailed]` and `show crypto ikev2 count`, as printed in
-//! the captures: `Session-id:N, Status:..., IKE count:N, CHILD count:N` blocks with a
-//! `Tunnel-id` IKE SA row (or `Local`/`Remote` lines), `Child sa:` selectors and SPIs; `N Label`.
+//! IOS-XE `show crypto ikev2 session [detailed]`, `count` and `stats`, as printed in the
+//! captures: `Session-id:N, Status:..., IKE count:N, CHILD count:N` blocks with a `Tunnel-id`
+//! IKE SA row (or `Local`/`Remote` lines) and `Child sa:` blocks; `N Label`; `Label: N` rows.
 
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
 use super::{Family, Metric, ParseError, ParserSpec, Record};
 use crate::Platform;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One `Child sa:` block of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -403,8 +404,123 @@ pub fn parse_ikev2_count(input: &str) -> Result<Ikev2Count, ParseError> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// show crypto ikev2 stats
+// ---------------------------------------------------------------------------------------------
+
+/// `show crypto ikev2 stats`: every `Label: N` counter of the `Crypto IKEv2 SA Statistics`
+/// table. A counter after the first on a row is keyed `first label / its label`
+/// (`Total outgoing IKEv2 SA Count / active`); an indented continuation row takes the label of
+/// the row above; `X(in/out): a/b` is keyed `X in` and `X out`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ikev2Stats {
+    pub counters: BTreeMap<String, u64>,
+}
+
+impl Ikev2Stats {
+    pub fn get(&self, key: &str) -> Option<u64> {
+        self.counters.get(key).copied()
+    }
+    /// Active IKEv2 SAs, incoming plus outgoing.
+    pub fn active_sas(&self) -> Option<u64> {
+        let i = self.get("Total incoming IKEv2 SA Count / active");
+        let o = self.get("Total outgoing IKEv2 SA Count / active");
+        match (i, o) {
+            (None, None) => None,
+            (i, o) => Some(i.unwrap_or(0).saturating_add(o.unwrap_or(0))),
+        }
+    }
+}
+
+/// Parse `show crypto ikev2 stats`.
+pub fn parse_ikev2_stats(input: &str) -> Result<Ikev2Stats, ParseError> {
+    let mut out = Ikev2Stats::default();
+    let mut structured = false;
+    let mut first_unknown: Option<(usize, String)> = None;
+    let mut row_label = String::new();
+    for (n, l) in text::lines(input) {
+        let t = l.trim();
+        if t.is_empty() || is_echo_or_prompt(t) || t.bytes().all(|b| b == b'-') {
+            continue;
+        }
+        if let Some(e) = device_error(t) {
+            return Err(ParseError::new(n, format!("device error: `{e}`")));
+        }
+        if t.eq_ignore_ascii_case("Crypto IKEv2 SA Statistics") {
+            structured = true;
+            continue;
+        }
+        let parts: Vec<&str> = t.split(':').collect();
+        if parts.len() < 2 {
+            if first_unknown.is_none() {
+                first_unknown = Some((n, t.to_string()));
+            }
+            continue;
+        }
+        let continuation = l.starts_with(char::is_whitespace) && !row_label.is_empty();
+        let squash = |x: &str| x.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut label = squash(parts[0]);
+        if !continuation {
+            row_label = label.clone();
+        }
+        for (i, p) in parts.iter().enumerate().skip(1) {
+            let p = p.trim();
+            let (value, next) = p.split_once(char::is_whitespace).unwrap_or((p, ""));
+            let key = if i == 1 && !continuation {
+                label.clone()
+            } else {
+                format!("{row_label} / {label}")
+            };
+            if let Some((a, b)) = value.split_once('/') {
+                let base = key.trim_end_matches("(in/out)").trim_end();
+                for (suffix, v) in [("in", a), ("out", b)] {
+                    if let Some(v) = text::parse_u64(v) {
+                        out.counters.insert(format!("{base} {suffix}"), v);
+                    }
+                }
+            } else if let Some(v) = text::parse_u64(value) {
+                out.counters.insert(key, v);
+            } else if !value.is_empty() {
+                return Err(ParseError::new(n, format!("not a counter: `{t}`")));
+            }
+            label = squash(next);
+        }
+    }
+    let has_counts = out.counters.keys().any(|k| k.contains("IKEv2 SA Count"));
+    if !has_counts {
+        return Err(match (structured, first_unknown) {
+            (true, _) => ParseError::new(0, "no `IKEv2 SA Count` row (cut output?)"),
+            (false, Some((n, l))) => {
+                ParseError::new(n, format!("not a `show crypto ikev2 stats` output: `{l}`"))
+            }
+            (false, None) => ParseError::new(0, "no `IKEv2 SA Count` row"),
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Registry
 // ---------------------------------------------------------------------------------------------
+
+const STATS_METRICS: &[Metric] = &[
+    Metric {
+        name: "ikev2_stats_sa_active",
+        help: "Active IKEv2 SAs, incoming plus outgoing (show crypto ikev2 stats)",
+        get: |r| Ikev2Stats::of(r).and_then(|x| x.active_sas().map(|v| v.to_string())),
+    },
+    Metric {
+        name: "ikev2_stats_rejected_requests",
+        help: "Rejected IKEv2 Requests (show crypto ikev2 stats)",
+        get: |r| {
+            Ikev2Stats::of(r).and_then(|x| x.get("Rejected IKEv2 Requests").map(|v| v.to_string()))
+        },
+    },
+];
+
+fn parse_stats_record(t: &str) -> Result<Record, ParseError> {
+    parse_ikev2_stats(t).map(Record::Ikev2Stats)
+}
 
 const SESSION_METRICS: &[Metric] = &[
     Metric {
@@ -476,6 +592,14 @@ pub fn parsers() -> Vec<ParserSpec> {
             parse: parse_count_record,
             metrics: COUNT_METRICS,
         },
+        ParserSpec {
+            name: "ikev2_stats",
+            command: "show crypto ikev2 stats",
+            takes_args: false,
+            platforms: &[Platform::CiscoIos],
+            parse: parse_stats_record,
+            metrics: STATS_METRICS,
+        },
     ]
 }
 
@@ -540,11 +664,30 @@ Child sa: local selector  30.10.10.0/0 - 50.10.10.255/65535\n\
     }
 
     #[test]
+    fn stats_rows() {
+        let s = parse_ikev2_stats(
+            "Max in nego(in/out): 40/400\nTotal outgoing IKEv2 SA Count:    1        active:        1        negotiating: 0\n\
+Incoming IKEV2 Cookie Challenged Requests: 0\n    accepted: 0        rejected: 3\n",
+        )
+        .unwrap();
+        assert_eq!(s.get("Max in nego out"), Some(400));
+        assert_eq!(s.active_sas(), Some(1));
+        assert_eq!(
+            s.get("Incoming IKEV2 Cookie Challenged Requests / rejected"),
+            Some(3)
+        );
+        assert!(parse_ikev2_stats("").is_err());
+        assert!(parse_ikev2_stats("Crypto IKEv2 SA Statistics\n").is_err());
+        assert!(parse_ikev2_stats("Total incoming IKEv2 SA Count: abc\n").is_err());
+    }
+
+    #[test]
     fn routing_never_to_ikev2_sa() {
         for (cmd, name) in [
             ("show crypto ikev2 session", "ikev2_session"),
             ("show crypto ikev2 session detailed", "ikev2_session"),
             ("show crypto ikev2 count", "ikev2_count"),
+            ("show crypto ikev2 stats", "ikev2_stats"),
         ] {
             for p in [Platform::CiscoIos, Platform::CiscoXe] {
                 assert_eq!(lookup(p, cmd).map(|s| s.name), Some(name), "{cmd}");

@@ -56,6 +56,7 @@ macro_rules! for_each_record {
             Dmvpn($crate::parse::dmvpn::Dmvpn),
             Ikev2Sessions($crate::parse::ikev2::Ikev2Sessions),
             Ikev2Count($crate::parse::ikev2::Ikev2Count),
+            Ikev2Stats($crate::parse::ikev2::Ikev2Stats),
             // ASA
             VpnSessiondbSummary($crate::parse::asa::VpnSessiondbSummary),
             AspDrop($crate::parse::asa::AspDrop),

@@ -1,8 +1,8 @@
-//! IOS-XE `show crypto ikev2 session` and `show crypto ikev2 count`: read for the record (CSV
+//! IOS-XE `show crypto ikev2 session`, `count` and `stats`: read for the record (CSV
 //! columns, snapshot comparison), judged by no rule of their own.
 
 use super::{Context, Finding, Judge, RuleInfo};
-use crate::parse::ikev2::{Ikev2Count, Ikev2Sessions};
+use crate::parse::ikev2::{Ikev2Count, Ikev2Sessions, Ikev2Stats};
 
 impl Judge for Ikev2Sessions {
     /// The IKEv2 SA rules read `show crypto ikev2 sa` (`ike.rs`); a session that went down is
@@ -13,6 +13,13 @@ impl Judge for Ikev2Sessions {
 
 impl Judge for Ikev2Count {
     /// The IKEv2 SA rules read `show crypto ikev2 sa` (`ike.rs`); the counts are CSV columns.
+    const RULES: &'static [RuleInfo] = &[];
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}
+
+impl Judge for Ikev2Stats {
+    /// The IKEv2 SA rules read `show crypto ikev2 sa` (`ike.rs`); the statistics are
+    /// cumulative counters, CSV columns.
     const RULES: &'static [RuleInfo] = &[];
     fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
 }

@@ -1,10 +1,10 @@
 //! IKEv2 sessions (`show crypto ikev2 session`): compared peer by peer with the shared tunnel
 //! rules of `crypto.rs` (a session up before and down or gone after is a regression); the
-//! `show crypto ikev2 count` counters are not compared (see the impl).
+//! `show crypto ikev2 count` / `stats` counters are not compared (see the impls).
 
 use super::crypto::{tunnels, Tunnel};
 use super::{Compare, Cx};
-use crate::parse::ikev2::{Ikev2Count, Ikev2Sessions};
+use crate::parse::ikev2::{Ikev2Count, Ikev2Sessions, Ikev2Stats};
 use std::collections::BTreeMap;
 
 /// Sessions by `local -> remote` (fvrf), else by session id.
@@ -44,5 +44,11 @@ impl Compare for Ikev2Sessions {
 impl Compare for Ikev2Count {
     /// Created/deleted counters only grow and active counts follow the sessions, which
     /// `show crypto ikev2 session` compares peer by peer.
+    fn compare(_: &Self, _: &Self, _: &mut Cx) {}
+}
+
+impl Compare for Ikev2Stats {
+    /// Cumulative request and drop counters only grow between two snapshots; their rate is a
+    /// history question, not a before/after one.
     fn compare(_: &Self, _: &Self, _: &mut Cx) {}
 }

@@ -1,11 +1,11 @@
-//! IOS-XE `show crypto ikev2 session [detailed]` and `show crypto ikev2 count` against
-//! genieparser: sessions per address family, ids and states, IKE SA addresses, ports, VRFs,
-//! algorithms and times, SPIs, child SA selectors and SPIs; every count.
+//! IOS-XE `show crypto ikev2 session [detailed]`, `count` and `stats` against genieparser:
+//! sessions per address family, ids and states, IKE SA addresses, ports, VRFs, algorithms and
+//! times, SPIs, child SA selectors and SPIs; every count; every statistics counter.
 
 use super::*;
-use fleetpoll::parse::ikev2::{Ikev2Count, Ikev2Sessions};
+use fleetpoll::parse::ikev2::{Ikev2Count, Ikev2Sessions, Ikev2Stats};
 
-/// Claims the two commands (before the `show crypto ikev2 sa` prefix check).
+/// Claims the three commands (before the `show crypto ikev2 sa` prefix check).
 pub(super) fn check(
     platform: &str,
     command: &str,
@@ -15,7 +15,8 @@ pub(super) fn check(
     let session =
         command == "show crypto ikev2 session" || command.starts_with("show crypto ikev2 session ");
     let count = command == "show crypto ikev2 count";
-    if !session && !count {
+    let stats = command == "show crypto ikev2 stats";
+    if !session && !count && !stats {
         return None;
     }
     let record = match run_parser(platform, command, raw) {
@@ -23,9 +24,10 @@ pub(super) fn check(
         Err(e) => return Some(Outcome::Fail(e)),
     };
     let mut c = Cmp::default();
-    match (&record, session) {
-        (Record::Ikev2Sessions(r), true) => sessions(&mut c, r, expected),
-        (Record::Ikev2Count(r), false) => counts(&mut c, r, expected),
+    match (&record, session, stats) {
+        (Record::Ikev2Sessions(r), true, _) => sessions(&mut c, r, expected),
+        (Record::Ikev2Count(r), false, false) => counts(&mut c, r, expected),
+        (Record::Ikev2Stats(r), false, true) => stats_counters(&mut c, r, expected),
         _ => {
             return Some(Outcome::Fail(
                 "parser returned the wrong record kind".into(),
@@ -159,4 +161,109 @@ fn counts(c: &mut Cmp, r: &Ikev2Count, expected: Option<&Value>) {
         r.marked_for_deletion_sas,
         e.get("marked_for_deletion_sas"),
     );
+}
+
+/// genieparser `ikev2_statistics` keys and the counters they read.
+const STATS_KEYS: &[(&str, &str)] = &[
+    ("system_resource_limit", "System Resource Limit"),
+    ("max_sa", "System Resource Limit / Max IKEv2 SAs"),
+    ("max_in_nego", "System Resource Limit / Max in nego in"),
+    ("max_out_nego", "System Resource Limit / Max in nego out"),
+    ("total_incoming_sa", "Total incoming IKEv2 SA Count"),
+    (
+        "total_incoming_sa_active",
+        "Total incoming IKEv2 SA Count / active",
+    ),
+    (
+        "total_incoming_sa_negotiating",
+        "Total incoming IKEv2 SA Count / negotiating",
+    ),
+    ("total_outgoing_sa", "Total outgoing IKEv2 SA Count"),
+    (
+        "total_outgoing_sa_active",
+        "Total outgoing IKEv2 SA Count / active",
+    ),
+    (
+        "total_outgoing_sa_negotiating",
+        "Total outgoing IKEv2 SA Count / negotiating",
+    ),
+    ("incoming_v2_requests", "Incoming IKEv2 Requests"),
+    (
+        "incoming_requests_accept",
+        "Incoming IKEv2 Requests / accepted",
+    ),
+    (
+        "incoming_requests_reject",
+        "Incoming IKEv2 Requests / rejected",
+    ),
+    ("outgoing_v2_requests", "Outgoing IKEv2 Requests"),
+    (
+        "outgoing_requests_accept",
+        "Outgoing IKEv2 Requests / accepted",
+    ),
+    (
+        "outgoing_requests_reject",
+        "Outgoing IKEv2 Requests / rejected",
+    ),
+    ("rejected_v2_requests", "Rejected IKEv2 Requests"),
+    (
+        "rejected_requests_rsrclow",
+        "Rejected IKEv2 Requests / rsrc low",
+    ),
+    (
+        "rejected_requests_salimit",
+        "Rejected IKEv2 Requests / SA limit",
+    ),
+    ("ikev2_packet_drop", "IKEv2 packets dropped at dispatch"),
+    (
+        "incoming_requests_drop_lowq",
+        "Incoming Requests dropped as LOW Q limit reached",
+    ),
+    (
+        "deleted_sessions_cert_revoke",
+        "Total Deleted sessions of Cert Revoked Peers",
+    ),
+    (
+        "sa_strength_enforce_reject_incoming",
+        "SA Strength Enforcement Rejects - incoming",
+    ),
+    (
+        "sa_strength_enforce_reject_outgoing",
+        "SA Strength Enforcement Rejects - incoming / outgoing",
+    ),
+    ("active_qr_sessions", "Sessions with Quantum Resistance"),
+    ("qr_manual", "Sessions with Quantum Resistance / Manual"),
+    ("qr_dynamic", "Sessions with Quantum Resistance / Dynamic"),
+];
+
+const COOKIE_KEYS: &[(&str, &str)] = &[
+    (
+        "incoming_challenge_requests",
+        "Incoming IKEV2 Cookie Challenged Requests",
+    ),
+    (
+        "incoming_challenge_accept",
+        "Incoming IKEV2 Cookie Challenged Requests / accepted",
+    ),
+    (
+        "incoming_challenge_reject",
+        "Incoming IKEV2 Cookie Challenged Requests / rejected",
+    ),
+    (
+        "incoming_challenge_no_cookie",
+        "Incoming IKEV2 Cookie Challenged Requests / rejected no cookie",
+    ),
+];
+
+fn stats_counters(c: &mut Cmp, r: &Ikev2Stats, expected: Option<&Value>) {
+    let Some(e) = expected.and_then(|e| e.get("ikev2_statistics")) else {
+        return;
+    };
+    for (theirs, ours) in STATS_KEYS {
+        c.n(theirs, r.get(ours), e.get(*theirs));
+    }
+    let cookie = e.get("incoming_cookie_challenge");
+    for (theirs, ours) in COOKIE_KEYS {
+        c.n(theirs, r.get(ours), cookie.and_then(|v| v.get(*theirs)));
+    }
 }
