@@ -52,3 +52,34 @@ impl Compare for Ikev2Stats {
     /// history question, not a before/after one.
     fn compare(_: &Self, _: &Self, _: &mut Cx) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::snapshot::diff::tests::{k, one, R};
+    use serde_json::json;
+
+    fn sessions(s: serde_json::Value) -> serde_json::Value {
+        json!({"record": "ikev2_sessions", "sessions": s})
+    }
+
+    #[test]
+    fn session_up_before_down_or_gone_after_is_a_regression() {
+        let c = "show crypto ikev2 session";
+        let s = |id: u64, remote: &str, status: &str| {
+            json!({"session_id": id, "status": status, "local": "192.0.2.1",
+                   "remote": remote, "fvrf": "none", "child_sas": []})
+        };
+        let b = sessions(json!([
+            s(1, "198.51.100.1", "UP-ACTIVE"),
+            s(2, "198.51.100.2", "UP-ACTIVE")
+        ]));
+        let a = sessions(json!([s(7, "198.51.100.1", "DOWN-NEGOTIATING")]));
+        let got = one(c, b, a);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.iter().all(|(sev, _)| *sev == R), "{got:?}");
+        assert!(got.contains(&(
+            R,
+            k("d/show crypto ikev2 session/192.0.2.1 -> 198.51.100.2/presence")
+        )));
+    }
+}
