@@ -125,12 +125,16 @@ fn assert_within(s: &Sweep, min: Duration, max: Duration) {
 }
 
 /// Wall-clock times (and NTP timestamps) masked: the renderers derive `reference time`,
-/// `Configuration last modified` and `System restarted at` from the current time, so they
-/// differ between two devices polled a few milliseconds apart.
+/// `Configuration last modified`, `System restarted at` and `show clock` from the current
+/// time, so they differ between two devices polled a few milliseconds apart (in a parsed
+/// clock record too: its `hour` … `millisecond` fields).
 fn mask_clock(s: &str) -> String {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"[0-9A-F]{8}\.[0-9A-F]{8}|\d\d:\d\d:\d\d(?:\.\d{3})?").expect("regex")
+        regex::Regex::new(
+            r#"[0-9A-F]{8}\.[0-9A-F]{8}|\d\d:\d\d:\d\d(?:\.\d{3})?|"(?:hour|minute|second|millisecond)":\d+"#,
+        )
+        .expect("regex")
     });
     re.replace_all(s, "<clock>").into_owned()
 }
