@@ -137,6 +137,12 @@ pub fn demo_specs() -> Vec<DeviceSpec> {
         DeviceSpec::new("wae-branch-01", CiscoWaas, Healthy).latency(l),
         DeviceSpec::new("wae-branch-02", CiscoWaas, MapiLicenseShutdown).latency(l),
         DeviceSpec::new("wae-dc-01", CiscoWaas, MapiEncryptedHandoff).latency(l),
+        // The VPN estate's findings (issue 13): a DMVPN hub with a spoke stuck in NHRP, a crypto session down,
+        // a failover pair whose standby failed, a certificate about to expire.
+        DeviceSpec::new("xe-hub-05", CiscoXe, DmvpnSpokeNhrp).latency(l),
+        DeviceSpec::new("rtr-branch-06", CiscoIos, CryptoSessionDown).latency(l),
+        DeviceSpec::new("asa-dc-02", CiscoAsa, FailoverStandbyFailed).latency(l),
+        DeviceSpec::new("asa-edge-02", CiscoAsa, CertExpiring).latency(l),
         DeviceSpec::new("rtr-lab-09", CiscoIos, RefuseConnection).latency(l),
         DeviceSpec::new("asa-branch-03", CiscoAsa, WrongCredentials).latency(l),
     ]
@@ -224,7 +230,7 @@ mod tests {
     #[test]
     fn demo_fleet_covers_the_brief() {
         let d = demo_specs();
-        assert_eq!(d.len(), 12);
+        assert_eq!(d.len(), 16);
         let has = |p: Platform, s: Scenario| d.iter().any(|x| x.platform == p && x.scenario == s);
         assert!(has(Platform::CiscoIos, Scenario::Healthy));
         assert!(has(Platform::CiscoAsa, Scenario::IkePskMismatch));
@@ -234,13 +240,17 @@ mod tests {
         assert!(has(Platform::CiscoWaas, Scenario::Healthy));
         assert!(has(Platform::CiscoAsa, Scenario::Healthy));
         assert!(has(Platform::CiscoXe, Scenario::Healthy));
+        assert!(has(Platform::CiscoXe, Scenario::DmvpnSpokeNhrp));
+        assert!(has(Platform::CiscoIos, Scenario::CryptoSessionDown));
+        assert!(has(Platform::CiscoAsa, Scenario::FailoverStandbyFailed));
+        assert!(has(Platform::CiscoAsa, Scenario::CertExpiring));
         let wrong = d.iter().find(|x| x.scenario == Scenario::WrongCredentials);
         assert!(wrong.is_some_and(|w| w.password != SIM_PASSWORD));
         assert!(d.iter().any(|x| x.scenario == Scenario::RefuseConnection));
         let mut names: Vec<&str> = d.iter().map(|x| x.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 12);
+        assert_eq!(names.len(), 16);
     }
 
     #[test]
