@@ -162,7 +162,7 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
         | CertExpiring | CertExpired => fam != Platform::CiscoWaas,
         ContextChange => fam == Platform::CiscoAsa,
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
-        AspExpiredVpnContext | FailoverStandbyFailed => fam == Platform::CiscoAsa,
+        AspExpiredVpnContext | FailoverStandbyFailed | L2lOneWay => fam == Platform::CiscoAsa,
         CryptoSessionDown | DmvpnSpokeNhrp => fam == Platform::CiscoIos,
         MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed
         | CmsStoreClosed => fam == Platform::CiscoWaas,

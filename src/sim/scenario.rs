@@ -89,6 +89,9 @@ pub enum Scenario {
     CertExpired,
     /// ASA: failover On, the mate (Secondary) unit `Failed` (issue 13).
     FailoverStandbyFailed,
+    /// ASA: one LAN-to-LAN peer sends and receives nothing back: `show vpn-sessiondb [detail]
+    /// l2l` Bytes Tx > 0 with Bytes Rx 0, and its IPsec SA `#pkts decaps: 0` (004).
+    L2lOneWay,
 }
 
 impl Scenario {
@@ -128,6 +131,7 @@ impl Scenario {
         Scenario::CertExpiring,
         Scenario::CertExpired,
         Scenario::FailoverStandbyFailed,
+        Scenario::L2lOneWay,
     ];
 
     pub fn id(self) -> &'static str {
@@ -167,6 +171,7 @@ impl Scenario {
             Scenario::CertExpiring => "cert_expiring",
             Scenario::CertExpired => "cert_expired",
             Scenario::FailoverStandbyFailed => "failover_standby_failed",
+            Scenario::L2lOneWay => "l2l_one_way",
         }
     }
 }

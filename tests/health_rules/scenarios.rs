@@ -57,6 +57,8 @@ fn expected(
         CertExpiring if asa || ios => (&["CERT_EXPIRING"], &[]),
         CertExpired if asa || ios => (&["CERT_EXPIRED"], &[]),
         FailoverStandbyFailed if asa => (&["FAILOVER_NOT_READY"], &[]),
+        // The one-way peer's IPsec SA shows the same symptom on its counters (decaps 0).
+        L2lOneWay if asa => (&["VPN_ONE_WAY_L2L", "IPSEC_NO_DECAPS"], &[]),
         CryptoSessionDown if ios => (&["CRYPTO_SESSION_DOWN"], &[]),
         DmvpnSpokeNhrp if ios => (&["DMVPN_PEER_DOWN"], &[]),
         MapiLicenseShutdown if wae => (

@@ -6,14 +6,16 @@
 //!   `show platform cerm-information` (ISR G2 export limits).
 //! - `cisco_asa` (9.x): `show crypto isakmp sa` / `show crypto ikev1 sa` (`IKEv1 SAs:` blocks),
 //!   `show crypto ikev2 sa`, `show crypto ipsec sa [peer X | detail]`,
-//!   `show vpn-sessiondb summary`, `show asp drop`.
+//!   `show vpn-sessiondb summary`, `show vpn-sessiondb [detail] l2l` and
+//!   `show vpn-sessiondb anyconnect` (module `sessiondb`), `show asp drop`.
 //!
 //! A device has 2–4 LAN-to-LAN peers (`10.<seed>.<n>.2`), counters and limits varied by
 //! `ctx.seed`, and plays `ctx.scenario`: `IkePskMismatch` holds one peer in MM_WAIT_MSG6 (ASA)
 //! / MM_NO_STATE (IOS), `IkeAggressiveStuck` one in AG_INIT_EXCH, `IkeXauthOnL2l` one in
 //! CONF_XAUTH (IOS), `IpsecOneWay` gives one SA `#pkts encaps: 0` with decaps > 0, `PeerDown`
 //! drops the last peer, `CermTxLimit` / `CermTunnelLimit` exhaust CERM Tx bandwidth /
-//! tunnels, `AspExpiredVpnContext` prints a large `Expired VPN context` drop counter. Every
+//! tunnels, `L2lOneWay` (ASA) gives one SA `#pkts decaps: 0` with encaps > 0 (its session
+//! Bytes Rx 0), `AspExpiredVpnContext` prints a large `Expired VPN context` drop counter. Every
 //! other scenario renders a healthy device. A peer without phase 1 has no IPsec SAs (IOS still
 //! lists its crypto map entry with zero counters, as routers do).
 
@@ -31,6 +33,9 @@ pub const COMMANDS: &[&str] = &[
     "show crypto ipsec sa",
     "show platform cerm-information",
     "show vpn-sessiondb summary",
+    "show vpn-sessiondb l2l",
+    "show vpn-sessiondb detail l2l",
+    "show vpn-sessiondb anyconnect",
     "show asp drop",
     "show crypto session",
     "show dmvpn",
@@ -52,7 +57,12 @@ fn canonical(command: &str) -> Option<(&'static str, Vec<&str>)> {
         let rest: Vec<&str> = words.get(cw.len()..).unwrap_or(&[]).to_vec();
         let args_ok = matches!(
             c,
-            "show crypto ipsec sa" | "show crypto session" | "show dmvpn"
+            "show crypto ipsec sa"
+                | "show crypto session"
+                | "show dmvpn"
+                | "show vpn-sessiondb l2l"
+                | "show vpn-sessiondb detail l2l"
+                | "show vpn-sessiondb anyconnect"
         ) || rest.is_empty();
         (head_ok && args_ok).then_some((c, rest))
     })
@@ -85,6 +95,9 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
         "show crypto session" if ios => dev.ios_crypto_session(detail_arg(&args)),
         "show dmvpn" if ios => dev.ios_dmvpn(detail_arg(&args)),
         "show vpn-sessiondb summary" if asa => dev.vpn_summary(),
+        "show vpn-sessiondb l2l" if asa => dev.vpn_l2l(false),
+        "show vpn-sessiondb detail l2l" if asa => dev.vpn_l2l(true),
+        "show vpn-sessiondb anyconnect" if asa => dev.vpn_anyconnect(),
         "show asp drop" if asa => dev.asp_drop(),
         _ => return None,
     })
@@ -149,7 +162,12 @@ impl<'a> Dev<'a> {
                     _ => Ike::Up,
                 };
                 let one_way = ctx.scenario == Scenario::IpsecOneWay && i == faulty;
-                let decaps = 1_000 + mix(seed, s + 3) % 9_000_000;
+                let no_decaps = asa && ctx.scenario == Scenario::L2lOneWay && i == faulty;
+                let decaps = if no_decaps {
+                    0
+                } else {
+                    1_000 + mix(seed, s + 3) % 9_000_000
+                };
                 let encaps = if one_way {
                     0
                 } else {
@@ -503,9 +521,14 @@ impl<'a> Dev<'a> {
         o
     }
 
+    /// AnyConnect sessions active (`show vpn-sessiondb summary` / `anyconnect`).
+    fn anyconnect_active(&self) -> u64 {
+        self.r(40, 0, 300)
+    }
+
     fn vpn_summary(&self) -> String {
         let l2l = self.up_peers().count() as u64;
-        let ac = self.r(40, 0, 300);
+        let ac = self.anyconnect_active();
         let ac_inactive = self.r(41, 0, ac / 10);
         let ac_cum = ac + self.r(42, 100, 50_000);
         let ac_peak = ac + self.r(43, 0, 80);
@@ -598,6 +621,7 @@ impl<'a> Dev<'a> {
     }
 }
 
+mod sessiondb;
 #[cfg(test)]
 mod tests;
 mod vpn;

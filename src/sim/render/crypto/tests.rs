@@ -189,6 +189,45 @@ fn every_scenario_platform_and_command_parses_to_the_scenario_values() {
                         panic!("{label}: vpn")
                     };
                     assert_eq!(metric(&ms, "vpn_l2l_active"), up.to_string(), "{label}");
+                    let ac_active = metric(&ms, "vpn_anyconnect_active");
+                    // The session tables list the same peers / sessions.
+                    let want_l2l_one_way = if scenario == Scenario::L2lOneWay {
+                        "1"
+                    } else {
+                        "0"
+                    };
+                    let no_decaps = ipsec
+                        .entries
+                        .iter()
+                        .filter(|e| {
+                            e.pkts_decaps == Some(0) && e.pkts_encaps.is_some_and(|x| x > 0)
+                        })
+                        .count();
+                    assert_eq!(no_decaps.to_string(), want_l2l_one_way, "{label}");
+                    for cmd in ["show vpn-sessiondb l2l", "show vpn-sessiondb detail l2l"] {
+                        let (Record::VpnL2l(l2l), ms) = parsed(&c, cmd) else {
+                            panic!("{label}: {cmd}")
+                        };
+                        assert_eq!(metric(&ms, "vpn_l2l_sessions"), up.to_string(), "{label}");
+                        assert_eq!(metric(&ms, "vpn_l2l_one_way"), want_l2l_one_way, "{label}");
+                        for s in &l2l.sessions {
+                            let peer = s.peer();
+                            let e = ipsec
+                                .entries
+                                .iter()
+                                .find(|e| e.current_peer.as_deref() == Some(peer.as_str()))
+                                .unwrap_or_else(|| panic!("{label}: {peer} not in ipsec sa"));
+                            assert_eq!(s.bytes_tx == Some(0), e.pkts_encaps == Some(0), "{label}");
+                            assert_eq!(s.bytes_rx == Some(0), e.pkts_decaps == Some(0), "{label}");
+                            if cmd.contains("detail") {
+                                assert_eq!(s.ipsec.len(), 1, "{label}");
+                                assert_eq!(s.ipsec[0].pkts_tx, e.pkts_encaps, "{label}");
+                                assert_eq!(s.ipsec[0].pkts_rx, e.pkts_decaps, "{label}");
+                            }
+                        }
+                    }
+                    let (_, ms) = parsed(&c, "show vpn-sessiondb anyconnect");
+                    assert_eq!(metric(&ms, "vpn_anyconnect_sessions"), ac_active, "{label}");
                     let (rec, ms) = parsed(&c, "show asp drop");
                     let Record::AspDrop(AspDrop { .. }) = rec else {
                         panic!("{label}: asp")
