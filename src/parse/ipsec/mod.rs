@@ -30,7 +30,7 @@ use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
-use counters::counters_line;
+use counters::{counters_line, is_counters_line};
 #[cfg(test)]
 use lines::lifetime;
 use lines::line;
@@ -163,6 +163,10 @@ pub fn parse_ipsec_sa(input: &str) -> Result<IpsecSa, ParseError> {
         // Device output under an entry is indented; echoes and prompts start in column 0.
         let indented = cleaned.starts_with([' ', '\t']);
         if t.starts_with('#') {
+            // A bare `#` prompt or an echo after it is no counter: skipped, as ISAKMP does.
+            if !is_counters_line(t) {
+                continue;
+            }
             match counters_line(&mut p, t) {
                 Ok(()) => {}
                 Err(_) if n == last_n && p.structured => break,

@@ -164,3 +164,27 @@ fn crlf_and_ansi() {
         Some("GigabitEthernet0/1")
     );
 }
+
+#[test]
+fn hash_lines_that_are_not_counters_are_skipped() {
+    let base = parse_ipsec_sa(IOS).unwrap();
+    for extra in [
+        "#",
+        "#show crypto ipsec sa",
+        "# sh cry ipsec sa peer 10.0.0.1",
+        "##",
+    ] {
+        let t = format!("{extra}\n{IOS}\n{extra}\n");
+        assert_eq!(parse_ipsec_sa(&t).unwrap(), base, "{extra}");
+        let mid = IOS.replacen(
+            "#pkts decaps: 812",
+            &format!("{extra}\n#pkts decaps: 812"),
+            1,
+        );
+        assert_ne!(mid, IOS);
+        assert_eq!(parse_ipsec_sa(&mid).unwrap(), base, "{extra}");
+    }
+    // a counters line with one bad part is still an error
+    let bad = IOS.replacen("#pkts decaps: 812", "#pkts decaps: x", 1);
+    assert!(parse_ipsec_sa(&bad).is_err());
+}
