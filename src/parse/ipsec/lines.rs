@@ -17,6 +17,17 @@ fn after<'a>(t: &'a str, key: &str) -> Option<&'a str> {
     }
 }
 
+/// The VRF of a `protected vrf` line after its key: ASA 9.x labels it (`Protected vrf (ivrf):
+/// NAME`), so a leading `(label):` is dropped; IOS's `(none)` has no colon after it and stays.
+fn vrf_name(v: &str) -> &str {
+    if v.starts_with('(') {
+        if let Some(i) = v.find("):") {
+            return v.get(i + 2..).unwrap_or("").trim_ascii();
+        }
+    }
+    v
+}
+
 /// One non-counter line. `Ok(true)` when recognised.
 pub(super) fn line(p: &mut Parser, t: &str) -> Result<bool, LineError> {
     let b = t
@@ -127,7 +138,7 @@ pub(super) fn line(p: &mut Parser, t: &str) -> Result<bool, LineError> {
         b'p' => {
             if let Some(v) = after(t, "protected vrf") {
                 p.flush();
-                p.ctx.pending_vrf = Some(v.to_string());
+                p.ctx.pending_vrf = Some(vrf_name(v).to_string());
                 return Ok(true);
             }
             if starts_with_ci(t, "permit") || starts_with_ci(t, "deny") {
