@@ -204,6 +204,25 @@ fn version(c: &mut Cmp, v: &Version, expected: Option<&Value>) {
             // overwrites it with `Last reset from ...` when that line follows.
             let reason = v.last_reset.as_deref().or(v.reload_reason.as_deref());
             c.s("reload_reason", reason, g.get("last_reload_reason"));
+            // genieparser splits `returned to ROM by X at T` into `returned_to_rom_by` /
+            // `returned_to_rom_at`, but keeps the whole text when `at T` is followed by more
+            // (`power cycle at 21:57:23 UTC Sat Aug 28 2010 (SP by power on)`).
+            let rom_by = match (&v.returned_to_rom_by, &v.returned_to_rom_at) {
+                (Some(by), Some(at)) if g.get("returned_to_rom_at").is_none() => {
+                    Some(format!("{by} at {at}"))
+                }
+                (by, _) => by.clone(),
+            };
+            c.s(
+                "returned_to_rom_by",
+                rom_by.as_deref(),
+                g.get("returned_to_rom_by"),
+            );
+            c.s(
+                "returned_to_rom_at",
+                v.returned_to_rom_at.as_deref(),
+                g.get("returned_to_rom_at"),
+            );
             c.s(
                 "config_register",
                 v.config_register.as_deref(),
@@ -238,6 +257,12 @@ fn version(c: &mut Cmp, v: &Version, expected: Option<&Value>) {
     } else {
         c.s("model", v.model.as_deref(), first_of(n.get("hardware")));
         c.s("image_id", v.image_id.as_deref(), n.get("software_image"));
+        // ntc takes `Last reload reason:`, else the `System returned to ROM by` reason.
+        c.s(
+            "reload_reason",
+            v.reload_reason.as_deref(),
+            n.get("reload_reason"),
+        );
         c.s(
             "config_register",
             v.config_register.as_deref(),

@@ -55,8 +55,14 @@ pub struct Version {
     pub uptime_s: Option<u64>,
     /// `System restarted at ...` (IOS), `System was restarted on ...` (WAAS).
     pub restarted: Option<String>,
-    /// `Last reload reason: ...` (IOS).
+    /// `Last reload reason: ...` (IOS); on images that print no such line, the reason of
+    /// `System returned to ROM by ...`.
     pub reload_reason: Option<String>,
+    /// IOS `System returned to ROM by <reason> [at <time>]`: the reason (`power-on`, `reload`,
+    /// `Reload Command`, `power cycle`).
+    pub returned_to_rom_by: Option<String>,
+    /// The `at <time>` of `System returned to ROM by <reason> at <time>`, when printed.
+    pub returned_to_rom_at: Option<String>,
     /// `Last reset from ...` (IOS switches and older routers: `power-on`, `watchdog`, ...).
     pub last_reset: Option<String>,
     /// `Configuration register is 0x2102` (IOS, ASA).
@@ -85,6 +91,8 @@ impl Version {
             uptime_s: None,
             restarted: None,
             reload_reason: None,
+            returned_to_rom_by: None,
+            returned_to_rom_at: None,
             last_reset: None,
             config_register: None,
             compiled: None,
@@ -112,6 +120,8 @@ static SYSTEM_SERIAL: LazyLock<Regex> =
 static IMAGE_FILE: LazyLock<Regex> = LazyLock::new(|| re(r#"^System image file is "([^"]*)""#));
 static RESTARTED_AT: LazyLock<Regex> = LazyLock::new(|| re(r"^System restarted at (.+)$"));
 static RELOAD_REASON: LazyLock<Regex> = LazyLock::new(|| re(r"^Last reload reason:\s*(.*)$"));
+static RETURNED_TO_ROM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^System returned to ROM by\s+(.*?)(?:\s+at\s+(.+?))?\s*$"));
 static LAST_RESET: LazyLock<Regex> = LazyLock::new(|| re(r"^Last reset from\s+(.+)$"));
 static CONFREG: LazyLock<Regex> = LazyLock::new(|| re(r"^Configuration register is (\S+)"));
 static COMPILED: LazyLock<Regex> = LazyLock::new(|| re(r"^Compiled (?:on )?(.+)$"));
@@ -226,11 +236,13 @@ pub fn parse_version_ios(input: &str) -> Result<Version, ParseError> {
     let mut v = Version::new(SoftwareFamily::Ios);
     let mut ios_line_seen = false;
     let mut xe = false;
+    let mut reload_reason_line = false;
     for (i, l) in lines.iter().enumerate() {
         let t = l.text.as_str();
         if is_xe_marker(t) {
             xe = true;
         }
+        reload_reason_line |= t.starts_with("Last reload reason");
         if let Some(c) = XE_LINE.captures(t) {
             if v.xe_version.is_none() {
                 v.xe_version = cap(&c, 1);
@@ -261,6 +273,11 @@ pub fn parse_version_ios(input: &str) -> Result<Version, ParseError> {
                 v.uptime_s = duration_seconds(&up);
                 v.uptime = Some(up);
             }
+        } else if let Some(c) = RETURNED_TO_ROM.captures(t) {
+            if v.returned_to_rom_by.is_none() {
+                v.returned_to_rom_by = cap(&c, 1).and_then(|s| non_empty(&s));
+                v.returned_to_rom_at = cap(&c, 2).and_then(|s| non_empty(&s));
+            }
         } else if !fill_first(&mut v, IOS_FIELDS, t) {
             if let Some(c) = COMPILED.captures(t) {
                 if v.compiled.is_none() && ios_line_seen {
@@ -277,6 +294,10 @@ pub fn parse_version_ios(input: &str) -> Result<Version, ParseError> {
     }
     if xe || v.xe_version.is_some() {
         v.os = SoftwareFamily::IosXe;
+    }
+    // Older images print no `Last reload reason:`; the `returned to ROM` reason is the reason.
+    if !reload_reason_line && v.reload_reason.is_none() {
+        v.reload_reason.clone_from(&v.returned_to_rom_by);
     }
     Ok(v)
 }
