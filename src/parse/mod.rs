@@ -49,7 +49,9 @@ macro_rules! for_each_record {
         $m! {
             // crypto (IOS, IOS-XE, ASA)
             IsakmpSa($crate::parse::isakmp::IsakmpSa),
+            IsakmpSaCount($crate::parse::isakmp::IsakmpSaCount),
             IpsecSa($crate::parse::ipsec::IpsecSa),
+            IpsecSaCount($crate::parse::ipsec::IpsecSaCount),
             Cerm($crate::parse::cerm::Cerm),
             Certificates($crate::parse::pki::Certificates),
             CryptoSessions($crate::parse::crypto_session::CryptoSessions),
@@ -208,6 +210,33 @@ pub fn by_name(name: &str) -> Option<&'static ParserSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_commands_route_to_their_own_parsers() {
+        let name = |c: &str| lookup(Platform::CiscoIos, c).map(|s| s.name);
+        assert_eq!(
+            name("show crypto ipsec sa count"),
+            Some("crypto_ipsec_sa_count")
+        );
+        assert_eq!(
+            name("Show Crypto IPsec SA count | inc total"),
+            Some("crypto_ipsec_sa_count")
+        );
+        assert_eq!(
+            name("show crypto isakmp sa count"),
+            Some("crypto_isakmp_sa_count")
+        );
+        assert_eq!(
+            name("show crypto ipsec sa peer 10.0.0.1"),
+            Some("crypto_ipsec_sa")
+        );
+        assert_eq!(name("show crypto isakmp sa"), Some("crypto_isakmp_sa"));
+        // The count parsers take no arguments: a longer command is not theirs.
+        assert_ne!(
+            name("show crypto ipsec sa count x"),
+            Some("crypto_ipsec_sa_count")
+        );
+    }
 
     #[test]
     fn normalize_collapses_and_drops_filters() {

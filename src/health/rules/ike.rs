@@ -291,3 +291,9 @@ impl Judge for IsakmpSa {
         check(self, cx.platform, emit)
     }
 }
+
+impl Judge for crate::parse::isakmp::IsakmpSaCount {
+    /// The SA rules read the SA table (`show crypto isakmp sa`); the counts are CSV columns.
+    const RULES: &'static [RuleInfo] = &[];
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}

@@ -120,3 +120,9 @@ impl Judge for IpsecSa {
         check(self, cx.thresholds, emit)
     }
 }
+
+impl Judge for crate::parse::ipsec::IpsecSaCount {
+    /// The SA rules read the SA table (`show crypto ipsec sa`); the counts are CSV columns.
+    const RULES: &'static [RuleInfo] = &[];
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}

@@ -21,6 +21,7 @@
 //! other line in `lines.rs`; this file keeps the parser state, the line loop and the
 //! registration.
 
+mod count;
 mod counters;
 mod lines;
 mod types;
@@ -30,6 +31,7 @@ use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
+pub use count::{parse_ipsec_sa_count, IpsecSaCount};
 use counters::{counters_line, is_counters_line};
 #[cfg(test)]
 use lines::lifetime;
@@ -278,15 +280,29 @@ fn parse_record(t: &str) -> Result<Record, ParseError> {
     parse_ipsec_sa(t).map(Record::IpsecSa)
 }
 
+fn parse_count_record(t: &str) -> Result<Record, ParseError> {
+    parse_ipsec_sa_count(t).map(Record::IpsecSaCount)
+}
+
 pub fn parsers() -> Vec<ParserSpec> {
-    vec![ParserSpec {
-        name: "crypto_ipsec_sa",
-        command: "show crypto ipsec sa",
-        takes_args: true,
-        platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
-        parse: parse_record,
-        metrics: METRICS,
-    }]
+    vec![
+        ParserSpec {
+            name: "crypto_ipsec_sa",
+            command: "show crypto ipsec sa",
+            takes_args: true,
+            platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
+            parse: parse_record,
+            metrics: METRICS,
+        },
+        ParserSpec {
+            name: "crypto_ipsec_sa_count",
+            command: "show crypto ipsec sa count",
+            takes_args: false,
+            platforms: &[Platform::CiscoIos],
+            parse: parse_count_record,
+            metrics: &[],
+        },
+    ]
 }
 
 #[cfg(test)]

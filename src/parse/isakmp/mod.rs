@@ -23,6 +23,7 @@
 //! address-shaped tokens, the string-enum macro) in `shared.rs`; this file keeps the line
 //! classifier and the registration.
 
+mod count;
 mod rows;
 mod shared;
 mod types;
@@ -31,6 +32,7 @@ use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
+pub use count::{parse_isakmp_sa_count, IsakmpSaCount};
 use rows::{apply_pairs, asa7_row, ikev2_detail, ikev2_row, ios_detail_row, ios_row, RowError};
 #[doc(hidden)]
 pub use shared::enum_key;
@@ -392,8 +394,20 @@ fn parse_record(t: &str) -> Result<Record, ParseError> {
     parse_isakmp_sa(t).map(Record::IsakmpSa)
 }
 
+fn parse_count_record(t: &str) -> Result<Record, ParseError> {
+    parse_isakmp_sa_count(t).map(Record::IsakmpSaCount)
+}
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
+        ParserSpec {
+            name: "crypto_isakmp_sa_count",
+            command: "show crypto isakmp sa count",
+            takes_args: false,
+            platforms: &[Platform::CiscoIos],
+            parse: parse_count_record,
+            metrics: &[],
+        },
         ParserSpec {
             name: "crypto_isakmp_sa",
             command: "show crypto isakmp sa",
