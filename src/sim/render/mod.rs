@@ -20,6 +20,20 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
         .or_else(|| pki::render(ctx, command))
 }
 
+/// `command` (normalized) as one of `commands`, accepting word-by-word abbreviations of at
+/// least two letters (`sh ver`, `sh cry pki cert`).
+pub(crate) fn canonical(commands: &[&'static str], command: &str) -> Option<&'static str> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    commands.iter().copied().find(|c| {
+        let cw: Vec<&str> = c.split(' ').collect();
+        cw.len() == words.len()
+            && cw
+                .iter()
+                .zip(&words)
+                .all(|(c, w)| w.len() >= 2.min(c.len()) && c.starts_with(w))
+    })
+}
+
 /// splitmix64: a deterministic number from the device seed and a per-value salt, so one seed
 /// gives a device stable, varied counters and addresses across every command it renders.
 pub(crate) fn mix(seed: u64, salt: u64) -> u64 {

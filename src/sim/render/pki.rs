@@ -22,15 +22,7 @@ pub const COMMANDS: &[&str] = &[
 ];
 
 fn canonical(command: &str) -> Option<&'static str> {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    COMMANDS.iter().copied().find(|c| {
-        let cw: Vec<&str> = c.split(' ').collect();
-        cw.len() == words.len()
-            && cw
-                .iter()
-                .zip(&words)
-                .all(|(c, w)| w.len() >= 2.min(c.len()) && c.starts_with(w))
-    })
+    super::canonical(COMMANDS, command)
 }
 
 pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
