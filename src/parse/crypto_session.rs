@@ -24,7 +24,7 @@
 //! interface starts another on the same interface). `IKE SA:` (older IOS), `IKEv1 SA:` and
 //! `IKEv2 SA:` lines may wrap before `remote`. The `Code:` legend is skipped.
 
-use super::isakmp::{device_error, is_echo_or_prompt, starts_with_ci, string_enum};
+use super::isakmp::{scan_lines, starts_with_ci, string_enum};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
@@ -224,41 +224,13 @@ impl State {
 
 /// Parse any `show crypto session` output.
 pub fn parse_crypto_session(input: &str) -> Result<CryptoSessions, ParseError> {
-    let lines = text::lines(input);
     let mut st = State {
         out: CryptoSessions::default(),
         open: Open::None,
         session_id: None,
         structured: false,
     };
-    let mut first_unknown: Option<(usize, String)> = None;
-    let mut any = false;
-    for (n, line) in &lines {
-        let t = line.trim();
-        if t.is_empty() || is_echo_or_prompt(line) {
-            continue;
-        }
-        any = true;
-        if let Some(e) = device_error(line) {
-            return Err(ParseError::new(*n, format!("device error: {e}")));
-        }
-        match classify(&mut st, t) {
-            Ok(true) => {}
-            Ok(false) => {
-                if first_unknown.is_none() {
-                    first_unknown = Some((*n, t.to_string()));
-                }
-            }
-            Err(e) => return Err(ParseError::new(*n, e)),
-        }
-    }
-    if !st.structured {
-        return Err(match first_unknown {
-            Some((n, l)) => ParseError::new(n, format!("not a crypto session output: `{l}`")),
-            None if any => ParseError::new(0, "not a crypto session output"),
-            None => ParseError::new(0, "empty output"),
-        });
-    }
+    scan_lines(input, |t| classify(&mut st, t))?.require(st.structured, "crypto session")?;
     Ok(st.out)
 }
 

@@ -19,7 +19,7 @@
 //! Peers (v4/v6): 2` and a `Target Network` column; its `Crypto Session Details:` and `Pending
 //! DMVPN Sessions:` sections (read by `show crypto session`) are skipped.
 
-use super::isakmp::{device_error, is_echo_or_prompt, starts_with_ci, string_enum};
+use super::isakmp::{scan_lines, starts_with_ci, string_enum};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
@@ -142,7 +142,6 @@ struct State {
 
 /// Parse `show dmvpn [detail]`.
 pub fn parse_dmvpn(input: &str) -> Result<Dmvpn, ParseError> {
-    let lines = text::lines(input);
     let mut st = State {
         out: Dmvpn::default(),
         table: false,
@@ -150,34 +149,7 @@ pub fn parse_dmvpn(input: &str) -> Result<Dmvpn, ParseError> {
         skipping: false,
         structured: false,
     };
-    let mut first_unknown: Option<(usize, String)> = None;
-    let mut any = false;
-    for (n, line) in &lines {
-        let t = line.trim();
-        if t.is_empty() || is_echo_or_prompt(line) {
-            continue;
-        }
-        any = true;
-        if let Some(e) = device_error(line) {
-            return Err(ParseError::new(*n, format!("device error: {e}")));
-        }
-        match classify(&mut st, t) {
-            Ok(true) => {}
-            Ok(false) => {
-                if first_unknown.is_none() {
-                    first_unknown = Some((*n, t.to_string()));
-                }
-            }
-            Err(e) => return Err(ParseError::new(*n, e)),
-        }
-    }
-    if !st.structured {
-        return Err(match first_unknown {
-            Some((n, l)) => ParseError::new(n, format!("not a show dmvpn output: `{l}`")),
-            None if any => ParseError::new(0, "not a show dmvpn output"),
-            None => ParseError::new(0, "empty output"),
-        });
-    }
+    scan_lines(input, |t| classify(&mut st, t))?.require(st.structured, "show dmvpn")?;
     Ok(st.out)
 }
 

@@ -37,7 +37,7 @@ use rows::{apply_pairs, asa7_row, ikev2_detail, ikev2_row, ios_detail_row, ios_r
 #[doc(hidden)]
 pub use shared::enum_key;
 use shared::{addr_port, is_addr, is_uint};
-pub(crate) use shared::{device_error, is_echo_or_prompt, starts_with_ci, string_enum};
+pub(crate) use shared::{device_error, is_echo_or_prompt, scan_lines, starts_with_ci, string_enum};
 pub use types::{IkeSa, IkeState, IsakmpSa, SaStatus};
 
 // ---------------------------------------------------------------------------------------------

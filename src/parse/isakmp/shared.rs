@@ -1,6 +1,8 @@
 //! Small helpers the crypto parsers share (`isakmp`, `ipsec`, `asa`, `cerm`): command echo and
 //! prompt detection, device error lines, address-shaped tokens, durations, and the
-//! `string_enum!` macro for string-backed enums.
+//! `string_enum!` macro for string-backed enums, and the line loop of the IOS table parsers.
+
+use crate::parse::ParseError;
 
 /// Declares a string-backed enum: known spellings map to variants (compared case-insensitively,
 /// ignoring `_`, `-` and spaces, so `MM_WAIT_MSG_6` is `MM_WAIT_MSG6`), anything else is kept
@@ -166,4 +168,60 @@ pub(super) fn hms_secs(tok: &str) -> Option<u64> {
 
 pub(super) fn is_uint(tok: &str) -> bool {
     !tok.is_empty() && tok.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What [`scan_lines`] saw besides the lines it handed on.
+pub(crate) struct Scan {
+    /// The first line the parser did not recognise, with its number.
+    first_unknown: Option<(usize, String)>,
+    /// Whether any line other than blanks, echoes and prompts was there.
+    any: bool,
+}
+
+impl Scan {
+    /// `Ok` when the parser recognised the output (`structured`); else "not a `what` output"
+    /// naming the first line it did not recognise, or "empty output".
+    pub(crate) fn require(self, structured: bool, what: &str) -> Result<(), ParseError> {
+        if structured {
+            return Ok(());
+        }
+        Err(match self.first_unknown {
+            Some((n, l)) => ParseError::new(n, format!("not a {what} output: `{l}`")),
+            None if self.any => ParseError::new(0, format!("not a {what} output")),
+            None => ParseError::new(0, "empty output"),
+        })
+    }
+}
+
+/// The line loop of the IOS table parsers: blank, echo and prompt lines skipped, a device
+/// error fails at its line, and every other line (trimmed) goes to `line`, which answers
+/// `Ok(true)` (read), `Ok(false)` (not recognised) or `Err` (a line it cannot read).
+pub(crate) fn scan_lines(
+    input: &str,
+    mut line: impl FnMut(&str) -> Result<bool, String>,
+) -> Result<Scan, ParseError> {
+    let mut scan = Scan {
+        first_unknown: None,
+        any: false,
+    };
+    for (n, raw) in crate::parse::text::lines(input) {
+        let t = raw.trim();
+        if t.is_empty() || is_echo_or_prompt(&raw) {
+            continue;
+        }
+        scan.any = true;
+        if let Some(e) = device_error(&raw) {
+            return Err(ParseError::new(n, format!("device error: {e}")));
+        }
+        match line(t) {
+            Ok(true) => {}
+            Ok(false) => {
+                if scan.first_unknown.is_none() {
+                    scan.first_unknown = Some((n, t.to_string()));
+                }
+            }
+            Err(e) => return Err(ParseError::new(n, e)),
+        }
+    }
+    Ok(scan)
 }
