@@ -29,7 +29,7 @@
 
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
-use super::{Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 use serde::{Deserialize, Serialize};
@@ -497,7 +497,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "vpn_sessiondb_summary",
             command: "show vpn-sessiondb summary",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoAsa],
             parse: parse_vpn_record,
             metrics: VPN_METRICS,
@@ -505,7 +505,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "vpn_sessiondb",
             command: "show vpn-sessiondb",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoAsa],
             parse: parse_vpn_record,
             metrics: VPN_METRICS,
@@ -513,7 +513,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "asp_drop",
             command: "show asp drop",
-            takes_args: true,
+            args: &[Arg::Key("frame", 1), Arg::Key("flow", 1)],
             platforms: &[Platform::CiscoAsa],
             parse: parse_asp_record,
             metrics: ASP_METRICS,

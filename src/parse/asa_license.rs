@@ -588,7 +588,7 @@ pub fn parsers() -> Vec<ParserSpec> {
     vec![ParserSpec {
         name: "asa_license_all",
         command: "show license all",
-        takes_args: false,
+        args: &[],
         platforms: &[Platform::CiscoAsa],
         parse: parse_record,
         metrics: LICENSE_METRICS,

@@ -254,7 +254,7 @@ pub fn parsers() -> Vec<ParserSpec> {
     vec![ParserSpec {
         name: "platform_cerm_information",
         command: "show platform cerm-information",
-        takes_args: false,
+        args: &[],
         platforms: &[Platform::CiscoIos],
         parse: parse_record,
         metrics: METRICS,

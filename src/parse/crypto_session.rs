@@ -26,7 +26,7 @@
 
 use super::isakmp::{scan_lines, starts_with_ci, string_enum};
 use super::text;
-use super::{Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 use serde::{Deserialize, Serialize};
@@ -517,11 +517,27 @@ fn parse_record(t: &str) -> Result<Record, ParseError> {
     parse_crypto_session(t).map(Record::CryptoSessions)
 }
 
+/// Selections of `show crypto session [detail]`; `brief` and `summary` print other tables.
+const SESSION_ARGS: &[Arg] = &[
+    Arg::Word("detail"),
+    Arg::Word("active"),
+    Arg::Word("standby"),
+    Arg::Word("isakmp"),
+    Arg::Key("local", 1),
+    Arg::Key("remote", 1),
+    Arg::Key("port", 1),
+    Arg::Key("fvrf", 1),
+    Arg::Key("ivrf", 1),
+    Arg::Key("username", 1),
+    Arg::Key("group", 1),
+    Arg::Key("interface", 2),
+];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![ParserSpec {
         name: "crypto_session",
         command: "show crypto session",
-        takes_args: true,
+        args: SESSION_ARGS,
         platforms: &[Platform::CiscoIos],
         parse: parse_record,
         metrics: METRICS,

@@ -21,7 +21,7 @@
 
 use super::isakmp::{scan_lines, starts_with_ci, string_enum};
 use super::text;
-use super::{Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 use serde::{Deserialize, Serialize};
@@ -319,11 +319,23 @@ fn parse_record(t: &str) -> Result<Record, ParseError> {
     parse_dmvpn(t).map(Record::Dmvpn)
 }
 
+/// `show dmvpn [ipv4|ipv6] [vrf V] [interface tunnel N | peer {nbma|tunnel} A | peer network A M]
+/// [static] [detail]`: one layout whatever the selection.
+const DMVPN_ARGS: &[Arg] = &[
+    Arg::Word("detail"),
+    Arg::Word("static"),
+    Arg::Word("ipv4"),
+    Arg::Word("ipv6"),
+    Arg::Key("vrf", 1),
+    Arg::Key("interface", 2),
+    Arg::Key("peer", 3),
+];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![ParserSpec {
         name: "dmvpn",
         command: "show dmvpn",
-        takes_args: true,
+        args: DMVPN_ARGS,
         platforms: &[Platform::CiscoIos],
         parse: parse_record,
         metrics: METRICS,

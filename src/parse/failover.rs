@@ -279,7 +279,7 @@ pub fn parsers() -> Vec<ParserSpec> {
     vec![ParserSpec {
         name: "failover",
         command: "show failover",
-        takes_args: false,
+        args: &[],
         platforms: &[Platform::CiscoAsa],
         parse: parse_record,
         metrics: METRICS,

@@ -4,7 +4,7 @@
 
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
-use super::{Family, Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Family, Metric, ParseError, ParserSpec, Record};
 use crate::Platform;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -574,12 +574,22 @@ fn parse_count_record(t: &str) -> Result<Record, ParseError> {
     parse_ikev2_count(t).map(Record::Ikev2Count)
 }
 
+/// `show crypto ikev2 session [fvrf V] [ivrf V] [local A|remote A] [detailed]`.
+const IKEV2_SESSION_ARGS: &[Arg] = &[
+    Arg::Word("detail"),
+    Arg::Word("detailed"),
+    Arg::Key("fvrf", 1),
+    Arg::Key("ivrf", 1),
+    Arg::Key("local", 1),
+    Arg::Key("remote", 1),
+];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
         ParserSpec {
             name: "ikev2_session",
             command: "show crypto ikev2 session",
-            takes_args: true,
+            args: IKEV2_SESSION_ARGS,
             platforms: &[Platform::CiscoIos],
             parse: parse_session_record,
             metrics: SESSION_METRICS,
@@ -587,7 +597,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "ikev2_count",
             command: "show crypto ikev2 count",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoIos],
             parse: parse_count_record,
             metrics: COUNT_METRICS,
@@ -595,7 +605,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "ikev2_stats",
             command: "show crypto ikev2 stats",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoIos],
             parse: parse_stats_record,
             metrics: STATS_METRICS,

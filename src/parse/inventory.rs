@@ -293,7 +293,7 @@ pub fn parsers() -> Vec<ParserSpec> {
     vec![ParserSpec {
         name: "inventory",
         command: "show inventory",
-        takes_args: false,
+        args: &[],
         platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
         parse: parse_record,
         metrics: INVENTORY_METRICS,

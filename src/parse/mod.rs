@@ -14,11 +14,13 @@ pub mod inventory;
 pub mod ipsec;
 pub mod isakmp;
 pub mod pki;
+pub mod route;
 pub mod system;
 pub mod text;
 pub mod waas;
 
 use crate::Platform;
+pub use route::{lookup, normalize_command, Arg};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -139,8 +141,9 @@ pub struct ParserSpec {
     pub name: &'static str,
     /// Canonical command words, lowercase, single-spaced, unabbreviated.
     pub command: &'static str,
-    /// Whether trailing words are allowed after `command` (`peer 10.0.0.1`, `detail`, ...).
-    pub takes_args: bool,
+    /// The argument words allowed after `command` (`peer 10.0.0.1`, `detail`, ...), whose
+    /// output keeps the layout this parser reads; empty when the command takes none.
+    pub args: &'static [Arg],
     /// Platform families this parser reads (`cisco_xe` is looked up as `cisco_ios`).
     pub platforms: &'static [Platform],
     pub parse: fn(&str) -> Result<Record, ParseError>,
@@ -176,32 +179,6 @@ pub fn registry() -> &'static [ParserSpec] {
     })
 }
 
-/// Lowercase, collapse whitespace, drop an output filter (`| include ...`).
-pub fn normalize_command(cmd: &str) -> String {
-    let cmd = cmd.split('|').next().unwrap_or("");
-    cmd.split_whitespace()
-        .map(|w| w.to_ascii_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The parser for `command` on `platform`: the longest registered command that is the whole
-/// command, or a word-prefix of it when the parser takes arguments.
-pub fn lookup(platform: Platform, command: &str) -> Option<&'static ParserSpec> {
-    let cmd = normalize_command(command);
-    let fam = platform.family();
-    registry()
-        .iter()
-        .filter(|s| s.platforms.contains(&fam))
-        .filter(|s| {
-            cmd == s.command
-                || (s.takes_args
-                    && cmd.starts_with(s.command)
-                    && cmd.as_bytes().get(s.command.len()) == Some(&b' '))
-        })
-        .max_by_key(|s| s.command.len())
-}
-
 /// Find a parser by its registered name.
 pub fn by_name(name: &str) -> Option<&'static ParserSpec> {
     registry().iter().find(|s| s.name == name)
@@ -210,41 +187,6 @@ pub fn by_name(name: &str) -> Option<&'static ParserSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn count_commands_route_to_their_own_parsers() {
-        let name = |c: &str| lookup(Platform::CiscoIos, c).map(|s| s.name);
-        assert_eq!(
-            name("show crypto ipsec sa count"),
-            Some("crypto_ipsec_sa_count")
-        );
-        assert_eq!(
-            name("Show Crypto IPsec SA count | inc total"),
-            Some("crypto_ipsec_sa_count")
-        );
-        assert_eq!(
-            name("show crypto isakmp sa count"),
-            Some("crypto_isakmp_sa_count")
-        );
-        assert_eq!(
-            name("show crypto ipsec sa peer 10.0.0.1"),
-            Some("crypto_ipsec_sa")
-        );
-        assert_eq!(name("show crypto isakmp sa"), Some("crypto_isakmp_sa"));
-        // The count parsers take no arguments: a longer command is not theirs.
-        assert_ne!(
-            name("show crypto ipsec sa count x"),
-            Some("crypto_ipsec_sa_count")
-        );
-    }
-
-    #[test]
-    fn normalize_collapses_and_drops_filters() {
-        assert_eq!(
-            normalize_command("  Show  Crypto IPsec SA | inc pkts"),
-            "show crypto ipsec sa"
-        );
-    }
 
     #[test]
     fn parser_names_and_metric_names_are_unique_per_parser() {

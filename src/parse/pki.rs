@@ -28,7 +28,7 @@
 
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text::{self, device_enum};
-use super::{Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -498,12 +498,20 @@ const METRICS: &[Metric] = &[
     },
 ];
 
+/// `show crypto pki certificates [verbose] [trustpoint]`; `pem` and `storage` print other things.
+const PKI_ARGS: &[Arg] = &[
+    Arg::Word("verbose"),
+    Arg::Name,
+    Arg::Not("pem"),
+    Arg::Not("storage"),
+];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
         ParserSpec {
             name: "crypto_pki_certificates",
             command: "show crypto pki certificates",
-            takes_args: true,
+            args: PKI_ARGS,
             platforms: &[Platform::CiscoIos],
             parse: parse_record,
             metrics: METRICS,
@@ -511,7 +519,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "crypto_ca_certificates",
             command: "show crypto ca certificates",
-            takes_args: true,
+            args: &[Arg::Name],
             platforms: &[Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,

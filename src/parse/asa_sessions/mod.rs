@@ -18,7 +18,7 @@ pub use l2l::{parse_vpn_l2l, parse_vpn_l2l_detail, L2lIke, L2lIpsec, L2lSession,
 
 use super::isakmp::{device_error, is_echo_or_prompt, starts_with_ci};
 use super::text;
-use super::{Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 use serde::{Deserialize, Serialize};
@@ -343,13 +343,15 @@ fn parse_l2l_detail_record(t: &str) -> Result<Record, ParseError> {
     parse_vpn_l2l_detail(t).map(Record::VpnL2l)
 }
 
-/// `filter ...` / `sort ...` arguments keep the layout, hence `takes_args`.
+/// `filter {name|ipaddress|protocol|…} VALUE` and `sort FIELD` select or order rows; the layout stays.
+const SESSIONDB_ARGS: &[Arg] = &[Arg::Key("filter", 2), Arg::Key("sort", 1)];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
         ParserSpec {
             name: "vpn_sessiondb_anyconnect",
             command: "show vpn-sessiondb anyconnect",
-            takes_args: true,
+            args: SESSIONDB_ARGS,
             platforms: &[Platform::CiscoAsa],
             parse: parse_anyconnect_record,
             metrics: ANYCONNECT_METRICS,
@@ -357,7 +359,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "vpn_sessiondb_l2l",
             command: "show vpn-sessiondb l2l",
-            takes_args: true,
+            args: SESSIONDB_ARGS,
             platforms: &[Platform::CiscoAsa],
             parse: parse_l2l_record,
             metrics: L2L_METRICS,
@@ -365,7 +367,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "vpn_sessiondb_detail_l2l",
             command: "show vpn-sessiondb detail l2l",
-            takes_args: true,
+            args: SESSIONDB_ARGS,
             platforms: &[Platform::CiscoAsa],
             parse: parse_l2l_detail_record,
             metrics: L2L_METRICS,

@@ -28,7 +28,7 @@ mod types;
 
 use super::isakmp::{device_error, is_echo_or_prompt};
 use super::text;
-use super::{Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 pub use count::{parse_ipsec_sa_count, IpsecSaCount};
@@ -284,12 +284,26 @@ fn parse_count_record(t: &str) -> Result<Record, ParseError> {
     parse_ipsec_sa_count(t).map(Record::IpsecSaCount)
 }
 
+/// `show crypto ipsec sa [active|standby] [peer A | interface I | map M | vrf V | ipv6] [detail]`;
+/// `address`, `identity` and `count` print other layouts (`count` has its own parser).
+const IPSEC_ARGS: &[Arg] = &[
+    Arg::Word("detail"),
+    Arg::Word("detailed"),
+    Arg::Word("active"),
+    Arg::Word("standby"),
+    Arg::Word("ipv6"),
+    Arg::Key("peer", 1),
+    Arg::Key("interface", 2),
+    Arg::Key("map", 1),
+    Arg::Key("vrf", 1),
+];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
         ParserSpec {
             name: "crypto_ipsec_sa",
             command: "show crypto ipsec sa",
-            takes_args: true,
+            args: IPSEC_ARGS,
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,
@@ -297,7 +311,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "crypto_ipsec_sa_count",
             command: "show crypto ipsec sa count",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoIos],
             parse: parse_count_record,
             metrics: &[],

@@ -29,7 +29,7 @@ mod shared;
 mod types;
 
 use super::text;
-use super::{Metric, ParseError, ParserSpec, Record};
+use super::{Arg, Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 pub use count::{parse_isakmp_sa_count, IsakmpSaCount};
@@ -398,12 +398,34 @@ fn parse_count_record(t: &str) -> Result<Record, ParseError> {
     parse_isakmp_sa_count(t).map(Record::IsakmpSaCount)
 }
 
+/// `show crypto isakmp sa [active|standby] [detail] [vrf V]`.
+const ISAKMP_ARGS: &[Arg] = &[
+    Arg::Word("active"),
+    Arg::Word("standby"),
+    Arg::Word("detail"),
+    Arg::Key("vrf", 1),
+];
+const ISAKMP_DETAIL_ARGS: &[Arg] = &[
+    Arg::Word("active"),
+    Arg::Word("standby"),
+    Arg::Key("vrf", 1),
+];
+/// IOS-XE `show crypto ikev2 sa [fvrf V] [ivrf V] [local A|remote A] [detailed]`, ASA `[detail]`.
+const IKEV2_SA_ARGS: &[Arg] = &[
+    Arg::Word("detail"),
+    Arg::Word("detailed"),
+    Arg::Key("fvrf", 1),
+    Arg::Key("ivrf", 1),
+    Arg::Key("local", 1),
+    Arg::Key("remote", 1),
+];
+
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
         ParserSpec {
             name: "crypto_isakmp_sa_count",
             command: "show crypto isakmp sa count",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoIos],
             parse: parse_count_record,
             metrics: &[],
@@ -411,7 +433,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "crypto_isakmp_sa",
             command: "show crypto isakmp sa",
-            takes_args: true,
+            args: ISAKMP_ARGS,
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,
@@ -419,7 +441,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "crypto_isakmp_sa_detail",
             command: "show crypto isakmp sa detail",
-            takes_args: true,
+            args: ISAKMP_DETAIL_ARGS,
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,
@@ -427,7 +449,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "crypto_ikev1_sa",
             command: "show crypto ikev1 sa",
-            takes_args: true,
+            args: &[Arg::Word("detail")],
             platforms: &[Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,
@@ -435,7 +457,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "crypto_ikev2_sa",
             command: "show crypto ikev2 sa",
-            takes_args: true,
+            args: IKEV2_SA_ARGS,
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,

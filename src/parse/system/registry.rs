@@ -192,7 +192,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "ios_version",
             command: "show version",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoIos],
             parse: rec_version_ios,
             metrics: IOS_VERSION_METRICS,
@@ -200,7 +200,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "asa_version",
             command: "show version",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoAsa],
             parse: rec_version_asa,
             metrics: ASA_VERSION_METRICS,
@@ -208,7 +208,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_version",
             command: "show version",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoWaas],
             parse: rec_version_waas,
             metrics: WAAS_VERSION_METRICS,
@@ -216,7 +216,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "clock",
             command: "show clock",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa, Platform::CiscoWaas],
             parse: rec_clock,
             metrics: CLOCK_METRICS,
@@ -224,7 +224,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "ntp_status",
             command: "show ntp status",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
             parse: rec_ntp_ios,
             metrics: NTP_METRICS,
@@ -232,7 +232,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_ntp_status",
             command: "show ntp status",
-            takes_args: false,
+            args: &[],
             platforms: &[Platform::CiscoWaas],
             parse: rec_ntp_waas,
             metrics: NTP_METRICS,

@@ -294,7 +294,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_accelerator_mapi",
             command: "show accelerator mapi",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_mapi_accelerator,
             metrics: MAPI_ACCELERATOR_METRICS,
@@ -302,7 +302,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_statistics_accelerator_mapi",
             command: "show statistics accelerator mapi",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_mapi_stats,
             metrics: MAPI_STATS_METRICS,
@@ -310,7 +310,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_accelerator",
             command: "show accelerator",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_accelerators,
             metrics: ACCELERATORS_METRICS,
@@ -318,7 +318,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_statistics_accelerator_epm",
             command: "show statistics accelerator epm",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_epm_stats,
             metrics: EPM_STATS_METRICS,
@@ -326,7 +326,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_statistics_connection_optimized_mapi",
             command: "show statistics connection optimized mapi",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_optimized_connections,
             metrics: OPTIMIZED_CONNECTIONS_METRICS,
@@ -334,7 +334,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_license",
             command: "show license",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_license,
             metrics: LICENSE_METRICS,
@@ -343,7 +343,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_cms_secure_store",
             command: "show cms secure store",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_cms,
             metrics: CMS_METRICS,
@@ -351,7 +351,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_cms_secure_store_hyphen",
             command: "show cms secure-store",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_cms,
             metrics: CMS_METRICS,
@@ -359,7 +359,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "waas_mapi_verify_encryption_settings",
             command: "accelerator mapi verify encryption-settings",
-            takes_args: false,
+            args: &[],
             platforms: WAAS,
             parse: rec_verify,
             metrics: VERIFY_METRICS,
