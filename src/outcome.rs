@@ -37,6 +37,8 @@ pub enum CommandStatus {
     ParseFailed,
     /// Output captured, no parser registered for it.
     Raw,
+    /// The session ended (closed, protocol error) while the command ran.
+    SessionLost,
 }
 
 impl CommandStatus {
@@ -47,6 +49,40 @@ impl CommandStatus {
             CommandStatus::Timeout => "timeout",
             CommandStatus::ParseFailed => "parse_failed",
             CommandStatus::Raw => "raw",
+            CommandStatus::SessionLost => "session_lost",
+        }
+    }
+}
+
+/// Why a command's output is incomplete: its record (if any) holds only what came before the
+/// cut, so the health rules say "incomplete" instead of judging it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cut {
+    /// `max_output_bytes` was reached and later lines were dropped.
+    OutputCap,
+    /// The output stops at a pager prompt (`--More--`) nobody answered.
+    Pager,
+    /// The session ended or stalled (closed, timed out, out of time) before the prompt came
+    /// back.
+    SessionLost,
+}
+
+impl Cut {
+    pub fn id(self) -> &'static str {
+        match self {
+            Cut::OutputCap => "output_cap",
+            Cut::Pager => "pager",
+            Cut::SessionLost => "session_lost",
+        }
+    }
+
+    /// For messages: what cut the output short.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Cut::OutputCap => "the max_output_bytes limit",
+            Cut::Pager => "an unanswered pager prompt",
+            Cut::SessionLost => "the session ending or stalling before the prompt came back",
         }
     }
 }
@@ -58,7 +94,10 @@ pub struct CommandReport {
     pub status: CommandStatus,
     pub error: Option<String>,
     pub duration_ms: u64,
+    /// The output was cut short (`truncated_by` says how); `record` is then partial.
     pub truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated_by: Option<Cut>,
     pub record: Option<Record>,
     #[serde(skip)]
     pub raw: Option<String>,

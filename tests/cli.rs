@@ -218,6 +218,34 @@ fn parse_prints_json_and_rejects_unknown_commands() {
     assert_eq!(code(&o), 3);
 }
 
+/// A saved terminal capture that stops at the pager is parsed for what it holds, and the
+/// record says it is partial (exit 1, a warning on stderr).
+#[test]
+fn parse_marks_a_capture_cut_at_the_pager() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("isakmp.txt");
+    std::fs::write(
+        &f,
+        "IPv4 Crypto ISAKMP SA\ndst             src             state          conn-id status\n\
+         192.0.2.2       192.0.2.1       QM_IDLE           1001 ACTIVE\n --More-- \n",
+    )
+    .unwrap();
+    let o = run(&[
+        "parse",
+        "--platform",
+        "cisco_ios",
+        "--command",
+        "show crypto isakmp sa",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["truncated"], true, "{v}");
+    assert_eq!(v["truncated_by"], "pager", "{v}");
+    assert!(v.to_string().contains("192.0.2.2"), "{v}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("pager"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poll_binary_writes_csv_and_exits_2_when_a_device_is_not_polled() {
     let fleet = common::sim::fleet_of(&[

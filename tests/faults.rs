@@ -27,6 +27,7 @@
 mod common;
 
 use common::sim::{fleet, spec};
+use fleetpoll::outcome::Cut;
 use fleetpoll::runner::{CommandStatus, DeviceReport, PollStatus};
 use fleetpoll::session::error::{ErrorClass, Stage};
 use fleetpoll::sim::{DeviceSpec, RunningFleet, Scenario};
@@ -306,13 +307,21 @@ async fn disconnect_mid_output_fails_the_command_and_keeps_earlier_ones() {
     for name in ["cut-rtr", "cut-asa", "cut-wae"] {
         let d = sw.row(name);
         assert_failed(d, Stage::Command, ErrorClass::Protocol);
-        assert_eq!(
-            d.commands.len(),
-            fleetpoll::sim::device::SHOWS_BEFORE_DISCONNECT,
+        let before = fleetpoll::sim::device::SHOWS_BEFORE_DISCONNECT;
+        assert_eq!(d.commands.len(), before + 1, "{name}: {:?}", d.commands);
+        // The command the session ended on is recorded with what it had printed, marked.
+        let cut = &d.commands[before];
+        assert_eq!(cut.status, CommandStatus::SessionLost, "{name}");
+        assert_eq!(cut.truncated_by, Some(Cut::SessionLost), "{name}");
+        assert!(!cut.raw.as_deref().unwrap_or("").is_empty(), "{name}");
+        assert!(
+            d.findings
+                .iter()
+                .any(|f| f.code == "COMMAND_FAILED" && f.message.contains("cut short")),
             "{name}: {:?}",
-            d.commands
+            d.findings
         );
-        for c in &d.commands {
+        for c in &d.commands[..before] {
             assert_eq!(
                 c.status,
                 CommandStatus::Ok,
@@ -480,6 +489,14 @@ async fn huge_output_is_truncated_at_the_cap_in_bounded_memory() {
             .find(|c| c.command == "show crypto ipsec sa")
             .expect("ipsec command");
         assert!(c.truncated, "{name}");
+        assert_eq!(c.truncated_by, Some(Cut::OutputCap), "{name}");
+        // Half an SA list is not judged; the finding says so.
+        assert!(
+            d.findings.iter().any(|f| f.code == "OUTPUT_INCOMPLETE"
+                && f.command.as_deref() == Some("show crypto ipsec sa")),
+            "{name}: {:?}",
+            d.findings
+        );
         let raw = c.raw.as_deref().unwrap_or("");
         assert!(raw.len() <= cap, "{name}: {} bytes kept", raw.len());
         assert!(raw.len() > cap / 2, "{name}: only {} bytes kept", raw.len());

@@ -51,9 +51,30 @@ pub fn run(a: ParseArgs) -> i32 {
     let text = String::from_utf8_lossy(&text);
     match (spec.parse)(&text) {
         Ok(rec) => {
-            match serde_json::to_string_pretty(&rec) {
+            // A capture that stops at a pager prompt is partial: the record says so.
+            let cut = crate::assess::ends_at_pager(a.platform, &text);
+            let mut value = match serde_json::to_value(&rec) {
+                Ok(v) => v,
+                Err(e) => return super::unusable(e),
+            };
+            if cut {
+                if let Some(o) = value.as_object_mut() {
+                    o.insert("truncated".into(), true.into());
+                    o.insert(
+                        "truncated_by".into(),
+                        crate::outcome::Cut::Pager.id().into(),
+                    );
+                }
+            }
+            match serde_json::to_string_pretty(&value) {
                 Ok(j) => println!("{j}"),
                 Err(e) => return super::unusable(e),
+            }
+            if cut {
+                eprintln!(
+                    "warning: the output stops at a pager prompt: the record holds only what came before it"
+                );
+                return exit::WARNING;
             }
             exit::OK
         }

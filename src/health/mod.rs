@@ -80,16 +80,29 @@ pub fn evaluate_at(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in &report.commands {
+        let cut = c
+            .truncated_by
+            .map(|k| format!(" (output cut short by {})", k.describe()))
+            .unwrap_or_default();
         match c.status {
             CommandStatus::Ok | CommandStatus::Raw => {}
             s => out.push(Finding {
-                code: "COMMAND_FAILED".into(),
-                severity: Severity::Warning,
-                message: format!("`{}` gave no usable output ({})", c.command, s.id()),
+                code: rules::COMMAND_FAILED.code.into(),
+                severity: rules::COMMAND_FAILED.severity,
+                message: format!("`{}` gave no usable output ({}){cut}", c.command, s.id()),
                 evidence: c.error.clone().unwrap_or_default(),
                 remediation: rules::COMMAND_FAILED_REMEDIATION.into(),
                 command: Some(c.command.clone()),
             }),
+        }
+        if let Some(kind) = c.truncated_by {
+            // A partial list is not judged: a missing SA may only be past the cut.
+            if c.status == CommandStatus::Ok {
+                let mut f = rules::incomplete(&c.command, kind);
+                f.command = Some(c.command.clone());
+                out.push(f);
+            }
+            continue;
         }
         if let Some(rec) = &c.record {
             rules::check_record_at(

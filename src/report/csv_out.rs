@@ -83,6 +83,7 @@ mod tests {
             error: error.map(String::from),
             duration_ms: 0,
             truncated: false,
+            truncated_by: None,
             record: None,
             raw: None,
         }

@@ -363,6 +363,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
         Ok(Output { text, truncated })
     }
 
+    /// After a command failed part-way: the lines it had printed (echo removed); consumes them.
+    pub fn take_partial(&mut self, command: &str) -> String {
+        let (raw, _) = self.screen.take_output();
+        self.screen.clear_current();
+        strip_echo(&raw, command)
+    }
+
     /// Lines received before the prompt just read, consumed together with that prompt (e.g.
     /// what `enable` answered).
     pub fn take_text(&mut self) -> String {

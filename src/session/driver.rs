@@ -18,6 +18,8 @@ pub struct CommandRun {
     pub command: String,
     pub result: Result<CommandOk, SessionError>,
     pub duration: Duration,
+    /// On a timeout or a lost session: the lines that had arrived (echo removed), if any.
+    pub partial: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,26 +171,34 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                     truncated: out.truncated,
                 }),
                 duration,
+                partial: None,
             }),
             Err(e @ SessionError::CommandRejected { .. }) => progress.commands.push(CommandRun {
                 command: c.command.clone(),
                 result: Err(e),
                 duration,
+                partial: None,
             }),
-            Err(e @ SessionError::Timeout { .. }) => {
-                let waited = duration;
+            Err(e) => {
+                // What arrived before the cut is kept: the report marks it incomplete, and
+                // it says which command the session ended on.
+                let partial = Some(ch.take_partial(&c.command)).filter(|t| !t.trim().is_empty());
                 progress.commands.push(CommandRun {
                     command: c.command.clone(),
-                    result: Err(e),
+                    result: Err(e.clone()),
                     duration,
+                    partial,
                 });
+                if !matches!(e, SessionError::Timeout { .. }) {
+                    return Err(e);
+                }
                 // The rest of that output may still arrive: send an Enter and carry on only
                 // once the CLI is back in step, briefly.
                 let resync = budget.within(budget.allowance(Stage::Prompt).min(RESYNC));
                 if !resync_prompt(&mut ch, resync).await? {
                     return Err(SessionError::Timeout {
                         stage: Stage::Command,
-                        waited,
+                        waited: duration,
                         tail: format!(
                             "`{}` did not finish and the prompt did not come back",
                             c.command
@@ -196,7 +206,6 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                     });
                 }
             }
-            Err(e) => return Err(e),
         }
     }
 

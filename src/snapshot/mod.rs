@@ -178,11 +178,14 @@ impl DeviceMeta {
 pub struct CommandMeta {
     pub command: String,
     pub parser: Option<String>,
-    /// `ok`, `rejected`, `timeout`, `parse_failed` or `raw` (no parser).
+    /// `ok`, `rejected`, `timeout`, `session_lost`, `parse_failed` or `raw` (no parser).
     pub status: String,
     pub error: Option<String>,
     pub duration_ms: u64,
     pub truncated: bool,
+    /// What cut the output short (`output_cap`, `pager`, `session_lost`) when `truncated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated_by: Option<crate::outcome::Cut>,
     /// The raw output file, relative to the snapshot, when output was captured.
     pub raw_file: Option<String>,
     /// The parsed record file, relative to the snapshot, when the output parsed.

@@ -261,6 +261,7 @@ fn fill(
                 error: c.error.clone(),
                 duration_ms: c.duration_ms,
                 truncated: c.truncated,
+                truncated_by: c.truncated_by,
                 raw_file,
                 record_file,
                 redacted_lines,

@@ -72,6 +72,27 @@ pub const COMMAND_FAILED: RuleInfo = RuleInfo {
     source: "fleetpoll",
 };
 
+/// `OUTPUT_INCOMPLETE` is emitted by `health::evaluate` itself for an output cut short: its
+/// record is not judged.
+pub const OUTPUT_INCOMPLETE: RuleInfo = RuleInfo {
+    code: "OUTPUT_INCOMPLETE",
+    severity: Severity::Warning,
+    summary: "a command's output was cut short (output cap, unanswered pager, session lost); its record was not judged",
+    remediation: "Raise max_output_bytes for this device or command, make sure paging is off (`terminal length 0` / `terminal pager 0`), or narrow the command (`peer ADDR`); then poll again.",
+    source: "fleetpoll",
+};
+
+/// The finding for a parsed output that was cut short.
+pub fn incomplete(command: &str, cut: crate::outcome::Cut) -> Finding {
+    OUTPUT_INCOMPLETE.finding(
+        format!(
+            "`{command}` output is incomplete (cut short by {}): not judged",
+            cut.describe()
+        ),
+        format!("truncated_by={}", cut.id()),
+    )
+}
+
 /// Every rule, in a stable order (phase 1, phase 2, CERM, ASA, WAAS, time, poller).
 pub const RULES: &[RuleInfo] = &[
     ike::IKE_PSK_MISMATCH,
@@ -108,6 +129,7 @@ pub const RULES: &[RuleInfo] = &[
     time::NTP_UNSYNCED,
     time::NTP_OFFSET_HIGH,
     COMMAND_FAILED,
+    OUTPUT_INCOMPLETE,
 ];
 
 /// Thresholds from the playbook's `health.thresholds`, with documented defaults. Percentages
@@ -341,7 +363,7 @@ mod tests {
         let catalogued: std::collections::BTreeSet<&str> = RULES
             .iter()
             .map(|r| r.code)
-            .filter(|c| *c != COMMAND_FAILED.code)
+            .filter(|c| *c != COMMAND_FAILED.code && *c != OUTPUT_INCOMPLETE.code)
             .collect();
         assert_eq!(judged, catalogued);
     }

@@ -104,6 +104,22 @@ pub(super) fn compare_device(
                 "output read after, not before".into(),
             ),
             (false, false) => {}
+            (true, true) if bc.truncated || ac.truncated => {
+                // Half a list against a whole one would read as SAs gone (or new).
+                let side = match (bc.truncated, ac.truncated) {
+                    (true, true) => "in both",
+                    (true, false) => "in BEFORE",
+                    _ => "in AFTER",
+                };
+                cout.push(
+                    Severity::Neutral,
+                    None,
+                    "complete",
+                    Some((!bc.truncated).to_string()),
+                    Some((!ac.truncated).to_string()),
+                    format!("output cut short {side}: records not compared"),
+                );
+            }
             (true, true) => {
                 if let (Some(br), Some(ar)) = (brec, arec) {
                     compare_records(&mut cout, br, ar, times, opts);

@@ -69,6 +69,7 @@ pub(super) fn dev(
                 error: None,
                 duration_ms: 1,
                 truncated: false,
+                truncated_by: None,
                 raw_file: None,
                 record_file: None,
                 redacted_lines: 0,
@@ -339,4 +340,39 @@ fn playbook_compatibility() {
     let notes =
         check_compatible(&m("snapshot", "c1", "f1"), &m("health", "c2", "f2"), true).unwrap();
     assert!(notes[0].contains("only commands run in both"), "{notes:?}");
+}
+
+/// A cut-short capture is not compared record by record: the SAs past the cut would read as
+/// gone. One neutral `complete` change says why.
+#[test]
+fn a_truncated_side_is_not_compared() {
+    let c = "show crypto isakmp sa";
+    let ike = |peers: &[&str]| {
+        let sas: Vec<_> = peers
+            .iter()
+            .map(|p| json!({"ike_version": 1, "peer": p, "state": "MM_ACTIVE"}))
+            .collect();
+        Some(rec(json!({"record": "isakmp_sa", "sas": sas})))
+    };
+    let b = snap(vec![dev(
+        "d",
+        true,
+        0,
+        vec![(c, "ok", ike(&["10.0.0.1", "10.0.0.2"]))],
+    )]);
+    let mut after = dev("d", true, 9, vec![(c, "ok", ike(&["10.0.0.1"]))]);
+    let whole = snap(vec![after.clone()]);
+    assert_eq!(
+        keys(&diff(&b, &whole, &DiffOptions::default()).unwrap()),
+        vec![(R, k("d/show crypto isakmp sa/peer 10.0.0.2 ikev1/presence"))]
+    );
+    after.meta.commands[0].truncated = true;
+    after.meta.commands[0].truncated_by = Some(crate::outcome::Cut::OutputCap);
+    let r = diff(&b, &snap(vec![after]), &DiffOptions::default()).unwrap();
+    assert_eq!(keys(&r), vec![(N, k("d/show crypto isakmp sa/complete"))]);
+    assert!(
+        r.changes[0].message.contains("in AFTER"),
+        "{:?}",
+        r.changes[0]
+    );
 }
