@@ -360,7 +360,8 @@ async fn the_device_budget_ends_a_stalled_device_at_the_stage_it_reached() {
 
 /// Issue 13's VPN findings end to end over SSH, with the health playbook: an expired and an
 /// expiring certificate judged against the device's own `show clock` (named in the evidence),
-/// an ASA whose standby unit failed, a crypto session down and a DMVPN spoke stuck in NHRP.
+/// an ASA whose standby unit failed, a crypto session down, a DMVPN spoke stuck in NHRP and an
+/// ASA L2L tunnel that sends but never receives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vpn_estate_findings_come_through_a_real_poll() {
     let fleet = fleet(vec![
@@ -373,7 +374,9 @@ async fn vpn_estate_findings_come_through_a_real_poll() {
         ),
         spec("sess-down", Platform::CiscoXe, Scenario::CryptoSessionDown),
         spec("spoke-nhrp", Platform::CiscoIos, Scenario::DmvpnSpokeNhrp),
+        spec("l2l-oneway", Platform::CiscoAsa, Scenario::L2lOneWay),
         spec("fine", Platform::CiscoIos, Scenario::Healthy),
+        spec("fine-asa", Platform::CiscoAsa, Scenario::Healthy),
     ])
     .await;
     let dir = tempfile::tempdir().unwrap();
@@ -391,6 +394,7 @@ async fn vpn_estate_findings_come_through_a_real_poll() {
         ("fo-failed", "FAILOVER_NOT_READY"),
         ("sess-down", "CRYPTO_SESSION_DOWN"),
         ("spoke-nhrp", "DMVPN_PEER_DOWN"),
+        ("l2l-oneway", "VPN_ONE_WAY_L2L"),
     ] {
         assert_eq!(row(&r, device).poll_status, PollStatus::Polled, "{device}");
         assert!(
@@ -400,6 +404,15 @@ async fn vpn_estate_findings_come_through_a_real_poll() {
         );
     }
     assert_eq!(codes("fine"), Vec::<String>::new());
+    assert_eq!(codes("fine-asa"), Vec::<String>::new());
+    // The one-way tunnel's row carries the session counts the rule read.
+    let one_way = row(&r, "l2l-oneway");
+    assert_eq!(
+        one_way.metrics.get("vpn_l2l_one_way").map(String::as_str),
+        Some("1"),
+        "{:?}",
+        one_way.metrics
+    );
     for device in ["cert-old", "cert-soon"] {
         let f = row(&r, device)
             .findings
