@@ -574,8 +574,9 @@ fn parse_count_record(t: &str) -> Result<Record, ParseError> {
     parse_ikev2_count(t).map(Record::Ikev2Count)
 }
 
-/// `show crypto ikev2 session [fvrf V] [ivrf V] [local A|remote A] [detailed]`.
-const IKEV2_SESSION_ARGS: &[Arg] = &[
+/// `show crypto ikev2 session|sa [fvrf V] [ivrf V] [local A|remote A] [detailed]` on IOS-XE
+/// (ASA: `show crypto ikev2 sa [detail]`).
+pub(crate) const SELECT_ARGS: &[Arg] = &[
     Arg::Word("detail"),
     Arg::Word("detailed"),
     Arg::Key("fvrf", 1),
@@ -589,7 +590,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "ikev2_session",
             command: "show crypto ikev2 session",
-            args: IKEV2_SESSION_ARGS,
+            args: SELECT_ARGS,
             platforms: &[Platform::CiscoIos],
             parse: parse_session_record,
             metrics: SESSION_METRICS,

@@ -410,15 +410,6 @@ const ISAKMP_DETAIL_ARGS: &[Arg] = &[
     Arg::Word("standby"),
     Arg::Key("vrf", 1),
 ];
-/// IOS-XE `show crypto ikev2 sa [fvrf V] [ivrf V] [local A|remote A] [detailed]`, ASA `[detail]`.
-const IKEV2_SA_ARGS: &[Arg] = &[
-    Arg::Word("detail"),
-    Arg::Word("detailed"),
-    Arg::Key("fvrf", 1),
-    Arg::Key("ivrf", 1),
-    Arg::Key("local", 1),
-    Arg::Key("remote", 1),
-];
 
 pub fn parsers() -> Vec<ParserSpec> {
     vec![
@@ -457,7 +448,7 @@ pub fn parsers() -> Vec<ParserSpec> {
         ParserSpec {
             name: "crypto_ikev2_sa",
             command: "show crypto ikev2 sa",
-            args: IKEV2_SA_ARGS,
+            args: super::ikev2::SELECT_ARGS,
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,
