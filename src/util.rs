@@ -14,29 +14,66 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// Write `data` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees half a file and a failed run never truncates the previous one.
 pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let tmp = tempfile::NamedTempFile::new_in(folder_of(path))?;
+    fill_and_rename(tmp, path, data)
+}
+
+/// [`write_atomic`] for a file another program reads, such as node_exporter's textfile
+/// collector running as its own user: the new file gets the mode of the one it replaces, or
+/// 0644 less the umask when there is none (a plain temporary file is 0600, which would lock
+/// that reader out). The temporary file is `.NAME.XXXXXX.tmp`, hidden and with another
+/// extension, so a collector reading `*.prom` never picks up a half-written one.
+pub fn write_atomic_shared(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Given to open(2) as the creation mode, so the umask applies.
+        b.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let tmp = b.tempfile_in(folder_of(path))?;
+    if let Ok(old) = std::fs::metadata(path) {
+        if old.is_file() {
+            tmp.as_file().set_permissions(old.permissions())?;
+        }
+    }
+    fill_and_rename(tmp, path, data)
+}
+
+/// Write `data` to `tmp`, flush it to disk and rename it over `path`.
+fn fill_and_rename(
+    mut tmp: tempfile::NamedTempFile,
+    path: &Path,
+    data: &[u8],
+) -> std::io::Result<()> {
     tmp.write_all(data)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
+/// The folder `path` is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// Fail early if `path` cannot be written (folder missing or read-only), without creating or
 /// truncating it.
 pub fn check_writable(path: &Path) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
     if path.is_dir() {
         return Err(std::io::Error::other("is a directory"));
     }
     // A throwaway temp file in the same folder proves we can create and rename there.
-    tempfile::NamedTempFile::new_in(dir).map(|_| ())
+    tempfile::NamedTempFile::new_in(folder_of(path)).map(|_| ())
 }
 
 /// Where `s` breaks the one-line rule: the first C0 or C1 control character, DEL, or Unicode
@@ -103,6 +140,52 @@ pub fn bad_host(host: &str) -> Option<String> {
                 i + 1
             )
         })
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::write_atomic_shared;
+
+    /// Names in `dir`, sorted.
+    fn names(dir: &std::path::Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_shared_write_keeps_the_mode_of_the_file_it_replaces() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("fleetpoll.prom");
+        write_atomic_shared(&p, b"a 1\n").unwrap();
+        let new = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(new & !0o644, 0, "never more than 0644: {new:o}");
+        assert_ne!(new & 0o600, 0o000, "the owner reads and writes: {new:o}");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o604)).unwrap();
+        write_atomic_shared(&p, b"a 2\n").unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o604
+        );
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a 2\n");
+        assert_eq!(names(dir.path()), ["fleetpoll.prom"]);
+    }
+
+    #[test]
+    fn a_failed_shared_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder with something in it cannot be renamed over.
+        let p = dir.path().join("taken.prom");
+        std::fs::create_dir(&p).unwrap();
+        std::fs::write(p.join("x"), "").unwrap();
+        assert!(write_atomic_shared(&p, b"a 1\n").is_err());
+        assert_eq!(names(dir.path()), ["taken.prom"]);
+    }
 }
 
 #[cfg(test)]
