@@ -1,9 +1,11 @@
 //! Reports of a sweep: the health CSV (one row per device, stable columns), the JSONL record
-//! of everything, and the readable terminal summary. Files are written atomically.
+//! of everything, the findings CSV, the Prometheus textfile and the
+//! readable terminal summary. Files are written atomically.
 
 pub mod csv_out;
 pub mod findings;
 pub mod jsonl;
+pub mod prometheus;
 pub mod summary;
 
 /// Why a report file could not be produced; names the file.

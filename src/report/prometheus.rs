@@ -1,0 +1,353 @@
+//! `--prometheus FILE`: a sweep as a node_exporter textfile-collector file (Prometheus text
+//! exposition format 0.0.4): per device up, health, findings and one gauge per numeric metric
+//! column; per run its duration, end time, exit status and device counts. Pure: reports in,
+//! families out, families to text; [`write`] puts the text in place atomically.
+
+use crate::outcome::{DeviceReport, Health, PollStatus};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// What the text needs to know about the run beyond its device reports.
+#[derive(Debug, Clone, Copy)]
+pub struct RunInfo {
+    pub duration: Duration,
+    /// When the run ended.
+    pub finished_at: SystemTime,
+    /// The exit status the run ends with (0 healthy, 1 warnings, 2 critical or not polled).
+    pub exit_status: i32,
+}
+
+/// One metric family: its name, help text and samples. Every family here is a gauge (the
+/// file is a snapshot of one run, nothing in it only goes up). A family is public so that a
+/// caller can add its own (e.g. counts from the run history) to [`families`]' list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    name: String,
+    help: String,
+    samples: Vec<Sample>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Sample {
+    labels: Vec<(String, String)>,
+    value: f64,
+}
+
+impl Family {
+    /// An empty gauge family; `name` is made a valid metric name ([`metric_name`]).
+    pub fn gauge(name: &str, help: &str) -> Family {
+        Family {
+            name: metric_name(name),
+            help: help.to_string(),
+            samples: Vec::new(),
+        }
+    }
+
+    /// Add a sample; label names are made valid ([`label_name`]), values are escaped when
+    /// rendered.
+    pub fn push(&mut self, labels: &[(&str, &str)], value: f64) {
+        self.samples.push(Sample {
+            labels: labels
+                .iter()
+                .map(|(k, v)| (label_name(k), v.to_string()))
+                .collect(),
+            value,
+        });
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Metric columns that identify a device rather than measure it: they are the labels of
+/// `fleetpoll_device_info`, never gauges (a version `9.8` or an all-digit serial would
+/// otherwise read as a number).
+pub const INFO_COLUMNS: &[&str] = &["sw_version", "model", "serial"];
+
+/// Names of the families [`families`] always considers, in their order in the file; a
+/// metric column whose gauge name would be one of them is renamed (see [`column_family`]).
+pub const FIXED_FAMILIES: &[&str] = &[
+    "fleetpoll_device_up",
+    "fleetpoll_device_health",
+    "fleetpoll_device_info",
+    "fleetpoll_findings",
+    "fleetpoll_devices",
+    "fleetpoll_run_duration_seconds",
+    "fleetpoll_last_run_timestamp_seconds",
+    "fleetpoll_exit_status",
+];
+
+const POLL_STATUSES: [PollStatus; 4] = [
+    PollStatus::Polled,
+    PollStatus::Failed,
+    PollStatus::Interrupted,
+    PollStatus::Deadline,
+];
+const HEALTHS: [Health; 4] = [
+    Health::Ok,
+    Health::Warning,
+    Health::Critical,
+    Health::Unknown,
+];
+
+/// The value `fleetpoll_device_health` gives `h`.
+pub fn health_value(h: Health) -> f64 {
+    match h {
+        Health::Ok => 0.0,
+        Health::Warning => 1.0,
+        Health::Critical => 2.0,
+        Health::Unknown => 3.0,
+    }
+}
+
+/// Every family of a run, in file order: the fixed ones, then one gauge per metric column
+/// of `columns` (the CSV's, in its order) that has a numeric value on some device.
+pub fn families(reports: &[DeviceReport], columns: &[&str], run: &RunInfo) -> Vec<Family> {
+    let id = |r: &DeviceReport| {
+        [
+            ("device", r.device.clone()),
+            ("platform", r.platform.id().to_string()),
+            ("site", r.site.clone().unwrap_or_default()),
+        ]
+    };
+    let mut up = Family::gauge(
+        "fleetpoll_device_up",
+        "1 if the device was polled in the last run, 0 if not (failed, interrupted, deadline).",
+    );
+    let mut health = Family::gauge(
+        "fleetpoll_device_health",
+        "Health of the device in the last run: 0 ok, 1 warning, 2 critical, 3 unknown (not polled).",
+    );
+    let mut info = Family::gauge(
+        "fleetpoll_device_info",
+        "Always 1; the labels carry what the device reported about itself.",
+    );
+    let mut findings = Family::gauge(
+        "fleetpoll_findings",
+        "Findings on the device in the last run, by code and severity.",
+    );
+    let info_columns: Vec<&str> = INFO_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| columns.contains(c))
+        .collect();
+    for r in reports {
+        let id = id(r);
+        let labels: Vec<(&str, &str)> = id.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        up.push(&labels, if r.polled() { 1.0 } else { 0.0 });
+        health.push(&labels, health_value(r.health));
+        let mut with_info = labels.clone();
+        for c in &info_columns {
+            with_info.push((c, r.metrics.get(c).map(String::as_str).unwrap_or("")));
+        }
+        info.push(&with_info, 1.0);
+        let mut counts: BTreeMap<(&str, &str), u32> = BTreeMap::new();
+        for f in &r.findings {
+            *counts.entry((&f.code, f.severity.id())).or_default() += 1;
+        }
+        for ((code, severity), n) in counts {
+            findings.push(
+                &[
+                    ("device", &r.device),
+                    ("code", code),
+                    ("severity", severity),
+                ],
+                f64::from(n),
+            );
+        }
+    }
+    let mut devices = Family::gauge(
+        "fleetpoll_devices",
+        "Devices of the last run by poll status and health; sum by (health) or by (poll_status) for one view.",
+    );
+    for p in POLL_STATUSES {
+        for h in HEALTHS {
+            let n = reports
+                .iter()
+                .filter(|r| r.poll_status == p && r.health == h)
+                .count();
+            // A polled device has a health, a device not polled is unknown: those pairs are
+            // always written (0 included) so that an alert sees 0 rather than no series.
+            let natural = (p == PollStatus::Polled) == (h != Health::Unknown);
+            if n > 0 || natural {
+                devices.push(&[("poll_status", p.id()), ("health", h.id())], n as f64);
+            }
+        }
+    }
+    let mut duration = Family::gauge(
+        "fleetpoll_run_duration_seconds",
+        "How long the last run took, from the first connection to the last device done.",
+    );
+    duration.push(&[], run.duration.as_millis() as f64 / 1000.0);
+    let mut last = Family::gauge(
+        "fleetpoll_last_run_timestamp_seconds",
+        "When the last run ended, in seconds since the Unix epoch.",
+    );
+    let end = run
+        .finished_at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    last.push(&[], end.as_millis() as f64 / 1000.0);
+    let mut exit = Family::gauge(
+        "fleetpoll_exit_status",
+        "Exit status of the last run: 0 healthy, 1 warnings, 2 critical findings or devices not polled.",
+    );
+    exit.push(&[], f64::from(run.exit_status));
+    let mut out = vec![up, health, info, findings, devices, duration, last, exit];
+    for c in columns.iter().filter(|c| !INFO_COLUMNS.contains(c)) {
+        let mut g = Family::gauge(
+            &column_family(c, &out),
+            &format!("{} (health.csv column {c})", column_help(c)),
+        );
+        for r in reports {
+            if let Some(v) = r.metrics.get(c).and_then(|v| number(v)) {
+                let id = id(r);
+                let labels: Vec<(&str, &str)> = id.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                g.push(&labels, v);
+            }
+        }
+        if !g.samples.is_empty() {
+            out.push(g);
+        }
+    }
+    out
+}
+
+/// The gauge name of metric column `column`: `fleetpoll_<column>`, or
+/// `fleetpoll_metric_<column>` if that is taken by a family already in `taken`.
+pub fn column_family(column: &str, taken: &[Family]) -> String {
+    // Colons are for recording rules: a column never gets one.
+    let plain = metric_name(&format!("fleetpoll_{}", column.replace(':', "_")));
+    let is_taken = |n: &str| FIXED_FAMILIES.contains(&n) || taken.iter().any(|f| f.name == n);
+    if is_taken(&plain) {
+        metric_name(&format!("fleetpoll_metric_{}", column.replace(':', "_")))
+    } else {
+        plain
+    }
+}
+
+/// The registry's help text of metric column `column`.
+fn column_help(column: &str) -> &'static str {
+    crate::parse::registry()
+        .iter()
+        .flat_map(|s| s.metrics.iter())
+        .find(|m| m.name == column)
+        .map_or("A metric column of health.csv", |m| m.help)
+}
+
+/// A metric cell as a gauge value: a finite number, or `true`/`false` as 1/0 (the
+/// Prometheus way of saying yes or no); anything else (text, an address, a date) is none.
+pub fn number(cell: &str) -> Option<f64> {
+    match cell.trim() {
+        "true" => Some(1.0),
+        "false" => Some(0.0),
+        s => s.parse::<f64>().ok().filter(|v| v.is_finite()),
+    }
+}
+
+/// The text of `families`, each with its `# HELP` and `# TYPE` once and its samples
+/// together; a family without samples is left out.
+pub fn render(families: &[Family]) -> String {
+    let mut s = String::new();
+    for f in families.iter().filter(|f| !f.samples.is_empty()) {
+        let _ = writeln!(s, "# HELP {} {}", f.name, escape_help(&f.help));
+        let _ = writeln!(s, "# TYPE {} gauge", f.name);
+        for x in &f.samples {
+            s.push_str(&f.name);
+            if !x.labels.is_empty() {
+                s.push('{');
+                for (i, (k, v)) in x.labels.iter().enumerate() {
+                    if i > 0 {
+                        s.push(',');
+                    }
+                    let _ = write!(s, "{k}=\"{}\"", escape_label_value(v));
+                }
+                s.push('}');
+            }
+            let _ = writeln!(s, " {}", x.value);
+        }
+    }
+    s
+}
+
+/// Render `families` and write them to `path` atomically, keeping the mode of the file they
+/// replace (node_exporter reads it as another user).
+pub fn write(path: &Path, families: &[Family]) -> Result<(), super::ReportError> {
+    crate::util::write_atomic_shared(path, render(families).as_bytes()).map_err(|source| {
+        super::ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+/// `s` as a metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`, each other character `_`, and `_`
+/// before a leading digit.
+pub fn metric_name(s: &str) -> String {
+    sanitize(s, true)
+}
+
+/// `s` as a label name: `[a-zA-Z_][a-zA-Z0-9_]*`, and not starting with `__` (reserved for
+/// Prometheus itself): the leading underscores become one.
+pub fn label_name(s: &str) -> String {
+    let name = sanitize(s, false);
+    if name.starts_with("__") {
+        format!("_{}", name.trim_start_matches('_'))
+    } else {
+        name
+    }
+}
+
+fn sanitize(s: &str, colon: bool) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || (colon && c == ':') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// A label value as the format writes it: backslash, double quote and line feed escaped.
+/// Any other control character (a carriage return, an escape sequence) becomes a space: the
+/// format has no escape for it and a parser that splits lines would choke on a raw one.
+pub fn escape_label_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A help text as the format writes it: backslash and line feed escaped (quotes stay).
+fn escape_help(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
