@@ -1,10 +1,11 @@
 //! Reports of a sweep: the health CSV (one row per device, stable columns), the JSONL record
-//! of everything, the findings CSV, the Prometheus textfile and the
+//! of everything, the findings CSV, the Prometheus textfile, the Nagios status line and the
 //! readable terminal summary. Files are written atomically.
 
 pub mod csv_out;
 pub mod findings;
 pub mod jsonl;
+pub mod nagios;
 pub mod prometheus;
 pub mod summary;
 
