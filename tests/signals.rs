@@ -95,10 +95,11 @@ const HUNG_1_WAITS: &[&str] = &["waiting for the first prompt", "hung-1"];
 async fn one_signal_writes_everything(sig: &'static str, name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (f, inv) = hung_fleet(dir.path()).await;
-    let (csv, jsonl, findings) = (
+    let (csv, jsonl, findings, prom) = (
         dir.path().join("health.csv"),
         dir.path().join("health.jsonl"),
         dir.path().join("findings.csv"),
+        dir.path().join("fleetpoll.prom"),
     );
     let child = spawn(&[
         "poll",
@@ -112,6 +113,8 @@ async fn one_signal_writes_everything(sig: &'static str, name: &str) {
         jsonl.to_str().unwrap(),
         "--findings",
         findings.to_str().unwrap(),
+        "--prometheus",
+        prom.to_str().unwrap(),
     ]);
     let r = drive(child, vec![(HUNG_1_WAITS.to_vec(), sig)]).await;
     assert_eq!(r.sent, 1, "hung-1 never reached its prompt: {}", r.stderr);
@@ -141,6 +144,20 @@ async fn one_signal_writes_everything(sig: &'static str, name: &str) {
     assert_eq!(lines[2]["error"], "not started");
     let header = std::fs::read_to_string(&findings).unwrap();
     assert!(header.starts_with("device,"), "findings.csv: {header}");
+    let p = common::prom::parse_file(&prom);
+    assert_eq!(
+        p["fleetpoll_device_up"]
+            .samples
+            .iter()
+            .map(|(_, v)| *v)
+            .collect::<Vec<_>>(),
+        [1.0, 0.0, 0.0]
+    );
+    assert_eq!(
+        p["fleetpoll_devices"].value(&[("poll_status", "interrupted")]),
+        2.0
+    );
+    assert_eq!(p["fleetpoll_exit_status"].value(&[]), 2.0);
     assert!(
         r.stderr.contains(&format!("{name}: stopping")),
         "{}",
@@ -199,6 +216,26 @@ async fn a_second_signal_cuts_the_grace_short() {
     assert_eq!(
         column(&csv, "poll_status"),
         ["polled", "interrupted", "interrupted"]
+    );
+    f.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_stopped_by_sigterm_still_prints_its_status_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, inv) = hung_fleet(dir.path()).await;
+    // -vv keeps the debug log on stderr in check mode: the signal is sent on its event.
+    let child = spawn(&["poll", "--nagios", "-c", "1", "-i", inv.to_str().unwrap()]);
+    let r = drive(child, vec![(HUNG_1_WAITS.to_vec(), "TERM")]).await;
+    assert_eq!(r.sent, 1, "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    let line = r.stdout.strip_suffix('\n').unwrap_or_default();
+    assert!(
+        line.starts_with(
+            "FLEETPOLL CRITICAL - 0 critical, 0 warning, 2 not polled of 3 (run interrupted) | "
+        ) && !line.contains('\n'),
+        "{:?}",
+        r.stdout
     );
     f.shutdown().await;
 }

@@ -1,5 +1,6 @@
 //! `fleetpoll demo`: start a mixed simulated fleet in-process, sweep it with the health
-//! playbook, write DIR/health.csv and DIR/health.jsonl and print the summary.
+//! playbook, write DIR/health.csv, DIR/health.jsonl, DIR/findings.csv and DIR/fleetpoll.prom
+//! and print the summary.
 
 use super::poll::{check_outputs, sweep, Outputs};
 use super::{exit, Ui};
@@ -12,7 +13,7 @@ use std::path::PathBuf;
     after_help = "Example:\n  cargo run --release -- demo --out-dir /tmp/fp && column -s, -t < /tmp/fp/health.csv | less -S"
 )]
 pub struct DemoArgs {
-    /// Where health.csv and health.jsonl go.
+    /// Where health.csv, health.jsonl, findings.csv and fleetpoll.prom (Prometheus) go.
     #[arg(short, long, value_name = "DIR", default_value = "fleetpoll-demo")]
     pub out_dir: PathBuf,
     /// Use this playbook instead of the built-in health playbook (`fleetpoll playbook show health`).
@@ -27,11 +28,13 @@ pub async fn run(a: DemoArgs, ui: &Ui) -> i32 {
     let csv = a.out_dir.join("health.csv");
     let jsonl = a.out_dir.join("health.jsonl");
     let findings = a.out_dir.join("findings.csv");
+    let prometheus = a.out_dir.join("fleetpoll.prom");
     let outputs = Outputs {
-        csv: &csv,
+        csv: Some(&csv),
         jsonl: Some(&jsonl),
         include_raw: true,
         findings: Some(&findings),
+        prometheus: Some(&prometheus),
     };
     if let Err(e) = check_outputs(&outputs) {
         return super::unusable(e);

@@ -51,7 +51,7 @@ pub mod exit {
 read-only show commands of a playbook, parses them into typed records and writes a fleet-wide \
 health CSV.\n\nIt never sends configuration, clear, debug or reload commands: playbooks are \
 checked before anything connects.",
-    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml        # the built-in health playbook, from any folder\n  fleetpoll playbook show health > my-health.yaml  # start your own playbook from it\n  fleetpoll poll -i inv.yaml -p my-health.yaml -o health.csv --limit 'group:dc1,&platform:cisco_asa,!tag:lab'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
+    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml        # the built-in health playbook, from any folder\n  fleetpoll playbook show health > my-health.yaml  # start your own playbook from it\n  fleetpoll poll -i inv.yaml -p my-health.yaml -o health.csv --limit 'group:dc1,&platform:cisco_asa,!tag:lab'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n  fleetpoll poll -i inv.yaml --nagios              # a Nagios / Icinga check: one status line\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -101,7 +101,7 @@ pub enum Cmd {
 
 /// Run the CLI and return the exit status.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let code = match e.kind() {
@@ -110,10 +110,23 @@ pub fn main() -> i32 {
                 }
                 _ => exit::UNUSABLE,
             };
+            // A check command whose arguments are wrong still answers as a check (Nagios
+            // shows stdout, and "(null)" when there is none).
+            if code == exit::UNUSABLE && std::env::args_os().any(|a| a == "--nagios") {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or("invalid arguments");
+                let reason = first.strip_prefix("error: ").unwrap_or(first);
+                out!("{}", crate::report::nagios::unknown_line(reason));
+            }
             let _ = e.print();
             return code;
         }
     };
+    // A check command prints nothing but errors on stderr unless asked for more (-v): a
+    // monitoring system may show stderr with the status line.
+    if matches!(&cli.cmd, Cmd::Poll(a) if a.nagios) && cli.global.verbose == 0 {
+        cli.global.quiet = true;
+    }
     let progress = init_logging(&cli.global);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,4 +1,5 @@
-//! `fleetpoll poll`: sweep an inventory with a playbook and write the health CSV (and JSONL).
+//! `fleetpoll poll`: sweep an inventory with a playbook and write the health CSV (and JSONL,
+//! findings, Prometheus textfile), or, with `--nagios`, answer as a check command.
 
 use super::signals::Signals;
 use super::{exit, PlanArgs, Ui};
@@ -10,14 +11,15 @@ use std::time::Duration;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m\n  fleetpoll poll -i inv.yaml --limit 'site:dc1,&platform:cisco_xe,!group:lab'\n  fleetpoll poll -i inv.yaml -k -K                 # ask the password and enable secret once\n\nCredentials: {env: VAR}, {file: PATH} or {prompt: true} in the inventory; -k / -K fill in\nwhat no inventory level sets. Prompts are read once per run from /dev/tty; with no terminal\n(cron) they are refused before anything connects (exit 3)."
+    after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m\n  fleetpoll poll -i inv.yaml --limit 'site:dc1,&platform:cisco_xe,!group:lab'\n  fleetpoll poll -i inv.yaml -k -K                 # ask the password and enable secret once\n  fleetpoll poll -i inv.yaml -o health.csv --prometheus /var/lib/node_exporter/textfile_collector/fleetpoll.prom\n  fleetpoll poll -i inv.yaml --nagios              # a Nagios/Icinga check: one status line, exit 0-3\n\nCredentials: {env: VAR}, {file: PATH} or {prompt: true} in the inventory; -k / -K fill in\nwhat no inventory level sets. Prompts are read once per run from /dev/tty; with no terminal\n(cron) they are refused before anything connects (exit 3)."
 )]
 pub struct PollArgs {
     #[command(flatten)]
     pub plan: PlanArgs,
-    /// Health CSV to write (atomically: a reader never sees half a file).
-    #[arg(short, long, value_name = "FILE", default_value = "health.csv")]
-    pub output: PathBuf,
+    /// Health CSV to write (atomically: a reader never sees half a file) [default:
+    /// health.csv; with --nagios none unless given].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Also write one JSON object per device with every command's status and parsed record.
     #[arg(long, value_name = "FILE")]
     pub jsonl: Option<PathBuf>,
@@ -27,6 +29,18 @@ pub struct PollArgs {
     /// Also write one row per finding (device, severity, code, message, evidence, remediation).
     #[arg(short, long, value_name = "FILE")]
     pub findings: Option<PathBuf>,
+    /// Also write the run as Prometheus metrics, for node_exporter's textfile collector
+    /// (e.g. /var/lib/node_exporter/textfile_collector/fleetpoll.prom): written whole through
+    /// a hidden temporary file and a rename, with the mode of the file it replaces.
+    #[arg(long, value_name = "FILE")]
+    pub prometheus: Option<PathBuf>,
+    /// Nagios / Icinga check mode: one status line with perfdata on stdout
+    /// (`FLEETPOLL CRITICAL - 3 critical, 5 warning, 2 not polled of 500 | ...`), no summary,
+    /// nothing on stderr but errors (unless -v); exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+    /// (`FLEETPOLL UNKNOWN - reason` when the run cannot be done). Files are written only when
+    /// asked for (-o, --findings, --prometheus ...).
+    #[arg(long)]
+    pub nagios: bool,
     /// Refuse to start while another run holds this lock file (exit 3); a lock left by a
     /// dead run is taken over.
     #[arg(long, value_name = "FILE")]
@@ -49,10 +63,23 @@ pub fn parse_dur(s: &str) -> Result<Duration, crate::inventory::DurationError> {
 
 /// Where a sweep writes.
 pub struct Outputs<'a> {
-    pub csv: &'a Path,
+    /// None only in `--nagios` mode without `-o`.
+    pub csv: Option<&'a Path>,
     pub jsonl: Option<&'a Path>,
     pub include_raw: bool,
     pub findings: Option<&'a Path>,
+    pub prometheus: Option<&'a Path>,
+}
+
+impl Outputs<'_> {
+    /// Every file the sweep writes, in the order it writes them.
+    fn files(&self) -> impl Iterator<Item = &Path> {
+        self.csv
+            .into_iter()
+            .chain(self.jsonl)
+            .chain(self.findings)
+            .chain(self.prometheus)
+    }
 }
 
 /// An output file that cannot be written.
@@ -65,7 +92,7 @@ pub struct Unwritable {
 
 /// Check outputs can be written before anything connects (nothing is created or truncated).
 pub fn check_outputs(o: &Outputs) -> Result<(), Unwritable> {
-    for p in std::iter::once(o.csv).chain(o.jsonl).chain(o.findings) {
+    for p in o.files() {
         crate::util::check_writable(p).map_err(|err| Unwritable {
             path: p.to_path_buf(),
             err,
@@ -75,35 +102,56 @@ pub fn check_outputs(o: &Outputs) -> Result<(), Unwritable> {
 }
 
 pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
+    if !a.nagios {
+        return match poll(&a, ui).await {
+            Ok(done) => exit_status(&done.reports),
+            Err(e) => super::unusable(e),
+        };
+    }
+    // A check command's output is its status line: no summary, no progress bar.
+    let ui = Ui {
+        quiet: true,
+        progress: false,
+    };
+    match poll(&a, &ui).await {
+        Ok(done) => {
+            let code = exit_status(&done.reports);
+            out!(
+                "{}",
+                crate::report::nagios::status_line(&done.reports, done.elapsed, code)
+            );
+            code
+        }
+        Err(e) => {
+            out!("{}", crate::report::nagios::unknown_line(&e.to_string()));
+            exit::UNUSABLE
+        }
+    }
+}
+
+/// The sweep `a` asks for, or why it could not be done (exit 3).
+async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
     // First: a signal during the plan still stops the run cleanly (every device `interrupted`).
     let signals = super::signals::install();
-    let _lock = match a.lock.as_deref().map(crate::lock::acquire).transpose() {
-        Ok(l) => l,
-        Err(e) => return super::unusable(e),
-    };
+    let _lock = a.lock.as_deref().map(crate::lock::acquire).transpose()?;
     if let Some(pid) = _lock.as_ref().and_then(|l| l.stale_pid.as_deref()) {
         ui.note(format!("warning: took over a stale lock left by pid {pid}"));
     }
-    let plan = match a.plan.build(
+    let plan = a.plan.build(
         &crate::playbook::builtin::HEALTH,
         ui,
         a.plan.ask.on_terminal(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return super::unusable(e),
-    };
+    )?;
+    let default_csv = Path::new("health.csv");
     let outputs = Outputs {
-        csv: &a.output,
+        csv: a.output.as_deref().or((!a.nagios).then_some(default_csv)),
         jsonl: a.jsonl.as_deref(),
         include_raw: a.include_raw,
         findings: a.findings.as_deref(),
+        prometheus: a.prometheus.as_deref(),
     };
-    if let Err(e) = check_outputs(&outputs) {
-        return super::unusable(e);
-    }
-    if let Err(e) = super::preflight(&plan).await {
-        return super::unusable(e);
-    }
+    check_outputs(&outputs)?;
+    super::preflight(&plan).await?;
     let opts = RunOptions {
         concurrency: a.concurrency as usize,
         deadline: a.deadline,
@@ -111,10 +159,7 @@ pub async fn run(a: PollArgs, ui: &Ui) -> i32 {
         keep_raw: a.include_raw,
         keep_records: a.jsonl.is_some(),
     };
-    match sweep(&plan, &opts, &outputs, ui, signals).await {
-        Ok(reports) => exit_status(&reports),
-        Err(e) => super::unusable(e),
-    }
+    sweep(&plan, &opts, &outputs, ui, signals).await
 }
 
 /// The cron contract: 2 when any device was not polled or has a critical finding, 1 for
@@ -173,6 +218,12 @@ pub async fn run_with_progress(
     reports
 }
 
+/// What a sweep produced: every device's report and how long it took.
+pub struct Swept {
+    pub reports: Vec<DeviceReport>,
+    pub elapsed: Duration,
+}
+
 /// Run the plan with a progress bar and Ctrl-C handling, write the outputs, print the summary.
 pub async fn sweep(
     plan: &Plan,
@@ -180,7 +231,7 @@ pub async fn sweep(
     out: &Outputs<'_>,
     ui: &Ui,
     signals: Signals,
-) -> anyhow::Result<Vec<DeviceReport>> {
+) -> anyhow::Result<Swept> {
     for w in &plan.warnings {
         ui.note(format!("warning: {w}"));
     }
@@ -194,21 +245,30 @@ pub async fn sweep(
     )
     .await;
     let elapsed = started.elapsed();
-    crate::report::csv_out::write(out.csv, &reports, &plan.columns)?;
+    if let Some(c) = out.csv {
+        crate::report::csv_out::write(c, &reports, &plan.columns)?;
+    }
     if let Some(j) = out.jsonl {
         crate::report::jsonl::write(j, &reports, out.include_raw)?;
     }
     if let Some(f) = out.findings {
         crate::report::findings::write(f, &reports)?;
     }
+    if let Some(p) = out.prometheus {
+        let run = crate::report::prometheus::RunInfo {
+            duration: elapsed,
+            finished_at: std::time::SystemTime::now(),
+            exit_status: exit_status(&reports),
+        };
+        let families = crate::report::prometheus::families(&reports, &plan.columns, &run);
+        crate::report::prometheus::write(p, &families)?;
+    }
     if !ui.quiet {
         say!("{}", crate::report::summary::render(&reports, elapsed));
-        let files: Vec<String> = std::iter::once(out.csv)
-            .chain(out.jsonl)
-            .chain(out.findings)
-            .map(|p| p.display().to_string())
-            .collect();
-        say!("wrote {}", files.join(", "));
+        let files: Vec<String> = out.files().map(|p| p.display().to_string()).collect();
+        if !files.is_empty() {
+            say!("wrote {}", files.join(", "));
+        }
     }
-    Ok(reports)
+    Ok(Swept { reports, elapsed })
 }

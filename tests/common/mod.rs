@@ -8,12 +8,14 @@
 //! - [`bin`]: the `fleetpoll` binary, its exit code and output;
 //! - [`table`]: reading the CSV files the binary writes;
 //! - [`fixtures`]: the fixture trees (`tests/fixtures`, the shared real-device corpus);
-//! - [`log`]: waiting for a line of this process's own log (an event, not a sleep).
+//! - [`log`]: waiting for a line of this process's own log (an event, not a sleep);
+//! - [`prom`]: reading a `--prometheus` file back with a real exposition-format parser.
 #![allow(dead_code)]
 
 pub mod bin;
 pub mod fixtures;
 pub mod log;
+pub mod prom;
 pub mod sim;
 pub mod table;
 
