@@ -3,12 +3,14 @@
 //! Credentials are references (`{env: VAR}`, `{file: PATH}`, `{prompt: true}`) resolved here,
 //! before any I/O to a device; every error names the file, line, column and field.
 
+pub mod contexts;
 mod keys;
 pub mod limit;
 pub mod openssh;
 pub mod prompt;
 mod settings;
 
+pub use contexts::{ContextName, ContextSelection};
 pub use keys::UserKey;
 pub use prompt::{Asking, CannotAsk, Deferred, NoTerminal, NoTerminalToAsk, PromptUse, Prompter};
 
@@ -72,6 +74,9 @@ pub struct Host {
     /// Extra attempts after a transient failure, and the first backoff.
     pub retries: u32,
     pub retry_backoff: Duration,
+    /// `asa_contexts`: the security contexts polled one by one, each its own row; `None` for
+    /// a device polled as one (every platform but an ASA in multiple-context mode).
+    pub asa_contexts: Option<ContextSelection>,
 }
 
 /// Default number of device sessions one bastion connection carries at once.
@@ -611,6 +616,7 @@ fn resolve(
             format!("device `{name}` has neither a password nor a key_file, and SSH_AUTH_SOCK is not set (no ssh-agent to authenticate with)"),
         ));
     }
+    let asa_contexts = resolve_contexts(layers, loc, &name, platform, jump_name.is_some())?;
     if let Some(h) = &d.host {
         if let Some(why) = crate::util::bad_host(h) {
             return Err(loc.error(&format!("{}.host", layers[0].0), format!("host {why}")));
@@ -641,7 +647,46 @@ fn resolve(
         max_channels,
         retries,
         retry_backoff,
+        asa_contexts,
     })
+}
+
+/// `asa_contexts` of an entry: validated names, and only where the platform has contexts (its
+/// definition in `platforms/` names a context separator: the ASA). Never on a jump host.
+fn resolve_contexts(
+    layers: &[(String, &Settings)],
+    loc: &Located,
+    name: &str,
+    platform: Platform,
+    jump: bool,
+) -> Result<Option<ContextSelection>, ConfigError> {
+    if jump {
+        // A bastion's layers end in `defaults`, whose `asa_contexts` is for the devices.
+        return match layers.first().filter(|(_, s)| s.asa_contexts.is_some()) {
+            Some((at, _)) => Err(loc.error(
+                &format!("{at}.asa_contexts"),
+                "a jump host is never polled: `asa_contexts` belongs on devices",
+            )),
+            None => Ok(None),
+        };
+    }
+    let Some((setting, at)) = pick(layers, "asa_contexts", |s| s.asa_contexts.as_ref()) else {
+        return Ok(None);
+    };
+    let has_contexts = crate::session::platform::definition(platform)
+        .map(|d| d.context_separator.is_some())
+        .unwrap_or(false);
+    if !has_contexts {
+        return Err(loc.error(
+            &at,
+            format!(
+                "`asa_contexts` applies to cisco_asa devices in multiple-context mode; device `{name}` is {platform}"
+            ),
+        ));
+    }
+    contexts::validate(setting, &at)
+        .map(Some)
+        .map_err(|(field, m)| loc.error(&field, m))
 }
 
 /// `~/x` → home, relative → relative to the inventory's folder.

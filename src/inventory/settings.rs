@@ -43,6 +43,9 @@ pub struct Settings {
     /// Wait before the first retry; doubled for each further one.
     #[serde(default, deserialize_with = "opt_duration")]
     pub retry_backoff: Option<Duration>,
+    /// ASA multiple-context mode: `all`, or a list of context names, each polled as its own
+    /// row (`device/context`); see `inventory::contexts`.
+    pub asa_contexts: Option<super::contexts::AsaContextsSetting>,
 }
 
 impl Settings {

@@ -3,6 +3,7 @@
 //! playbooks name those columns and the plan checks them before anything connects.
 
 pub mod asa;
+pub mod asa_context;
 pub mod asa_license;
 pub mod asa_sessions;
 pub mod cerm;
@@ -68,6 +69,7 @@ macro_rules! for_each_record {
             Failover($crate::parse::failover::Failover),
             VpnAnyconnect($crate::parse::asa_sessions::AnyconnectSessions),
             VpnL2l($crate::parse::asa_sessions::VpnL2l),
+            SecurityContexts($crate::parse::asa_context::SecurityContexts),
             // WAAS
             Accelerators($crate::parse::waas::Accelerators),
             MapiAccelerator($crate::parse::waas::MapiAccelerator),
@@ -172,6 +174,7 @@ pub fn registry() -> &'static [ParserSpec] {
         v.extend(pki::parsers());
         v.extend(failover::parsers());
         v.extend(asa_sessions::parsers());
+        v.extend(asa_context::parsers());
         v.extend(waas::parsers());
         v.extend(system::parsers());
         v.extend(inventory::parsers());

@@ -173,3 +173,10 @@ impl Judge for AnyconnectSessions {
     /// Device Load is `VPN_SESSION_LIMIT`), and a client that only downloads is normal.
     fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
 }
+
+impl Judge for crate::parse::asa_context::SecurityContexts {
+    /// Which contexts exist is inventory, not health; with `asa_contexts` each context is
+    /// polled and judged as its own row.
+    const RULES: &'static [RuleInfo] = &[];
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}

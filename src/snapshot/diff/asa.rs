@@ -17,6 +17,12 @@ impl Compare for asa::AspDrop {
     fn compare(_: &Self, _: &Self, _: &mut Cx) {}
 }
 
+impl Compare for crate::parse::asa_context::SecurityContexts {
+    /// With `asa_contexts` every context is a row of its own: one added or gone shows as a
+    /// device added or gone.
+    fn compare(_: &Self, _: &Self, _: &mut Cx) {}
+}
+
 impl Compare for asa_sessions::AnyconnectSessions {
     /// Remote-access users log in and out on their own schedule, not the change's.
     fn compare(_: &Self, _: &Self, _: &mut Cx) {}
