@@ -105,7 +105,12 @@ pub struct CommandReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DeviceReport {
+    /// The inventory name; for a security context of an ASA polled with `asa_contexts`,
+    /// `name/context`.
     pub device: String,
+    /// The security context this row is for (`asa_contexts`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     pub host: String,
     pub port: u16,
     pub platform: crate::Platform,
@@ -230,6 +235,7 @@ impl DeviceReport {
     pub fn blank(device: &str, host: &str, port: u16, platform: crate::Platform) -> DeviceReport {
         DeviceReport {
             device: device.to_string(),
+            context: None,
             host: host.to_string(),
             port,
             platform,

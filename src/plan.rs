@@ -6,6 +6,7 @@ use crate::error::ConfigError;
 use crate::inventory::{self, limit::Limit, Host, ResolvedTimeouts};
 use crate::playbook::{self, PlannedCommand, Playbook};
 use crate::session::budget::Budget;
+use crate::session::contexts::ContextWalk;
 use crate::session::driver::CommandLine;
 use crate::session::platform::{self, PlatformDef};
 use crate::Platform;
@@ -66,6 +67,9 @@ pub struct PollJob {
     pub lines: Arc<[CommandLine]>,
     /// The device's time budget: per-stage timeouts and `device`, its whole allowance.
     pub timeouts: ResolvedTimeouts,
+    /// `asa_contexts`: the contexts to walk and how to read `show context`; the budget above
+    /// covers all of them.
+    pub walk: Option<ContextWalk>,
 }
 
 impl PollJob {
@@ -128,7 +132,12 @@ pub fn from_parts(
         if commands.is_empty() && !missing.contains(&h.platform.to_string()) {
             missing.push(h.platform.to_string());
         }
+        let walk = h.asa_contexts.clone().map(|selection| ContextWalk {
+            selection,
+            list: crate::parse::asa_context::context_names,
+        });
         jobs.push(PollJob {
+            walk,
             timeouts: h.timeouts,
             host: Arc::new(h),
             platform: def,

@@ -1,7 +1,10 @@
 //! The fleet runner: one task per planned job under a concurrency semaphore, a budget per
 //! device and a deadline for the whole run, a stop signal with a grace period (a second stop
 //! cuts it short), each device assessed as it finishes, and exactly one [`DeviceReport`] per
-//! planned device, in inventory order, whatever happened to it.
+//! planned device (per security context for `asa_contexts`: [`contexts`]), in inventory
+//! order, whatever happened to it.
+
+mod contexts;
 
 pub use crate::outcome::{CommandReport, CommandStatus, DeviceReport, PollStatus};
 
@@ -123,12 +126,13 @@ impl Runner {
         }
     }
 
-    /// Poll every device of the plan. `on_done` is called as each device finishes (progress).
+    /// Poll every device of the plan. `on_done` is called as each device finishes (progress),
+    /// with its rows (one, or one per security context).
     pub async fn run(
         &self,
         plan: &Plan,
         opts: &RunOptions,
-        on_done: impl Fn(&DeviceReport) + Send + Sync + 'static,
+        on_done: impl Fn(&[DeviceReport]) + Send + Sync + 'static,
     ) -> Vec<DeviceReport> {
         tracing::info!(devices = plan.jobs.len(), concurrency = opts.concurrency, deadline = ?opts.deadline, "sweep started");
         let sem = Arc::new(Semaphore::new(opts.concurrency.max(1)));
@@ -144,7 +148,7 @@ impl Runner {
         let health = Arc::new(plan.playbook.health.clone());
         let keep = (opts.keep_raw, opts.keep_records);
         let mut set = tokio::task::JoinSet::new();
-        let mut out: Vec<Option<DeviceReport>> = vec![None; plan.jobs.len()];
+        let mut out: Vec<Option<Vec<DeviceReport>>> = vec![None; plan.jobs.len()];
         let mut stop_rx = self.tx.subscribe();
         for (i, job) in plan.jobs.iter().enumerate() {
             // Devices start in inventory order: the slot is taken here, before the task
@@ -159,9 +163,9 @@ impl Runner {
             let permit = match (acquired, stop) {
                 (Ok(p), None) => p,
                 (Err(reason), _) | (Ok(_), Some(reason)) => {
-                    let mut r = not_started(&job.host, reason);
-                    assess::device(&mut r, Vec::new(), &job.commands, &health);
-                    out[i] = Some(finish(r, keep, on_done.as_ref()));
+                    let r = not_started(&job.host, reason);
+                    let rows = assessed(job, r, Progress::default(), &health);
+                    out[i] = Some(finish(rows, keep, on_done.as_ref()));
                     continue;
                 }
             };
@@ -172,9 +176,9 @@ impl Runner {
             let health = health.clone();
             let on_done = on_done.clone();
             set.spawn(async move {
-                let (mut r, runs) = poll_one(&job, permit, (rx, hurry), grace).await;
-                assess::device(&mut r, runs, &job.commands, &health);
-                (i, finish(r, keep, on_done.as_ref()))
+                let (r, progress) = poll_one(&job, permit, (rx, hurry), grace).await;
+                let rows = assessed(&job, r, progress, &health);
+                (i, finish(rows, keep, on_done.as_ref()))
             });
         }
         while let Some(j) = set.join_next().await {
@@ -185,45 +189,62 @@ impl Runner {
         }
         out.into_iter()
             .zip(plan.jobs.iter())
-            .map(|(r, job)| {
+            .flat_map(|(r, job)| {
                 r.unwrap_or_else(|| {
                     let mut r = skeleton(&job.host);
                     r.poll_status = PollStatus::Failed;
                     r.error_class = Some(ErrorClass::Protocol);
                     r.error = Some("internal error while polling this device".into());
-                    assess::device(&mut r, Vec::new(), &job.commands, &plan.playbook.health);
-                    r
+                    assessed(job, r, Progress::default(), &plan.playbook.health)
                 })
             })
             .collect()
     }
 }
 
-/// A device's report once it is assessed: stripped of what nobody asked to keep, logged and
+/// A device's rows (see [`contexts::rows`]), each assessed from its own command outputs.
+fn assessed(
+    job: &PollJob,
+    device: DeviceReport,
+    progress: Progress,
+    health: &crate::health::HealthConfig,
+) -> Vec<DeviceReport> {
+    contexts::rows(job, device, progress)
+        .into_iter()
+        .map(|(mut r, runs)| {
+            assess::device(&mut r, runs, &job.commands, health);
+            r
+        })
+        .collect()
+}
+
+/// A device's rows once assessed: stripped of what nobody asked to keep, logged and
 /// announced to `on_done`.
 fn finish(
-    mut r: DeviceReport,
+    mut rows: Vec<DeviceReport>,
     (keep_raw, keep_records): (bool, bool),
-    on_done: &(impl Fn(&DeviceReport) + ?Sized),
-) -> DeviceReport {
-    for c in &mut r.commands {
-        if !keep_raw {
-            c.raw = None;
+    on_done: &(impl Fn(&[DeviceReport]) + ?Sized),
+) -> Vec<DeviceReport> {
+    for r in &mut rows {
+        for c in &mut r.commands {
+            if !keep_raw {
+                c.raw = None;
+            }
+            if !keep_records {
+                c.record = None;
+            }
         }
-        if !keep_records {
-            c.record = None;
-        }
+        tracing::info!(
+            device = %r.device,
+            status = r.poll_status.id(),
+            stage = r.failed_stage.map(|s| s.id()),
+            error = r.error_class.map(|c| c.id()),
+            duration_ms = r.duration_ms,
+            "device done"
+        );
     }
-    tracing::info!(
-        device = %r.device,
-        status = r.poll_status.id(),
-        stage = r.failed_stage.map(|s| s.id()),
-        error = r.error_class.map(|c| c.id()),
-        duration_ms = r.duration_ms,
-        "device done"
-    );
-    on_done(&r);
-    r
+    on_done(&rows);
+    rows
 }
 
 fn stop_status(r: StopReason) -> (PollStatus, ErrorClass) {
@@ -276,7 +297,16 @@ async fn with_retries(
     loop {
         *attempts += 1;
         *progress = Progress::default();
-        match driver::poll_with(host, job.platform, &job.lines, budget, progress).await {
+        match driver::poll_with(
+            host,
+            job.platform,
+            &job.lines,
+            job.walk.as_ref(),
+            budget,
+            progress,
+        )
+        .await
+        {
             Err(e) if *attempts <= host.retries && transient(&e, progress) => {
                 tracing::info!(device = %host.name, attempt = *attempts, error = %e, ?backoff, "transient failure; retrying");
                 tokio::time::sleep(backoff).await;
@@ -297,14 +327,14 @@ async fn stopped(rx: &mut watch::Receiver<Option<StopReason>>) -> StopReason {
     }
 }
 
-/// Poll one device: its report filled in with how the session went, and the session's raw
-/// command outputs for [`assess`] to read.
+/// Poll one device: its report filled in with how the session went, and the session's
+/// progress (raw command outputs, per context with `asa_contexts`) for [`assess`] to read.
 async fn poll_one(
     job: &PollJob,
     _permit: tokio::sync::OwnedSemaphorePermit,
     (mut rx, mut hurry): (watch::Receiver<Option<StopReason>>, watch::Receiver<bool>),
     grace: Duration,
-) -> (DeviceReport, Vec<driver::CommandRun>) {
+) -> (DeviceReport, Progress) {
     let mut report = skeleton(&job.host);
     report.started_at = Some(Utc::now());
     let t0 = Instant::now();
@@ -365,5 +395,5 @@ async fn poll_one(
             });
         }
     }
-    (report, progress.commands)
+    (report, progress)
 }

@@ -205,10 +205,10 @@ pub async fn run_with_progress(
         let bar = span.clone();
         let show = ui.progress;
         runner
-            .run(plan, opts, move |r| {
+            .run(plan, opts, move |rows| {
                 if show {
                     bar.pb_inc(1);
-                    bar.pb_set_message(&format!("{} {}", r.device, r.poll_status.id()));
+                    bar.pb_set_message(&progress_message(rows));
                 }
             })
             .await
@@ -222,6 +222,25 @@ pub async fn run_with_progress(
 pub struct Swept {
     pub reports: Vec<DeviceReport>,
     pub elapsed: Duration,
+}
+
+/// The progress bar's word on a finished device: its status, or for a device polled in its
+/// security contexts, how many of them were polled.
+fn progress_message(rows: &[DeviceReport]) -> String {
+    match rows {
+        [r] => format!("{} {}", r.device, r.poll_status.id()),
+        _ => {
+            let name = rows
+                .first()
+                .map(|r| match &r.context {
+                    Some(c) => r.device.strip_suffix(&format!("/{c}")).unwrap_or(&r.device),
+                    None => &r.device,
+                })
+                .unwrap_or_default();
+            let polled = rows.iter().filter(|r| r.polled()).count();
+            format!("{name} {polled}/{} contexts polled", rows.len())
+        }
+    }
 }
 
 /// Run the plan with a progress bar and Ctrl-C handling, write the outputs, print the summary.

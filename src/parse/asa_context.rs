@@ -225,7 +225,7 @@ pub fn parsers() -> Vec<ParserSpec> {
     vec![ParserSpec {
         name: "asa_show_context",
         command: "show context",
-        takes_args: false,
+        args: &[],
         platforms: &[Platform::CiscoAsa],
         parse: parse_record,
         metrics: METRICS,

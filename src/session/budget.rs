@@ -43,7 +43,7 @@ impl Budget {
             Stage::Auth => t.auth,
             Stage::Shell | Stage::Prompt | Stage::Close => t.prompt,
             Stage::Enable => t.enable,
-            Stage::Paging | Stage::Command => t.command,
+            Stage::Paging | Stage::Context | Stage::Command => t.command,
         }
     }
 

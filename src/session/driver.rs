@@ -1,9 +1,11 @@
-//! The per-device conversation: first prompt → enable → paging off → each command → exit.
+//! The per-device conversation: first prompt → enable → paging off → each command (or, with
+//! `asa_contexts`, each command in each security context: [`super::contexts`]) → exit.
 //! Never enters configuration mode. Progress is kept in a [`Progress`] owned by the caller so
 //! that a device cut off by its deadline still reports its stage and the commands it finished.
 
 use super::budget::{Budget, Deadline};
 use super::channel::{Channel, Stop};
+use super::contexts::{self, ContextProgress, ContextWalk};
 use super::error::{SessionError, Stage};
 use super::platform::{self, Mode, PlatformDef};
 use super::transport::{native, system_ssh};
@@ -36,6 +38,9 @@ pub struct Progress {
     pub commands: Vec<CommandRun>,
     /// Negotiated SSH algorithms (`kex=… hostkey=… cipher=… mac=…`) once known.
     pub ssh_algorithms: Option<String>,
+    /// With `asa_contexts`: the walk over the security contexts so far (the commands are then
+    /// in its runs, one per context, and `commands` stays empty).
+    pub contexts: Option<ContextProgress>,
 }
 
 impl Default for Progress {
@@ -45,6 +50,7 @@ impl Default for Progress {
             hostname: None,
             commands: Vec::new(),
             ssh_algorithms: None,
+            contexts: None,
         }
     }
 }
@@ -62,7 +68,8 @@ pub struct CommandLine {
 
 /// Poll one device over SSH: the native client, or the system's `ssh` (`transport: openssh`),
 /// looking its platform definition up and starting its budget now. The runner polls what the
-/// plan resolved through [`poll_with`]; this is the entry point for a bare [`Host`].
+/// plan resolved through [`poll_with`]; this is the entry point for a bare [`Host`], and polls
+/// the context it logs in to (walking `asa_contexts` needs the plan's [`ContextWalk`]).
 pub async fn poll(
     host: &Host,
     commands: &[CommandLine],
@@ -70,27 +77,37 @@ pub async fn poll(
 ) -> Result<(), SessionError> {
     let def =
         platform::definition(host.platform).map_err(|e| SessionError::Protocol(e.to_string()))?;
-    poll_with(host, def, commands, Budget::start(host.timeouts), progress).await
+    poll_with(
+        host,
+        def,
+        commands,
+        None,
+        Budget::start(host.timeouts),
+        progress,
+    )
+    .await
 }
 
-/// Poll one device with its resolved platform definition, every wait bounded by `budget`.
+/// Poll one device with its resolved platform definition, every wait bounded by `budget`;
+/// with `walk`, in each of its security contexts.
 pub async fn poll_with(
     host: &Host,
     def: &'static PlatformDef,
     commands: &[CommandLine],
+    walk: Option<&ContextWalk>,
     budget: Budget,
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
     if host.transport == TransportKind::Openssh {
         let (conn, stream) = system_ssh::open(host, &mut progress.stage, budget).await?;
         progress.ssh_algorithms = conn.algorithms.clone();
-        let r = converse(stream, host, def, commands, budget, progress).await;
+        let r = converse(stream, host, def, commands, walk, budget, progress).await;
         conn.close().await;
         return r;
     }
     let (conn, stream) = native::open(host, &mut progress.stage, budget).await?;
     progress.ssh_algorithms = conn.algorithms.clone();
-    let r = converse(stream, host, def, commands, budget, progress).await;
+    let r = converse(stream, host, def, commands, walk, budget, progress).await;
     conn.close().await;
     r
 }
@@ -101,6 +118,7 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     host: &Host,
     def: &'static PlatformDef,
     commands: &[CommandLine],
+    walk: Option<&ContextWalk>,
     budget: Budget,
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
@@ -142,19 +160,53 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
     }
 
     progress.stage = Stage::Paging;
-    match ch
-        .send_command(&def.paging_off, budget.until(Stage::Paging), Stage::Paging)
-        .await
-    {
-        Ok(_) => {}
-        // Without paging off, the channel still answers pagers; carry on.
-        Err(SessionError::CommandRejected { indicator, .. }) => {
-            tracing::warn!(device = %host.name, %indicator, "paging command rejected; answering pagers instead");
+    paging_off(&mut ch, host, def, budget, Stage::Paging).await?;
+
+    match walk {
+        Some(w) => contexts::walk(&mut ch, host, def, w, commands, budget, progress).await?,
+        None => {
+            progress.stage = Stage::Command;
+            run_commands(&mut ch, commands, budget, &mut progress.commands).await?;
         }
-        Err(e) => return Err(e),
     }
 
-    progress.stage = Stage::Command;
+    progress.stage = Stage::Close;
+    let _ = ch.write_line(&def.exit_command, Stage::Close).await;
+    Ok(())
+}
+
+/// Turn paging off (the platform's `paging_off`). A rejection is not fatal: without it, the
+/// channel still answers pagers.
+pub(super) async fn paging_off<S: AsyncRead + AsyncWrite + Unpin>(
+    ch: &mut Channel<S>,
+    host: &Host,
+    def: &PlatformDef,
+    budget: Budget,
+    stage: Stage,
+) -> Result<(), SessionError> {
+    match ch
+        .send_command(&def.paging_off, budget.until(Stage::Paging), stage)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(SessionError::CommandRejected { indicator, .. }) => {
+            tracing::warn!(device = %host.name, %indicator, "paging command rejected; answering pagers instead");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Type each command at the privileged prompt and record how it went in `out`, one entry as
+/// each finishes (so a session cut off keeps what it finished). A rejected or timed-out
+/// command is recorded and the next one follows, once the prompt is back after a timeout;
+/// only what ends the session is an error.
+pub(super) async fn run_commands<S: AsyncRead + AsyncWrite + Unpin>(
+    ch: &mut Channel<S>,
+    commands: &[CommandLine],
+    budget: Budget,
+    out: &mut Vec<CommandRun>,
+) -> Result<(), SessionError> {
     for c in commands {
         let started = Instant::now();
         let deadline = match c.timeout {
@@ -164,16 +216,16 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
         let result = ch.send_command(&c.command, deadline, Stage::Command).await;
         let duration = started.elapsed();
         match result {
-            Ok(out) => progress.commands.push(CommandRun {
+            Ok(o) => out.push(CommandRun {
                 command: c.command.clone(),
                 result: Ok(CommandOk {
-                    text: out.text,
-                    truncated: out.truncated,
+                    text: o.text,
+                    truncated: o.truncated,
                 }),
                 duration,
                 partial: None,
             }),
-            Err(e @ SessionError::CommandRejected { .. }) => progress.commands.push(CommandRun {
+            Err(e @ SessionError::CommandRejected { .. }) => out.push(CommandRun {
                 command: c.command.clone(),
                 result: Err(e),
                 duration,
@@ -183,7 +235,7 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                 // What arrived before the cut is kept: the report marks it incomplete, and
                 // it says which command the session ended on.
                 let partial = Some(ch.take_partial(&c.command)).filter(|t| !t.trim().is_empty());
-                progress.commands.push(CommandRun {
+                out.push(CommandRun {
                     command: c.command.clone(),
                     result: Err(e.clone()),
                     duration,
@@ -195,7 +247,7 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                 // The rest of that output may still arrive: send an Enter and carry on only
                 // once the CLI is back in step, briefly.
                 let resync = budget.within(budget.allowance(Stage::Prompt).min(RESYNC));
-                if !resync_prompt(&mut ch, resync).await? {
+                if !resync_prompt(ch, resync).await? {
                     return Err(SessionError::Timeout {
                         stage: Stage::Command,
                         waited: duration,
@@ -208,9 +260,6 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
             }
         }
     }
-
-    progress.stage = Stage::Close;
-    let _ = ch.write_line(&def.exit_command, Stage::Close).await;
     Ok(())
 }
 

@@ -15,6 +15,8 @@ pub enum Stage {
     Prompt,
     Enable,
     Paging,
+    /// ASA multiple-context mode: `changeto system`, `show context`, `changeto context NAME`.
+    Context,
     Command,
     Close,
 }
@@ -28,6 +30,7 @@ impl Stage {
             Stage::Prompt => "prompt",
             Stage::Enable => "enable",
             Stage::Paging => "paging",
+            Stage::Context => "context",
             Stage::Command => "command",
             Stage::Close => "close",
         }
@@ -52,6 +55,8 @@ pub enum ErrorClass {
     Rejected,
     Interrupted,
     Deadline,
+    /// `asa_contexts` lists a context that the device's `show context` does not.
+    NoSuchContext,
 }
 
 impl ErrorClass {
@@ -65,6 +70,7 @@ impl ErrorClass {
             ErrorClass::Rejected => "rejected",
             ErrorClass::Interrupted => "interrupted",
             ErrorClass::Deadline => "deadline",
+            ErrorClass::NoSuchContext => "no_such_context",
         }
     }
 }
