@@ -1,5 +1,6 @@
 //! The inventory that reaches a running simulated fleet: written by `simulate` and `demo`,
-//! with credentials in 0600 files beside it and the fleet's host key pinned.
+//! with credentials in 0600 files beside it and the fleet's host key pinned; a
+//! multiple-context ASA gets `asa_contexts: all`.
 
 use crate::sim::ssh_profile::{ClientProfile, HostKeyKind};
 use crate::sim::{RunningFleet, Scenario, SIM_ENABLE_SECRET, SIM_PASSWORD, SIM_USERNAME};
@@ -88,6 +89,10 @@ pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str
             d.spec.scenario.to_string()
         };
         let _ = writeln!(s, "    tags: [sim, {tag}]");
+        if !d.spec.contexts.is_empty() {
+            // Multiple-context mode: each security context is polled as its own row.
+            let _ = writeln!(s, "    asa_contexts: all");
+        }
         let profile = d.spec.ssh_profile.spec();
         if profile.host_key != HostKeyKind::Ed25519 || profile.client != ClientProfile::Modern {
             let key = crate::sim::ssh_profile::host_key(profile.host_key).public_key();

@@ -3,7 +3,8 @@
 //! Lines that are not read-only are kept in memory ([`violations`]); with
 //! `FLEETPOLL_SIM_COMMAND_LOG=DIR` every line is also appended to `DIR/sim-commands-<pid>.log`
 //! as `device<TAB>verdict<TAB>line`, so a whole test suite (many processes) can be checked
-//! afterwards (`.ci/check-sim-log`). Secrets typed at a password prompt are never logged.
+//! afterwards (`.ci/check-sim-log`). A test may also [`watch`] a device to read back every line
+//! it was sent ([`transcript`]). Secrets typed at a password prompt are never logged.
 
 use std::io::Write;
 use std::sync::{Mutex, OnceLock};
@@ -32,9 +33,11 @@ impl Verdict {
 
 /// Whether `line`, typed at an exec prompt, only reads: an empty line, `show …` (abbreviated
 /// down to `sh`) without output redirection, `terminal length|width|pager N`, `enable`,
-/// `disable`, `exit`/`logout`/`quit`, and WAAS's `accelerator mapi verify
-/// encryption-settings`. Everything else — configure, clear, copy, write, debug, reload, a
-/// `| redirect`/`| tee`/`| append` or `>` — is not.
+/// `disable`, `exit`/`logout`/`quit`, WAAS's `accelerator mapi verify encryption-settings`,
+/// and the ASA's two navigation lines, exactly `changeto system` and `changeto context NAME`
+/// with NAME one context-name word (they change where the session is, not the device).
+/// Everything else — configure, clear, copy, write, debug, reload, a
+/// `| redirect`/`| tee`/`| append` or `>`, any other `changeto` — is not.
 pub fn verdict(line: &str) -> Verdict {
     let words: Vec<String> = line
         .split_whitespace()
@@ -52,6 +55,8 @@ pub fn verdict(line: &str) -> Verdict {
         [t, p, l, n] if is(t, "terminal", 3) => {
             is(p, "pager", 3) && is(l, "lines", 3) && n.parse::<u16>().is_ok()
         }
+        ["changeto", "system"] => true,
+        ["changeto", "context", name] => context_word(name),
         [e] => ["enable", "disable", "exit", "logout", "quit"].contains(e),
         [a, m, v, e] => {
             is(a, "accelerator", 3)
@@ -68,6 +73,19 @@ pub fn verdict(line: &str) -> Verdict {
     }
 }
 
+/// One ASA context name (lowercased here): 1 to 32 letters, digits, `-`, `_`, `.`, not a
+/// reserved name. The simulator's own rule, kept apart from the poller's validation.
+fn context_word(name: &str) -> bool {
+    (1..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && name != "system"
+        && name != "null"
+}
+
 /// An output filter that writes somewhere (`| redirect disk0:x`, `| tee`, `| append`, `>`).
 fn redirects(rest: &[&str]) -> bool {
     rest.iter().any(|w| w.contains('>'))
@@ -82,6 +100,8 @@ fn redirects(rest: &[&str]) -> bool {
 struct Log {
     violations: Mutex<Vec<String>>,
     file: Option<Mutex<std::fs::File>>,
+    /// Every line typed at the devices a test watches ([`watch`]), in order.
+    watched: Mutex<std::collections::HashMap<String, Vec<String>>>,
     /// Shells started per device name, and a wake-up for whoever waits for one.
     shells: Mutex<std::collections::HashMap<String, usize>>,
     shell_started: tokio::sync::Notify,
@@ -91,6 +111,7 @@ fn log() -> &'static Log {
     static LOG: OnceLock<Log> = OnceLock::new();
     LOG.get_or_init(|| Log {
         violations: Mutex::new(Vec::new()),
+        watched: Mutex::new(Default::default()),
         shells: Mutex::new(Default::default()),
         shell_started: tokio::sync::Notify::new(),
         file: std::env::var_os(ENV).and_then(|dir| {
@@ -130,7 +151,29 @@ pub fn record(device: &str, line: &str) -> Verdict {
             let _ = writeln!(f, "{device}\t{}\t{shown}", v.id());
         }
     }
+    if let Ok(mut w) = log.watched.lock() {
+        if let Some(lines) = w.get_mut(device) {
+            lines.push(shown);
+        }
+    }
     v
+}
+
+/// Keep every line typed at `device` from now on, in memory (device names must be unique to
+/// the test); only watched devices are kept, so a large fleet costs nothing.
+pub fn watch(device: &str) {
+    if let Ok(mut w) = log().watched.lock() {
+        w.entry(device.to_string()).or_default();
+    }
+}
+
+/// The lines typed at a watched device so far, as logged (control characters escaped).
+pub fn transcript(device: &str) -> Vec<String> {
+    log()
+        .watched
+        .lock()
+        .map(|w| w.get(device).cloned().unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// A shell session started on `device` (before its banner): tests wait on this instead of
@@ -197,6 +240,9 @@ mod tests {
             "enable",
             "exit",
             "accelerator mapi verify encryption-settings",
+            "changeto system",
+            "changeto context ctx-a",
+            "changeto context CUST_066.dmz",
         ] {
             assert_eq!(verdict(ro), Verdict::ReadOnly, "{ro:?}");
         }
@@ -217,6 +263,15 @@ mod tests {
             "no terminal pager",
             "s",
             "enable 15 secret",
+            "changeto",
+            "changeto context",
+            "changeto context a b",
+            "changeto context system",
+            "changeto context -x",
+            "changeto context a;b",
+            "changeto context x | redirect disk0:/x",
+            "changeto syst",
+            "changeto sys tem",
         ] {
             assert_eq!(verdict(rw), Verdict::NotReadOnly, "{rw:?}");
         }

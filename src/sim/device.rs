@@ -16,13 +16,15 @@
 
 use super::render;
 use super::scenario::{RenderCtx, Scenario};
-use super::spec::DeviceSpec;
+use super::spec::{DeviceSpec, SimContext};
 use crate::parse::normalize_command;
 use crate::Platform;
 use std::collections::VecDeque;
 use std::time::Duration;
 
+mod contexts;
 mod text;
+use contexts::Space;
 pub use text::{banner, pager_erase, pager_string, prompt, LATIN1};
 use text::{crlf_lines, garble, locate_error, words_with_offsets, CommandError};
 
@@ -112,6 +114,9 @@ pub struct Device {
     context: Option<&'static str>,
     /// `HugeOutput`: size of the huge output.
     huge_output_bytes: usize,
+    /// Multiple-context mode: the spec's contexts, and where the session is.
+    contexts: Vec<SimContext>,
+    space: Space,
 }
 
 /// The output still to print: queued lines, then (for a huge output) whatever the generator
@@ -284,6 +289,8 @@ impl Device {
             shows: 0,
             context: None,
             huge_output_bytes: spec.huge_output_bytes,
+            contexts: spec.contexts.clone(),
+            space: Device::initial_space(!spec.contexts.is_empty()),
         }
     }
 
@@ -303,14 +310,7 @@ impl Device {
     }
 
     fn prompt(&self) -> String {
-        match self.context {
-            Some(c) => prompt(
-                self.platform,
-                &format!("{}/{c}", self.hostname),
-                self.privileged,
-            ),
-            None => prompt(self.platform, &self.hostname, self.privileged),
-        }
+        prompt(self.platform, &self.prompt_host(), self.privileged)
     }
 
     fn is_asa(&self) -> bool {
@@ -517,6 +517,11 @@ impl Device {
             Builtin::Other => {}
         }
         let command = normalize_command(line);
+        match self.space_output(&command) {
+            Some(Ok(text)) => return self.print_output(&command, &text, out),
+            Some(Err(())) => return self.invalid_input(line, &words, 1, out),
+            None => {}
+        }
         if self.scenario == Scenario::HugeOutput && command == HUGE_COMMAND {
             self.shows += 1;
             self.pending = Pending {
@@ -532,11 +537,12 @@ impl Device {
             self.print_page(out);
             return;
         }
+        let (scenario, seed) = self.render_as();
         let ctx = RenderCtx {
             platform: self.platform,
-            scenario: self.scenario,
+            scenario,
             hostname: &self.hostname,
-            seed: self.seed,
+            seed,
         };
         match render::render(&ctx, &command) {
             Some(text) => self.print_output(&command, &text, out),
@@ -696,6 +702,9 @@ impl Device {
                 }
                 Err(_) => Builtin::Invalid(2),
             },
+            [first, ..] if asa && first.len() >= 4 && "changeto".starts_with(first) => {
+                self.changeto(words, &lw, out)
+            }
             // The poller never configures; the simulated devices refuse to.
             [first, ..] if "configure".starts_with(first) && first.len() >= 4 => {
                 Builtin::Invalid(0)

@@ -9,8 +9,8 @@
 //! wrong for it in both senses.
 
 pub use super::spec::{
-    apply_ssh_profiles, seed_for, DeviceSpec, SshProfileChoice, DEMO_LATENCY, HUGE_OUTPUT_BYTES,
-    SIM_ENABLE_SECRET, SIM_PASSWORD, SIM_USERNAME, WRONG_PASSWORD,
+    apply_ssh_profiles, default_contexts, seed_for, DeviceSpec, SimContext, SshProfileChoice,
+    DEMO_LATENCY, HUGE_OUTPUT_BYTES, SIM_ENABLE_SECRET, SIM_PASSWORD, SIM_USERNAME, WRONG_PASSWORD,
 };
 
 use super::scenario::Scenario;
@@ -102,7 +102,7 @@ pub async fn spawn_fleet(specs: Vec<DeviceSpec>) -> std::io::Result<RunningFleet
     Ok(fleet)
 }
 
-/// The demo fleet: twelve devices, most of them showing one documented problem.
+/// The demo fleet: seventeen devices, most of them showing one documented problem.
 ///
 /// | name | platform | scenario |
 /// |---|---|---|
@@ -118,6 +118,7 @@ pub async fn spawn_fleet(specs: Vec<DeviceSpec>) -> std::io::Result<RunningFleet
 /// | wae-dc-01 | cisco_waas | secured MAPI connections handed off to the generic AO |
 /// | rtr-lab-09 | cisco_ios | refuses connections |
 /// | asa-branch-03 | cisco_asa | rejects the credentials (see the module docs) |
+/// | asa-mc-01 | cisco_asa | multiple-context mode: `admin`, `ctx-a` healthy, `ctx-b` one-way L2L (one row each) |
 pub fn demo_specs() -> Vec<DeviceSpec> {
     use Platform::*;
     use Scenario::*;
@@ -145,6 +146,8 @@ pub fn demo_specs() -> Vec<DeviceSpec> {
         DeviceSpec::new("asa-edge-02", CiscoAsa, CertExpiring).latency(l),
         DeviceSpec::new("rtr-lab-09", CiscoIos, RefuseConnection).latency(l),
         DeviceSpec::new("asa-branch-03", CiscoAsa, WrongCredentials).latency(l),
+        // Multiple-context mode (issue 13): one row per security context.
+        DeviceSpec::new("asa-mc-01", CiscoAsa, MultiContext).latency(l),
     ]
 }
 
@@ -162,7 +165,9 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
         | CertExpiring | CertExpired => fam != Platform::CiscoWaas,
         ContextChange => fam == Platform::CiscoAsa,
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
-        AspExpiredVpnContext | FailoverStandbyFailed | L2lOneWay => fam == Platform::CiscoAsa,
+        AspExpiredVpnContext | FailoverStandbyFailed | L2lOneWay | MultiContext => {
+            fam == Platform::CiscoAsa
+        }
         CryptoSessionDown | DmvpnSpokeNhrp => fam == Platform::CiscoIos,
         MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed
         | CmsStoreClosed => fam == Platform::CiscoWaas,
@@ -230,7 +235,7 @@ mod tests {
     #[test]
     fn demo_fleet_covers_the_brief() {
         let d = demo_specs();
-        assert_eq!(d.len(), 16);
+        assert_eq!(d.len(), 17);
         let has = |p: Platform, s: Scenario| d.iter().any(|x| x.platform == p && x.scenario == s);
         assert!(has(Platform::CiscoIos, Scenario::Healthy));
         assert!(has(Platform::CiscoAsa, Scenario::IkePskMismatch));
@@ -244,20 +249,24 @@ mod tests {
         assert!(has(Platform::CiscoIos, Scenario::CryptoSessionDown));
         assert!(has(Platform::CiscoAsa, Scenario::FailoverStandbyFailed));
         assert!(has(Platform::CiscoAsa, Scenario::CertExpiring));
+        assert!(d
+            .iter()
+            .any(|x| x.scenario == Scenario::MultiContext && x.contexts.len() == 3));
         let wrong = d.iter().find(|x| x.scenario == Scenario::WrongCredentials);
         assert!(wrong.is_some_and(|w| w.password != SIM_PASSWORD));
         assert!(d.iter().any(|x| x.scenario == Scenario::RefuseConnection));
         let mut names: Vec<&str> = d.iter().map(|x| x.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 16);
+        assert_eq!(names.len(), 17);
     }
 
     #[test]
     fn fleet_specs_mix_is_deterministic_and_applicable() {
-        let a = fleet_specs(200, None, Duration::from_millis(50));
-        assert_eq!(a, fleet_specs(200, None, Duration::from_millis(50)));
-        assert_eq!(a.len(), 200);
+        // 60 devices a platform: every ASA fault (the longest list) at least once.
+        let a = fleet_specs(240, None, Duration::from_millis(50));
+        assert_eq!(a, fleet_specs(240, None, Duration::from_millis(50)));
+        assert_eq!(a.len(), 240);
         assert!(a.iter().all(|s| applies_to(s.scenario, s.platform)));
         assert!(a.iter().all(|s| s.latency == Duration::from_millis(50)));
         for p in Platform::ALL {

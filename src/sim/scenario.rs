@@ -92,6 +92,11 @@ pub enum Scenario {
     /// ASA: one LAN-to-LAN peer sends and receives nothing back: `show vpn-sessiondb [detail]
     /// l2l` Bytes Tx > 0 with Bytes Rx 0, and its IPsec SA `#pkts decaps: 0` (004).
     L2lOneWay,
+    /// ASA in multiple-context mode: the login lands in the admin context (`name/admin# `),
+    /// `changeto system` / `changeto context NAME` move between the system execution space
+    /// and the contexts of `DeviceSpec::contexts` (`admin`, `ctx-a`, and `ctx-b` with a
+    /// one-way LAN-to-LAN tunnel), each printing its own outputs (issue 13).
+    MultiContext,
 }
 
 impl Scenario {
@@ -132,6 +137,7 @@ impl Scenario {
         Scenario::CertExpired,
         Scenario::FailoverStandbyFailed,
         Scenario::L2lOneWay,
+        Scenario::MultiContext,
     ];
 
     pub fn id(self) -> &'static str {
@@ -172,6 +178,7 @@ impl Scenario {
             Scenario::CertExpired => "cert_expired",
             Scenario::FailoverStandbyFailed => "failover_standby_failed",
             Scenario::L2lOneWay => "l2l_one_way",
+            Scenario::MultiContext => "multi_context",
         }
     }
 }

@@ -42,6 +42,34 @@ pub struct DeviceSpec {
     pub huge_output_bytes: usize,
     /// The SSH algorithms it offers (`modern` unless set).
     pub ssh_profile: SshProfile,
+    /// ASA multiple-context mode: its security contexts, the admin context first (the login
+    /// lands there). Empty: single mode. `MultiContext` devices get [`default_contexts`].
+    pub contexts: Vec<SimContext>,
+}
+
+/// One security context of a simulated multiple-context ASA: its name and what its outputs
+/// show (each context renders as a device of its own playing that scenario).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimContext {
+    pub name: String,
+    pub scenario: Scenario,
+}
+
+/// The contexts of a `MultiContext` device: `admin` and `ctx-a` healthy, `ctx-b` with a
+/// one-way LAN-to-LAN tunnel (ASA 9.5(2)+ runs site-to-site VPN in multiple-context mode), so
+/// its finding shows on that context's row only.
+pub fn default_contexts() -> Vec<SimContext> {
+    [
+        ("admin", Scenario::Healthy),
+        ("ctx-a", Scenario::Healthy),
+        ("ctx-b", Scenario::L2lOneWay),
+    ]
+    .into_iter()
+    .map(|(name, scenario)| SimContext {
+        name: name.to_string(),
+        scenario,
+    })
+    .collect()
 }
 
 impl DeviceSpec {
@@ -64,6 +92,11 @@ impl DeviceSpec {
             seed: seed_for(name),
             huge_output_bytes: HUGE_OUTPUT_BYTES,
             ssh_profile: SshProfile::Modern,
+            contexts: if scenario == Scenario::MultiContext && platform == Platform::CiscoAsa {
+                default_contexts()
+            } else {
+                Vec::new()
+            },
         }
     }
 

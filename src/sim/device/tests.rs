@@ -15,6 +15,7 @@ fn spec(platform: Platform, scenario: Scenario, enable: Option<&str>) -> DeviceS
         seed: 7,
         huge_output_bytes: 200_000,
         ssh_profile: crate::sim::SshProfile::Modern,
+        contexts: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Command outputs of simulated devices, in the real formats (domain.md, shared fixtures).
 //! Each family module answers the commands its parsers read; `None` means "not my command".
 
+pub mod contexts;
 pub mod crypto;
 pub mod inventory;
 pub mod pki;
