@@ -60,6 +60,20 @@ pub async fn run(a: CheckArgs, ui: &Ui) -> i32 {
             h.timeouts.command,
             h.timeouts.device,
         );
+        match &h.asa_contexts {
+            None => {}
+            Some(crate::inventory::ContextSelection::All) => {
+                println!(
+                    "  {:<20} asa_contexts: all (one row per context `show context` lists)",
+                    ""
+                )
+            }
+            Some(crate::inventory::ContextSelection::Named(n)) => println!(
+                "  {:<20} asa_contexts: {} (one row each)",
+                "",
+                n.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        }
     }
     if !plan.prompts.is_empty() {
         println!("\nprompts (a run asks each once on the terminal; check asks none):");

@@ -130,3 +130,148 @@ fn not_walked(r: &mut DeviceReport, name: &str, listed: Option<&[String]>, walke
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::contexts::{ContextFailure, ContextWalk};
+    use crate::session::error::SessionError;
+    use std::sync::Arc;
+
+    fn job(selection: &str) -> PollJob {
+        let yaml = format!(
+            "devices:\n  - {{name: fw, host: 192.0.2.1, platform: cisco_asa, username: u, password: p, asa_contexts: {selection}}}\n"
+        );
+        let mut inv = crate::inventory::parse(std::path::Path::new("t.yaml"), &yaml).unwrap();
+        let host = inv.hosts.remove(0);
+        PollJob {
+            walk: host.asa_contexts.clone().map(|selection| ContextWalk {
+                selection,
+                list: crate::parse::asa_context::context_names,
+            }),
+            timeouts: host.timeouts,
+            platform: crate::session::platform::definition(host.platform).unwrap(),
+            host: Arc::new(host),
+            commands: Arc::from(Vec::new()),
+            lines: Arc::from(Vec::new()),
+        }
+    }
+
+    fn run(name: &str, result: Option<Result<(), ContextFailure>>) -> ContextRun {
+        ContextRun {
+            name: ContextName::new(name).unwrap(),
+            hostname: Some(format!("fw/{name}")),
+            result,
+            commands: Vec::new(),
+            started: Instant::now(),
+            finished: None,
+        }
+    }
+
+    /// The session failed the way the device's report says, after walking `runs`.
+    fn cut_off(listed: &[&str], runs: Vec<ContextRun>) -> (DeviceReport, Progress) {
+        let mut d = DeviceReport::sample("fw");
+        d.poll_status = PollStatus::Deadline;
+        d.failed_stage = Some(Stage::Command);
+        d.error_class = Some(ErrorClass::Deadline);
+        d.error = Some("run deadline reached".into());
+        let p = Progress {
+            contexts: Some(ContextProgress {
+                listed: Some(listed.iter().map(|s| s.to_string()).collect()),
+                runs,
+                returned_to_system: false,
+            }),
+            ..Progress::default()
+        };
+        (d, p)
+    }
+
+    fn summary(
+        rows: &[(DeviceReport, Vec<CommandRun>)],
+    ) -> Vec<(String, PollStatus, Option<ErrorClass>)> {
+        rows.iter()
+            .map(|(r, _)| (r.device.clone(), r.poll_status, r.error_class))
+            .collect()
+    }
+
+    #[test]
+    fn a_session_cut_off_in_a_context_keeps_the_contexts_before_it() {
+        let rejected = ContextFailure {
+            stage: Stage::Context,
+            error: SessionError::CommandRejected {
+                command: "changeto context b".into(),
+                indicator: "ERROR:".into(),
+            },
+        };
+        let (d, p) = cut_off(
+            &["a", "b", "c", "d"],
+            vec![
+                run("a", Some(Ok(()))),
+                run("b", Some(Err(rejected))),
+                run("c", None),
+            ],
+        );
+        let rows = rows(&job("all"), d, p);
+        use PollStatus::*;
+        assert_eq!(
+            summary(&rows),
+            [
+                ("fw/a".into(), Polled, None),
+                ("fw/b".into(), Failed, Some(ErrorClass::Rejected)),
+                ("fw/c".into(), Deadline, Some(ErrorClass::Deadline)),
+                ("fw/d".into(), Deadline, Some(ErrorClass::Deadline)),
+            ]
+        );
+        assert_eq!(rows[0].0.error, None);
+        assert_eq!(rows[0].0.hostname.as_deref(), Some("fw/a"));
+        assert_eq!(rows[1].0.failed_stage, Some(Stage::Context));
+        assert_eq!(rows[2].0.error.as_deref(), Some("run deadline reached"));
+        assert_eq!(
+            rows[3].0.error.as_deref(),
+            Some("not polled: the session ended before this context (run deadline reached)")
+        );
+        assert_eq!(rows[3].0.hostname, None);
+        assert!(rows.iter().all(|(r, _)| r.context.is_some()));
+    }
+
+    #[test]
+    fn rows_follow_the_list_or_the_listing() {
+        // Listed names are the rows, whatever the device has; a missing one says so.
+        let (d, p) = cut_off(&["a", "b"], vec![run("b", Some(Ok(())))]);
+        let rows = rows(&job("[b, zz]"), d, p);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0.poll_status, PollStatus::Polled);
+        assert_eq!(rows[1].0.error_class, Some(ErrorClass::NoSuchContext));
+        assert_eq!(
+            rows[1].0.error.as_deref(),
+            Some("context `zz` is not configured on this ASA (`show context` lists: a, b)")
+        );
+        // `all` with a listing never read: the device's own row.
+        let (d, _) = cut_off(&[], vec![]);
+        let one = super::rows(&job("all"), d, Progress::default());
+        assert_eq!(
+            summary(&one),
+            [(
+                "fw".into(),
+                PollStatus::Deadline,
+                Some(ErrorClass::Deadline)
+            )]
+        );
+        // `all` on a device that lists nothing: one failed row, never none.
+        let (mut d, p) = cut_off(&[], vec![]);
+        d.poll_status = PollStatus::Polled;
+        let none = super::rows(&job("all"), d, p);
+        assert_eq!(none.len(), 1);
+        assert_eq!(none[0].0.poll_status, PollStatus::Failed);
+        // A listed name fleetpoll would not type is reported, not polled.
+        let (d, p) = cut_off(&["a", "b c"], vec![run("a", Some(Ok(())))]);
+        let odd = super::rows(&job("all"), d, p);
+        assert_eq!(odd[1].0.device, "fw/b c");
+        assert!(odd[1]
+            .0
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("only checked names"));
+    }
+}
