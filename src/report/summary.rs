@@ -97,10 +97,17 @@ pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String 
         }
     }
     let count = |h: Health| reports.iter().filter(|r| r.health == h).count();
+    // Security contexts polled one by one (`asa_contexts`) are rows of their own.
+    let contexts = reports.iter().filter(|r| r.context.is_some()).count();
     let _ = writeln!(
         s,
-        "\n{} devices in {:.1} s: {} ok, {} warning, {} critical, {} unknown (not polled)",
+        "\n{} devices{} in {:.1} s: {} ok, {} warning, {} critical, {} unknown (not polled)",
         reports.len(),
+        if contexts > 0 {
+            format!(" ({contexts} of them ASA security contexts)")
+        } else {
+            String::new()
+        },
         elapsed.as_secs_f64(),
         count(Health::Ok),
         count(Health::Warning),
