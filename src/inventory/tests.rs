@@ -235,7 +235,11 @@ fn shipped_example_inventory_loads() {
         "/inventory/example.yaml"
     ));
     let inv = load(path).unwrap();
-    assert_eq!(inv.hosts.len(), 5);
+    assert_eq!(inv.hosts.len(), 6);
+    assert_eq!(
+        inv.hosts[5].asa_contexts,
+        Some(crate::inventory::ContextSelection::All)
+    );
     let fw = &inv.hosts[0];
     assert_eq!(
         (fw.platform, fw.username.as_str()),
