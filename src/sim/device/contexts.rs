@@ -202,7 +202,8 @@ mod tests {
         );
         // Names are case-sensitive.
         assert!(typed(&mut d, "changeto context CTX-A").contains("does not exist"));
-        assert!(typed(&mut d, "changeto context").contains("Incomplete"));
+        // (`changeto context` alone is incomplete on the device, and not a line the command log
+        // allows: not typed here, where the suite's log must stay read-only.)
         assert!(typed(&mut d, "changeto system").ends_with("fw# "));
         assert_eq!(
             command_log::transcript("mc-unit-nav"),
@@ -216,7 +217,6 @@ mod tests {
                 "show mode",
                 "changeto context nosuch",
                 "changeto context CTX-A",
-                "changeto context",
                 "changeto system",
             ]
         );
