@@ -100,6 +100,9 @@ impl Device {
                 match self.contexts.iter().position(|c| c.name == name) {
                     Some(i) => self.space = Space::Context(i),
                     None => {
+                        // Wording not checked against a capture of a real ASA (none was at
+                        // hand); what the poller relies on is the `ERROR:` prefix and the
+                        // unchanged prompt, both of which the ASA prints.
                         out.send(format!("ERROR: Context '{name}' does not exist\r\n").as_bytes());
                     }
                 }
