@@ -24,8 +24,29 @@ pub struct Ikev2ChildSa {
     pub traffic_selectors: Vec<String>,
     pub esp_spi_in: Option<String>,
     pub esp_spi_out: Option<String>,
+    /// `AH spi in/out:` (detail; `0x0` when the transform set has no AH).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ah_spi_in: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ah_spi_out: Option<String>,
+    /// `CPI in/out:` (detail; IP compression, `0x0` when off).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpi_in: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpi_out: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<String>,
+    /// `keysize:` of the child SA's `Encr:` line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_length: Option<u64>,
+    /// `esp_hmac:` (ESP integrity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esp_hmac: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ah_hmac: Option<String>,
+    /// `comp:` (`IPCOMP_NONE`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
@@ -109,8 +130,8 @@ fn vrfs(s: &str) -> (Option<String>, Option<String>) {
     }
 }
 
-/// `key: value, key: value` pairs (`DH Grp:14` has no space).
-fn pairs(t: &str) -> Vec<(String, String)> {
+/// `key: value, key: value` pairs, keys lowercased (`DH Grp:14` has no space).
+pub(crate) fn pairs(t: &str) -> Vec<(String, String)> {
     t.split(',')
         .filter_map(|p| {
             let (k, v) = p.split_once(':')?;
@@ -242,28 +263,8 @@ pub fn parse_ikev2_session(input: &str) -> Result<Ikev2Sessions, ParseError> {
             continue;
         }
         if in_child {
-            let Some(c) = s.child_sas.last_mut() else {
-                continue;
-            };
-            if let Some(v) = lower
-                .starts_with("esp spi in/out:")
-                .then(|| t.get("esp spi in/out:".len()..).unwrap_or("").trim())
-            {
-                let (i, o) = v.split_once('/').unwrap_or((v, ""));
-                c.esp_spi_in = Some(i.to_string());
-                c.esp_spi_out = (!o.is_empty()).then(|| o.to_string());
-            } else if lower.starts_with("encr:") {
-                for (k, v) in pairs(t) {
-                    if k == "encr" {
-                        c.encryption = Some(v);
-                    }
-                }
-            } else if let Some(p) = lower.find("mode ") {
-                if lower.starts_with("ah_hmac") {
-                    c.mode = t.get(p + 5..).map(|m| m.trim().to_string());
-                }
-            } else {
-                selector(c, t);
+            if let Some(c) = s.child_sas.last_mut() {
+                child_sa_line(c, t);
             }
             continue;
         }
@@ -329,6 +330,62 @@ fn r_local_remote(s: &mut Ikev2Session, toks: &[&str]) -> bool {
         _ => return false,
     }
     true
+}
+
+/// One line of a `Child sa:` block (also read by `show crypto ikev2 sa`, `parse::ikev2_sa`):
+/// `ESP spi in/out:`, `AH spi in/out:`, `CPI in/out:`, `Encr: X, keysize: N, esp_hmac: Y`,
+/// `ah_hmac: X, comp: Y, mode Z`, else a selector line.
+pub(crate) fn child_sa_line(c: &mut Ikev2ChildSa, t: &str) {
+    let lower = t.to_ascii_lowercase();
+    let after = |key: &str| {
+        lower
+            .starts_with(key)
+            .then(|| t.get(key.len()..).unwrap_or("").trim())
+    };
+    // `0xA/0xB`: the outbound half may be missing from a cut line.
+    let in_out = |v: &str| {
+        let (i, o) = v.split_once('/').unwrap_or((v, ""));
+        let o = o.trim();
+        (
+            Some(i.trim().to_string()),
+            (!o.is_empty()).then(|| o.to_string()),
+        )
+    };
+    if let Some(v) = after("esp spi in/out:") {
+        (c.esp_spi_in, c.esp_spi_out) = in_out(v);
+    } else if let Some(v) = after("ah spi in/out:") {
+        (c.ah_spi_in, c.ah_spi_out) = in_out(v);
+    } else if let Some(v) = after("cpi in/out:") {
+        (c.cpi_in, c.cpi_out) = in_out(v);
+    } else if lower.starts_with("encr:") {
+        for (k, v) in pairs(t) {
+            match k.as_str() {
+                "encr" => c.encryption = Some(v),
+                "keysize" => c.key_length = text::parse_u64(&v),
+                "esp_hmac" => c.esp_hmac = Some(v),
+                _ => {}
+            }
+        }
+    } else if lower.starts_with("ah_hmac") {
+        // `ah_hmac: None, comp: IPCOMP_NONE, mode tunnel`: the mode has no colon.
+        for part in t.split(',') {
+            let part = part.trim();
+            match part.split_once(':') {
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("ah_hmac") => {
+                    c.ah_hmac = Some(v.trim().to_string())
+                }
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("comp") => {
+                    c.compression = Some(v.trim().to_string())
+                }
+                None if part.to_ascii_lowercase().starts_with("mode ") => {
+                    c.mode = part.get(5..).map(|m| m.trim().to_string())
+                }
+                _ => {}
+            }
+        }
+    } else if !lower.contains("mode ") {
+        selector(c, t);
+    }
 }
 
 /// A selector line of a `Child sa:` block.

@@ -11,6 +11,7 @@ pub mod crypto_session;
 pub mod dmvpn;
 pub mod failover;
 pub mod ikev2;
+pub mod ikev2_sa;
 pub mod inventory;
 pub mod ipsec;
 pub mod isakmp;
@@ -62,6 +63,7 @@ macro_rules! for_each_record {
             Ikev2Sessions($crate::parse::ikev2::Ikev2Sessions),
             Ikev2Count($crate::parse::ikev2::Ikev2Count),
             Ikev2Stats($crate::parse::ikev2::Ikev2Stats),
+            Ikev2Sas($crate::parse::ikev2_sa::Ikev2Sas),
             // ASA
             VpnSessiondbSummary($crate::parse::asa::VpnSessiondbSummary),
             AspDrop($crate::parse::asa::AspDrop),

@@ -1,5 +1,5 @@
 //! Conformance checks for the crypto command family: `show crypto isakmp sa [detail|active]`,
-//! `show crypto ikev1 sa detail` / `show crypto ikev2 sa [detail|local|remote ...]`,
+//! `show crypto ikev1 sa detail`, `show crypto ikev2 sa [detail|local|remote ...]`,
 //! `show crypto ipsec sa [detail|peer|interface|ipv6 ...]`, `show vpn-sessiondb [summary]`,
 //! `show asp drop`, `show crypto ikev2 session [detailed]` / `count`.
 //!
@@ -11,7 +11,7 @@
 //! (`AM_Active` = `AM_ACTIVE`), numbers as numbers whatever their JSON type.
 
 //!
-//! One file per family under `crypto/`: `ike`, `ipsec` (genieparser) and `ipsec_ntc`
+//! One file per family under `crypto/`: `ike`, `ikev2_sa`, `ipsec` (genieparser) and `ipsec_ntc`
 //! (ntc-templates), `asa` (VPN sessions, ASP drops); the dispatch and the comparison helpers
 //! they share are here.
 
@@ -19,6 +19,7 @@ mod asa;
 mod asa_sessions;
 mod ike;
 mod ikev2;
+mod ikev2_sa;
 mod ipsec;
 mod ipsec_ntc;
 
@@ -55,6 +56,9 @@ pub fn check(
     if let Some(o) = ikev2::check(platform, command, raw, expected) {
         return Some(o);
     }
+    if let Some(o) = ikev2_sa::check(platform, command, raw, expected) {
+        return Some(o);
+    }
     // The count commands have their own parsers: a word-prefix command must not reach the
     // SA-table parser.
     let kind = if command == "show crypto isakmp sa count" {
@@ -63,7 +67,6 @@ pub fn check(
         Kind::IpsecCount
     } else if command.starts_with("show crypto isakmp sa")
         || command.starts_with("show crypto ikev1 sa")
-        || command.starts_with("show crypto ikev2 sa")
     {
         Kind::Ike
     } else if command.starts_with("show crypto ipsec sa") {

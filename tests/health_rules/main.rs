@@ -3,7 +3,7 @@
 //! maxima), thresholds validation, a no-panic sweep over every parser fixture, and the
 //! simulator scenarios of `playbooks/health.yaml` end to end (render → parse → rules).
 //!
-//! One file per rule family (`ike`, `ipsec`, `cerm`, `asa`, `waas`, `time`), then
+//! One file per rule family (`ike`, `ikev2`, `ipsec`, `cerm`, `asa`, `waas`, `time`), then
 //! `thresholds`, `no_panics` and `scenarios`; the helpers they share are here.
 
 #[path = "../common/mod.rs"]
@@ -13,6 +13,7 @@ mod asa;
 mod cerm;
 mod failover;
 mod ike;
+mod ikev2;
 mod ipsec;
 mod no_panics;
 mod pki;
@@ -40,8 +41,9 @@ fn rec(platform: Platform, command: &str, text: &str) -> Record {
     (spec.parse)(text).unwrap_or_else(|e| panic!("{platform} `{command}`: {e}\n{text}"))
 }
 
-/// Run the rules on one record and check what every finding must satisfy: a known code, its
-/// catalogue severity (no overrides here), evidence and remediation filled, no command set.
+/// Run the rules on one record and check what every finding must satisfy: a known code, at
+/// most its catalogue severity (no overrides here; a grading rule may be milder), evidence and
+/// remediation filled, no command set.
 /// Date rules see the poll-start clock `now` (as a playbook without `show clock`).
 fn findings_with(r: &Record, platform: Platform, t: &Thresholds) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -52,7 +54,8 @@ fn findings_with(r: &Record, platform: Platform, t: &Thresholds) -> Vec<Finding>
             .iter()
             .find(|i| i.code == f.code)
             .unwrap_or_else(|| panic!("finding with a code missing from RULES: {f:?}"));
-        assert_eq!(f.severity, info.severity, "{f:?}");
+        assert!(f.severity <= info.severity, "{f:?}");
+        assert!(f.severity >= Severity::Warning, "{f:?}");
         assert!(
             rules_of(r).iter().any(|i| i.code == f.code),
             "{} is not among the rules of its record's family: {f:?}",

@@ -21,6 +21,7 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             mapi_unsupported_max: 0,
             ntp_offset_ms_max: 0.0,
             cert_expiry_days: 0,
+            ikev2_not_ready_secs: 0,
         },
         Thresholds {
             cerm_available_pct: 100.0,
@@ -37,6 +38,7 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             mapi_unsupported_max: u64::MAX,
             ntp_offset_ms_max: f64::MAX,
             cert_expiry_days: 3650,
+            ikev2_not_ready_secs: 86_400,
         },
     ]
 }
@@ -115,6 +117,7 @@ mod props {
                         mapi_unsupported_max: uns,
                         ntp_offset_ms_max: 1000.0,
                         cert_expiry_days: uns % 3651,
+                        ikev2_not_ready_secs: sec % 86_401,
                     }
                 },
             )

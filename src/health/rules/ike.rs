@@ -5,7 +5,9 @@
 //! initiator rekeys at 75 % of the 86400 s lifetime): a rekey shows a second SA for a peer
 //! that still has an established one, or a `(deleted)` IOS row, and both are skipped. States
 //! a remote-access client passes through while logging in (`CONF_XAUTH`, `CONF_ADDR`,
-//! aggressive mode) are not judged for SAs the ASA marks `Type: user`.
+//! aggressive mode) are not judged for SAs the ASA marks `Type: user`. IKEv2 SAs (the ASA 9.x
+//! `IKEv2 SAs:` section) are left to `IKEV2_SA_NOT_READY` (`ikev2_sa.rs`), which reads
+//! `show crypto ikev2 sa` with a rekey criterion of its own: one SA, one finding.
 
 use super::{Context, Finding, Judge, RuleInfo, Severity};
 use crate::parse::isakmp::{IkeSa, IkeState, IsakmpSa};
@@ -27,12 +29,12 @@ pub const IKE_PSK_MISMATCH: RuleInfo = RuleInfo {
 /// 004, "phase 1 fails" and "peer IP address not configured correctly": main mode held in
 /// `MM_WAIT_MSG2`..`MM_WAIT_MSG5` (wrong crypto peer or mismatched ISAKMP proposal;
 /// `MM_WAIT_MSG4` in particular = peer address misconfigured on the ASA), `MM_NO_STATE` (no
-/// usable phase 1, often a dead or misconfigured peer), or any other main-mode / IKEv2
-/// negotiation state that is not up.
+/// usable phase 1, often a dead or misconfigured peer), or any other main-mode state that is
+/// not up.
 pub const IKE_P1_STUCK: RuleInfo = RuleInfo {
     code: "IKE_P1_STUCK",
     severity: Severity::Warning,
-    summary: "IKE main mode not completing (MM_WAIT_MSG2..5, MM_NO_STATE, other non-up phase 1 states); MM_WAIT_MSG4 = peer address misconfigured",
+    summary: "IKE main mode not completing (MM_WAIT_MSG2..5, MM_NO_STATE, other non-up IKEv1 phase 1 states); MM_WAIT_MSG4 = peer address misconfigured",
     remediation: "Check that the crypto peer address and the ISAKMP policy (encryption, hash, authentication, DH group, lifetime) match on both peers and that ISAKMP is enabled on the interface (`crypto isakmp enable outside`).",
     source: "004 IPsec VPN: phase 1 main-mode failure (MM_WAIT_MSG2-5), peer IP misconfigured (MM_WAIT_MSG4), ISAKMP not enabled",
 };
@@ -95,11 +97,15 @@ fn is_xauth_on_l2l(sa: &IkeSa, platform: Platform) -> bool {
         && !is_remote_access(sa)
 }
 
-/// Main mode (or IKEv2 negotiation) not completing, other than `MM_WAIT_MSG6`.
+/// Main mode not completing, other than `MM_WAIT_MSG6`. Never an IKEv2 SA (see the module
+/// docs).
 fn is_p1_stuck(sa: &IkeSa) -> bool {
     let Some(state) = &sa.state else {
         return false;
     };
+    if sa.ike_version == Some(2) {
+        return false;
+    }
     let main_mode = match state {
         IkeState::MmNoState
         | IkeState::MmSaSetup
@@ -108,8 +114,7 @@ fn is_p1_stuck(sa: &IkeSa) -> bool {
         | IkeState::MmWaitMsg2
         | IkeState::MmWaitMsg3
         | IkeState::MmWaitMsg4
-        | IkeState::MmWaitMsg5
-        | IkeState::InNeg => true,
+        | IkeState::MmWaitMsg5 => true,
         IkeState::Other(s) => s.trim().to_ascii_uppercase().starts_with("MM_"),
         _ => false,
     };

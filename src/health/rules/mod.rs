@@ -22,6 +22,7 @@ mod cerm;
 mod failover;
 mod ike;
 mod ikev2;
+mod ikev2_sa;
 mod inventory;
 mod ipsec;
 mod pki;
@@ -42,6 +43,8 @@ pub const COMMAND_FAILED_REMEDIATION: &str =
 #[derive(Debug, Clone, Copy)]
 pub struct RuleInfo {
     pub code: &'static str,
+    /// The severity of its findings; a rule that grades them (`IKEV2_SA_NOT_READY`) gives the
+    /// worst here and may emit a milder one.
     pub severity: Severity,
     pub summary: &'static str,
     pub remediation: &'static str,
@@ -99,6 +102,7 @@ pub const RULES: &[RuleInfo] = &[
     ike::IKE_P1_STUCK,
     ike::IKE_AGGRESSIVE_STUCK,
     ike::IKE_XAUTH_ON_L2L,
+    ikev2_sa::IKEV2_SA_NOT_READY,
     ipsec::IPSEC_ONE_WAY,
     ipsec::IPSEC_NO_DECAPS,
     ipsec::IPSEC_ERRORS,
@@ -190,6 +194,14 @@ pub struct Thresholds {
     /// date is at most this many days after the device's clock is expiring (`CERT_EXPIRING`).
     /// Days, 0 to 3650; default `30`.
     pub cert_expiry_days: u64,
+    /// `show crypto ikev2 sa`: how long a non-READY IKEv2 SA may outlast the rekey of a peer
+    /// that does have a READY SA (`IKEV2_SA_NOT_READY`, warning): a `DELETE` SA beside a
+    /// replacement READY for longer than this, or a negotiating SA whose active time is above
+    /// it. A peer with no READY SA at all is reported whatever this is. Seconds, 0 to 86400;
+    /// default `300` (IKEv2 retransmits an unanswered request with a growing interval for
+    /// about two minutes before giving up, RFC 7296 section 2.1: a rekey's leftover lasts
+    /// seconds, or a couple of minutes on a lossy path, never five).
+    pub ikev2_not_ready_secs: u64,
 }
 
 impl Default for Thresholds {
@@ -209,6 +221,7 @@ impl Default for Thresholds {
             mapi_unsupported_max: 0,
             ntp_offset_ms_max: 1000.0,
             cert_expiry_days: 30,
+            ikev2_not_ready_secs: 300,
         }
     }
 }
@@ -246,6 +259,15 @@ impl Thresholds {
                 format!(
                     "`{}` days is not a warning window: expected 0 to 3650 days",
                     self.cert_expiry_days
+                ),
+            ));
+        }
+        if self.ikev2_not_ready_secs > 86_400 {
+            return Err((
+                "ikev2_not_ready_secs".to_string(),
+                format!(
+                    "`{}` seconds is longer than an IKE SA lifetime: expected 0 to 86400 seconds",
+                    self.ikev2_not_ready_secs
                 ),
             ));
         }

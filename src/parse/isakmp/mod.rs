@@ -1,6 +1,7 @@
 //! Phase 1 (IKE) security associations: `show crypto isakmp sa [detail|active|...]` in the IOS /
-//! IOS-XE table formats and the ASA block formats, `show crypto ikev1 sa` and
-//! `show crypto ikev2 sa` (ASA, and the IOS-XE IKEv2 table).
+//! IOS-XE table formats and the ASA block formats (whose 9.x `IKEv2 SAs:` section is an IKEv2
+//! table), `show crypto ikev1 sa`. `show crypto ikev2 sa` is registered here too but read by
+//! `parse::ikev2_sa` into its own record.
 //!
 //! Every variant is read into one [`IsakmpSa`] record: a list of [`IkeSa`] plus the ASA
 //! `Active SA / Rekey SA / Total IKE SA` counters where printed. Formats handled:
@@ -36,7 +37,7 @@ pub use count::{parse_isakmp_sa_count, IsakmpSaCount};
 use rows::{apply_pairs, asa7_row, ikev2_detail, ikev2_row, ios_detail_row, ios_row, RowError};
 #[doc(hidden)]
 pub use shared::enum_key;
-use shared::{addr_port, is_addr, is_uint};
+pub(crate) use shared::{addr_port, is_addr, is_uint};
 pub(crate) use shared::{device_error, is_echo_or_prompt, scan_lines, starts_with_ci, string_enum};
 pub use types::{IkeSa, IkeState, IsakmpSa, SaStatus};
 
@@ -445,13 +446,15 @@ pub fn parsers() -> Vec<ParserSpec> {
             parse: parse_record,
             metrics: METRICS,
         },
+        // Read into its own record (`parse::ikev2_sa`); registered here, with the other
+        // phase 1 commands.
         ParserSpec {
             name: "crypto_ikev2_sa",
             command: "show crypto ikev2 sa",
             args: super::ikev2::SELECT_ARGS,
             platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
-            parse: parse_record,
-            metrics: METRICS,
+            parse: crate::parse::ikev2_sa::parse_record,
+            metrics: crate::parse::ikev2_sa::METRICS,
         },
     ]
 }

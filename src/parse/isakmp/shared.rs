@@ -129,7 +129,7 @@ pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
 
 /// Loosely address-shaped: hex digits, `.` and `:` only, with at least one digit and one
 /// separator. Deliberately lenient (hand-edited or sanitized IPv6 still counts).
-pub(super) fn is_addr(tok: &str) -> bool {
+pub(crate) fn is_addr(tok: &str) -> bool {
     !tok.is_empty()
         && tok
             .chars()
@@ -140,7 +140,7 @@ pub(super) fn is_addr(tok: &str) -> bool {
 }
 
 /// `addr/port` (IKEv2 tables): the address and the port.
-pub(super) fn addr_port(tok: &str) -> Option<(&str, u16)> {
+pub(crate) fn addr_port(tok: &str) -> Option<(&str, u16)> {
     let (a, p) = tok.rsplit_once('/')?;
     let port = p.parse::<u16>().ok()?;
     is_addr(a).then_some((a, port))
@@ -166,7 +166,7 @@ pub(super) fn hms_secs(tok: &str) -> Option<u64> {
     Some(total)
 }
 
-pub(super) fn is_uint(tok: &str) -> bool {
+pub(crate) fn is_uint(tok: &str) -> bool {
     !tok.is_empty() && tok.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -56,6 +56,7 @@ mod crypto;
 mod device;
 mod failover;
 mod ikev2;
+mod ikev2_sa;
 mod inventory;
 mod pki;
 mod system;
