@@ -4,6 +4,7 @@ mod common;
 
 use common::sim::{fleet, spec};
 use common::{metric, row};
+use fleetpoll::health::Severity;
 use fleetpoll::runner::{DeviceReport, PollStatus, RunOptions, Runner};
 use fleetpoll::session::error::{ErrorClass, Stage};
 use fleetpoll::sim::{RunningFleet, Scenario};
@@ -375,6 +376,8 @@ async fn vpn_estate_findings_come_through_a_real_poll() {
         spec("sess-down", Platform::CiscoXe, Scenario::CryptoSessionDown),
         spec("spoke-nhrp", Platform::CiscoIos, Scenario::DmvpnSpokeNhrp),
         spec("l2l-oneway", Platform::CiscoAsa, Scenario::L2lOneWay),
+        spec("v2-asa", Platform::CiscoAsa, Scenario::Ikev2StuckInNeg),
+        spec("v2-xe", Platform::CiscoXe, Scenario::Ikev2StuckInNeg),
         spec("fine", Platform::CiscoIos, Scenario::Healthy),
         spec("fine-asa", Platform::CiscoAsa, Scenario::Healthy),
     ])
@@ -395,6 +398,8 @@ async fn vpn_estate_findings_come_through_a_real_poll() {
         ("sess-down", "CRYPTO_SESSION_DOWN"),
         ("spoke-nhrp", "DMVPN_PEER_DOWN"),
         ("l2l-oneway", "VPN_ONE_WAY_L2L"),
+        ("v2-asa", "IKEV2_SA_NOT_READY"),
+        ("v2-xe", "IKEV2_SA_NOT_READY"),
     ] {
         assert_eq!(row(&r, device).poll_status, PollStatus::Polled, "{device}");
         assert!(
@@ -412,6 +417,28 @@ async fn vpn_estate_findings_come_through_a_real_poll() {
         Some("1"),
         "{:?}",
         one_way.metrics
+    );
+    // The stuck IKEv2 peer: critical, named, from `show crypto ikev2 sa`, and nothing else.
+    for device in ["v2-asa", "v2-xe"] {
+        assert_eq!(codes(device), ["IKEV2_SA_NOT_READY"], "{device}");
+        let f = &row(&r, device).findings[0];
+        assert_eq!(f.severity, Severity::Critical, "{device}");
+        assert_eq!(
+            f.command.as_deref(),
+            Some("show crypto ikev2 sa"),
+            "{device}"
+        );
+        assert!(
+            f.evidence.starts_with("peer 10.") && f.evidence.contains("IN-NEG"),
+            "{device}: {}",
+            f.evidence
+        );
+    }
+    let asa = row(&r, "v2-asa");
+    assert!(
+        asa.findings[0].evidence.contains("UP-IN-NEG"),
+        "{}",
+        asa.findings[0].evidence
     );
     for device in ["cert-old", "cert-soon"] {
         let f = row(&r, device)

@@ -116,6 +116,11 @@ pub async fn spawn_fleet(specs: Vec<DeviceSpec>) -> std::io::Result<RunningFleet
 /// | wae-branch-01 | cisco_waas | healthy |
 /// | wae-branch-02 | cisco_waas | MAPI AO Config Enabled, Operational Shutdown |
 /// | wae-dc-01 | cisco_waas | secured MAPI connections handed off to the generic AO |
+/// | xe-hub-05 | cisco_xe | DMVPN hub with a spoke held in NHRP |
+/// | rtr-branch-06 | cisco_ios | a crypto session DOWN |
+/// | asa-dc-02 | cisco_asa | failover standby Failed |
+/// | asa-edge-02 | cisco_asa | identity certificate expiring in 10 days |
+/// | asa-vpn-04 | cisco_asa | an IKEv2 peer held in IN-NEG, no READY SA |
 /// | rtr-lab-09 | cisco_ios | refuses connections |
 /// | asa-branch-03 | cisco_asa | rejects the credentials (see the module docs) |
 /// | asa-mc-01 | cisco_asa | multiple-context mode: `admin`, `ctx-a` healthy, `ctx-b` one-way L2L (one row each) |
@@ -144,6 +149,8 @@ pub fn demo_specs() -> Vec<DeviceSpec> {
         DeviceSpec::new("rtr-branch-06", CiscoIos, CryptoSessionDown).latency(l),
         DeviceSpec::new("asa-dc-02", CiscoAsa, FailoverStandbyFailed).latency(l),
         DeviceSpec::new("asa-edge-02", CiscoAsa, CertExpiring).latency(l),
+        // An IKEv2 peer whose SA never leaves IN-NEG (issue 13: IKEV2_SA_NOT_READY).
+        DeviceSpec::new("asa-vpn-04", CiscoAsa, Ikev2StuckInNeg).latency(l),
         DeviceSpec::new("rtr-lab-09", CiscoIos, RefuseConnection).latency(l),
         DeviceSpec::new("asa-branch-03", CiscoAsa, WrongCredentials).latency(l),
         // Multiple-context mode (issue 13): one row per security context.
@@ -162,7 +169,7 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
         | NoPrompt | StallMidOutput | Blackhole | BannerThenSilence | KbdInteractiveOnly
         | DisconnectMidOutput | PagerStuck | Garbage | SlowDrip | SlowCommand => true,
         IkePskMismatch | IkeAggressiveStuck | IpsecOneWay | PeerDown | HugeOutput
-        | CertExpiring | CertExpired => fam != Platform::CiscoWaas,
+        | CertExpiring | CertExpired | Ikev2StuckInNeg => fam != Platform::CiscoWaas,
         ContextChange => fam == Platform::CiscoAsa,
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
         AspExpiredVpnContext | FailoverStandbyFailed | L2lOneWay | MultiContext => {
@@ -252,6 +259,7 @@ mod tests {
         assert!(d
             .iter()
             .any(|x| x.scenario == Scenario::MultiContext && x.contexts.len() == 3));
+        assert!(has(Platform::CiscoAsa, Scenario::Ikev2StuckInNeg));
         let wrong = d.iter().find(|x| x.scenario == Scenario::WrongCredentials);
         assert!(wrong.is_some_and(|w| w.password != SIM_PASSWORD));
         assert!(d.iter().any(|x| x.scenario == Scenario::RefuseConnection));
@@ -263,7 +271,7 @@ mod tests {
 
     #[test]
     fn fleet_specs_mix_is_deterministic_and_applicable() {
-        // 60 devices a platform: every ASA fault (the longest list) at least once.
+        // 60 per platform: 30 fault slots each, more than any platform has faults.
         let a = fleet_specs(240, None, Duration::from_millis(50));
         assert_eq!(a, fleet_specs(240, None, Duration::from_millis(50)));
         assert_eq!(a.len(), 240);

@@ -97,6 +97,9 @@ pub enum Scenario {
     /// and the contexts of `DeviceSpec::contexts` (`admin`, `ctx-a`, and `ctx-b` with a
     /// one-way LAN-to-LAN tunnel), each printing its own outputs (issue 13).
     MultiContext,
+    /// IOS / IOS-XE / ASA: one IKEv2 peer's only SA held in `IN-NEG` (its negotiation never
+    /// completes; no READY SA to that peer) in `show crypto ikev2 sa [detail]` (issue 13).
+    Ikev2StuckInNeg,
 }
 
 impl Scenario {
@@ -138,6 +141,7 @@ impl Scenario {
         Scenario::FailoverStandbyFailed,
         Scenario::L2lOneWay,
         Scenario::MultiContext,
+        Scenario::Ikev2StuckInNeg,
     ];
 
     pub fn id(self) -> &'static str {
@@ -179,6 +183,7 @@ impl Scenario {
             Scenario::FailoverStandbyFailed => "failover_standby_failed",
             Scenario::L2lOneWay => "l2l_one_way",
             Scenario::MultiContext => "multi_context",
+            Scenario::Ikev2StuckInNeg => "ikev2_stuck_in_neg",
         }
     }
 }

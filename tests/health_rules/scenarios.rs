@@ -60,6 +60,7 @@ fn expected(
         // The one-way peer's IPsec SA shows the same symptom on its counters (decaps 0).
         L2lOneWay if asa => (&["VPN_ONE_WAY_L2L", "IPSEC_NO_DECAPS"], &[]),
         CryptoSessionDown if ios => (&["CRYPTO_SESSION_DOWN"], &[]),
+        Ikev2StuckInNeg if asa || ios => (&["IKEV2_SA_NOT_READY"], &[]),
         DmvpnSpokeNhrp if ios => (&["DMVPN_PEER_DOWN"], &[]),
         MapiLicenseShutdown if wae => (
             &["MAPI_LICENSE_SHUTDOWN", "LICENSE_ENTERPRISE_MISSING"],

@@ -12,7 +12,8 @@
 //! states (IKE `MM_ACTIVE`, `QM_IDLE`, IKEv2 `READY`, CERM disabled, ...) never produce a
 //! finding, and no rule divides by a maximum without checking it first.
 //!
-//! Rules by family: [`ike`] (phase 1), [`ipsec`] (phase 2 counters), [`cerm`] (ISR G2
+//! Rules by family: [`ike`] (phase 1), [`ikev2_sa`] (IKEv2 SAs not READY beyond a rekey, from
+//! issue 13 and RFC 7296), [`ipsec`] (phase 2 counters), [`cerm`] (ISR G2
 //! export limits), [`asa`] (sessions, ASP drops), [`waas`] (MAPI AO, eMAPI), [`time`] (NTP),
 //! [`pki`] (certificate expiry) and [`failover`] (ASA failover pair), the last two from issue 13
 //! and the Cisco IOS / ASA command references rather than the seeds.

@@ -2,10 +2,12 @@
 //! `parse::isakmp`, `parse::ipsec`, `parse::cerm` and `parse::asa` read):
 //!
 //! - `cisco_ios` / `cisco_xe`: `show crypto isakmp sa` (the `IPv4 Crypto ISAKMP SA` table),
+//!   `show crypto ikev2 sa [detailed]` (module `ikev2`, also for the ASA),
 //!   `show crypto ipsec sa [peer X | detail]` (crypto map entries with IOS counters),
 //!   `show platform cerm-information` (ISR G2 export limits).
 //! - `cisco_asa` (9.x): `show crypto isakmp sa` / `show crypto ikev1 sa` (`IKEv1 SAs:` blocks),
-//!   `show crypto ikev2 sa`, `show crypto ipsec sa [peer X | detail]`,
+//!   `show crypto ikev2 sa [detail]` (and its sessions in `show crypto isakmp sa`),
+//!   `show crypto ipsec sa [peer X | detail]`,
 //!   `show vpn-sessiondb summary`, `show vpn-sessiondb [detail] l2l` and
 //!   `show vpn-sessiondb anyconnect` (module `sessiondb`), `show asp drop`.
 //!
@@ -15,7 +17,8 @@
 //! CONF_XAUTH (IOS), `IpsecOneWay` gives one SA `#pkts encaps: 0` with decaps > 0, `PeerDown`
 //! drops the last peer, `CermTxLimit` / `CermTunnelLimit` exhaust CERM Tx bandwidth /
 //! tunnels, `L2lOneWay` (ASA) gives one SA `#pkts decaps: 0` with encaps > 0 (its session
-//! Bytes Rx 0), `AspExpiredVpnContext` prints a large `Expired VPN context` drop counter. Every
+//! Bytes Rx 0), `AspExpiredVpnContext` prints a large `Expired VPN context` drop counter,
+//! `Ikev2StuckInNeg` holds one IKEv2 peer in IN-NEG (module `ikev2`). Every
 //! other scenario renders a healthy device. A peer without phase 1 has no IPsec SAs (IOS still
 //! lists its crypto map entry with zero counters, as routers do).
 
@@ -58,6 +61,7 @@ fn canonical(command: &str) -> Option<(&'static str, Vec<&str>)> {
         let args_ok = matches!(
             c,
             "show crypto ipsec sa"
+                | "show crypto ikev2 sa"
                 | "show crypto session"
                 | "show dmvpn"
                 | "show vpn-sessiondb l2l"
@@ -78,7 +82,19 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
         "show crypto isakmp sa detail" if ios => dev.ios_isakmp_detail(),
         "show crypto isakmp sa detail" if asa => dev.asa_isakmp_detail(),
         "show crypto isakmp sa" | "show crypto ikev1 sa" if asa => dev.asa_isakmp(cmd),
-        "show crypto ikev2 sa" if asa => "\nThere are no IKEv2 SAs\n".to_string(),
+        "show crypto ikev2 sa" if ios || asa => {
+            // `detail` (ASA) / `detailed` (IOS-XE), or nothing.
+            let detail = match args.as_slice() {
+                [] => false,
+                [a] if a.len() >= 3 && "detailed".starts_with(a) => true,
+                _ => return None,
+            };
+            if asa {
+                dev.asa_ikev2_sa(detail)
+            } else {
+                dev.ios_ikev2_sa(detail)
+            }
+        }
         "show crypto ipsec sa" if ios || asa => {
             let peer = match args.as_slice() {
                 [p, addr, ..] if "peer".starts_with(p) && p.len() >= 2 => Some(*addr),
@@ -395,7 +411,8 @@ impl<'a> Dev<'a> {
             );
         }
         if cmd == "show crypto isakmp sa" {
-            o.push_str("\nThere are no IKEv2 SAs\n");
+            // ASA 9.x lists its IKEv2 SAs there too (not under `show crypto ikev1 sa`).
+            o.push_str(&self.asa_ikev2_sa(false));
         }
         o
     }
@@ -425,7 +442,7 @@ impl<'a> Dev<'a> {
                 );
             }
         }
-        o.push_str("\nThere are no IKEv2 SAs\n");
+        o.push_str(&self.asa_ikev2_sa(true));
         o
     }
 
@@ -621,6 +638,7 @@ impl<'a> Dev<'a> {
     }
 }
 
+mod ikev2;
 mod sessiondb;
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@
 //! | `captured` (command) | | | command run in only one snapshot (`--allow-playbook-change`) |
 //! | IKE `presence` (peer = address + IKE version) | up peer gone; new peer not up | | new peer up; peer that was not up gone |
 //! | IKE `state` | up → not up | not up → up | other state change |
+//! | IKEv2 SA `presence`, `state` (`show crypto ikev2 sa`, peer = remote address + fvrf; READY when one of its SAs is) | READY peer gone; READY → not; new peer not READY | not READY → READY | new peer READY |
 //! | IPsec `presence` (SA = peer + local/remote ident) | up SA gone; new SA not up | | new SA up; SA that was not up gone |
 //! | IPsec `state` | SA up → no active SA | the reverse | |
 //! | IPsec `traffic` | two-way → one-way (encaps 0, decaps > 0) | the reverse | |
@@ -47,7 +48,7 @@
 //!
 //! Files: this one holds the entry points, the change types and the dispatch over `Record`
 //! (generated from `parse::for_each_record`); `device` (reachability, command status), then
-//! one file per record family with its `Compare` impls: `crypto` (IKE, IPsec), `cerm`, `waas`
+//! one file per record family with its `Compare` impls: `crypto` (IKE, IPsec), `ikev2_sa`, `cerm`, `waas`
 //! (accelerators, MAPI, licenses, CMS, eMAPI verify), `system` (version, NTP), `asa`, `inventory` (units, ASA licenses).
 
 mod asa;

@@ -75,11 +75,24 @@ fn every_scenario_platform_and_command_parses_to_the_scenario_values() {
 
                 // Phase 1.
                 let (rec, ms) = parsed(&c, "show crypto isakmp sa");
-                let Record::IsakmpSa(ike) = rec else {
+                let Record::IsakmpSa(mut ike) = rec else {
                     panic!("{label}: not an isakmp record")
                 };
-                let total: usize = metric(&ms, "ike_sa_total").parse().unwrap_or(0);
-                let down = metric(&ms, "ike_sa_down");
+                // The IKEv2 SAs: their own command, and (ASA) the isakmp output's IKEv2 section.
+                let (Record::Ikev2Sas(v2), _) = parsed(&c, "show crypto ikev2 sa") else {
+                    panic!("{label}: not an ikev2 sa record")
+                };
+                let (v2_total, v2_down) = if asa {
+                    (v2.sas.len(), v2.not_ready())
+                } else {
+                    (0, 0)
+                };
+                let in_isakmp = ike.sas.iter().filter(|s| s.ike_version == Some(2));
+                assert_eq!(in_isakmp.count(), v2_total, "{label}");
+                ike.sas.retain(|s| s.ike_version != Some(2));
+                let total = metric(&ms, "ike_sa_total").parse::<usize>().unwrap_or(0) - v2_total;
+                let down = metric(&ms, "ike_sa_down").parse::<usize>().unwrap_or(0) - v2_down;
+                let down = down.to_string();
                 let count = |s: IkeState| {
                     ike.sas
                         .iter()
@@ -134,8 +147,8 @@ fn every_scenario_platform_and_command_parses_to_the_scenario_values() {
                     panic!("{label}: isakmp detail")
                 };
                 if asa {
-                    assert_eq!(det.sas.len(), want_total, "{label}");
-                    assert_eq!(det.up(), ike.up(), "{label}");
+                    assert_eq!(det.sas.len(), want_total + v2_total, "{label}");
+                    assert_eq!(det.up(), ike.up() + v2.ready(), "{label}");
                 } else {
                     assert_eq!(det.sas.len(), ike.up(), "{label}");
                     assert_eq!(det.down(), 0, "{label}");
@@ -277,4 +290,100 @@ fn deterministic_per_seed_and_varied_between_seeds() {
     let ios = ctx(Platform::CiscoIos, Scenario::Healthy, 77);
     let out = render(&ios, "show crypto isakmp sa").unwrap_or_default();
     assert!(out.contains("10.77.10.2"), "{out}");
+}
+
+#[test]
+fn ikev2_sa_plain_and_detail_agree_and_only_the_stuck_scenario_is_a_finding() {
+    use crate::health::rules::{check_record, Thresholds};
+    use crate::parse::ikev2_sa::Ikev2SaStatus;
+    let mut saw_rekey = false;
+    for platform in [Platform::CiscoIos, Platform::CiscoXe, Platform::CiscoAsa] {
+        let asa = platform == Platform::CiscoAsa;
+        for scenario in [
+            Scenario::Healthy,
+            Scenario::Ikev2StuckInNeg,
+            Scenario::PeerDown,
+        ] {
+            for &seed in SEEDS {
+                let c = ctx(platform, scenario, seed);
+                let label = format!("{platform} {scenario} seed {seed}");
+                let (Record::Ikev2Sas(plain), ms) = parsed(&c, "show crypto ikev2 sa") else {
+                    panic!("{label}: not an ikev2 sa record")
+                };
+                let detail_cmd = if asa {
+                    "show crypto ikev2 sa detail"
+                } else {
+                    "show crypto ikev2 sa detailed"
+                };
+                let (Record::Ikev2Sas(det), _) = parsed(&c, detail_cmd) else {
+                    panic!("{label}: detail")
+                };
+                assert!(!plain.sas.is_empty(), "{label}");
+                let key = |r: &crate::parse::ikev2_sa::Ikev2Sas| {
+                    r.sas
+                        .iter()
+                        .map(|s| (s.tunnel_id, s.remote.clone(), s.status.clone()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(key(&plain), key(&det), "{label}");
+                assert!(det.sas.iter().all(|s| s.local_spi.is_some()), "{label}");
+                let rekey = plain.sas.iter().any(|s| s.status == Ikev2SaStatus::Delete);
+                saw_rekey |= rekey;
+                let in_neg = plain
+                    .sas
+                    .iter()
+                    .filter(|s| s.status == Ikev2SaStatus::InNeg)
+                    .count();
+                let stuck = scenario == Scenario::Ikev2StuckInNeg;
+                assert_eq!(in_neg, usize::from(stuck), "{label}");
+                assert_eq!(
+                    metric(&ms, "ikev2_sa_not_ready"),
+                    (usize::from(stuck) + usize::from(rekey)).to_string(),
+                    "{label}"
+                );
+                if asa {
+                    // Every READY session carries its child SA; counts match what is printed.
+                    for s in &plain.sas {
+                        assert!(s.ike_count.is_some(), "{label}");
+                    }
+                    let children: u64 = plain
+                        .sas
+                        .iter()
+                        .filter(|s| s.is_ready())
+                        .filter_map(|s| s.child_count)
+                        .sum();
+                    assert_eq!(plain.child_sas() as u64, children, "{label}");
+                    assert_eq!(
+                        det.sas
+                            .iter()
+                            .flat_map(|s| &s.child_sas)
+                            .filter(|c| c.mode.as_deref() == Some("tunnel"))
+                            .count(),
+                        plain.child_sas(),
+                        "{label}"
+                    );
+                }
+                let mut codes = Vec::new();
+                check_record(
+                    &Record::Ikev2Sas(plain.clone()),
+                    platform,
+                    &Thresholds::default(),
+                    &mut |f| codes.push((f.code, f.severity)),
+                );
+                let want = if stuck {
+                    vec![(
+                        "IKEV2_SA_NOT_READY".to_string(),
+                        crate::outcome::Severity::Critical,
+                    )]
+                } else {
+                    vec![]
+                };
+                assert_eq!(codes, want, "{label}");
+            }
+        }
+    }
+    assert!(saw_rekey, "some seed shows a rekey in progress");
+    let ios = ctx(Platform::CiscoIos, Scenario::Healthy, 1);
+    assert!(render(&ios, "sh cry ikev2 sa det").is_some());
+    assert!(render(&ios, "show crypto ikev2 sa remote 10.1.1.1").is_none());
 }
