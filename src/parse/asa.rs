@@ -19,8 +19,9 @@
 //! Device Load                  :     0%
 //! ```
 //!
-//! optionally followed by a `Tunnels Summary` table; ASA 8.2 prints a `Sessions:` table with a
-//! `Totals` row and `License Information:` instead. Indented rows are sub-rows of the category
+//! optionally followed by a `Tunnels Summary` table; ASA 8.2–8.4 print a `Sessions:` table with
+//! a `Totals` row and `License Information:` instead, whose licence lines
+//! (`SSL VPN :   10    Configured :   10    Active :    4    Load :  40%`) are kept. Indented rows are sub-rows of the category
 //! above them (relative indentation, so uniformly indented captures still work).
 //!
 //! `show asp drop`: `Frame drop:` and `Flow drop:` sections of `Description (id)   count`
@@ -67,6 +68,21 @@ pub struct VpnTunnelRow {
     pub peak_concurrent: Option<u64>,
 }
 
+/// One licence line of the 8.x `License Information:` block:
+/// `IPsec   :    250    Configured :    250    Active :      7    Load :   3%`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpnLicenseRow {
+    /// `IPsec`, `SSL VPN`, as printed.
+    pub name: String,
+    /// The licensed limit (the number after the name).
+    pub limit: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configured: Option<u64>,
+    pub active: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_percent: Option<u64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct VpnSessiondbSummary {
@@ -86,6 +102,9 @@ pub struct VpnSessiondbSummary {
     pub tunnels_total_active: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnels_total_cumulative: Option<u64>,
+    /// ASA 8.x `License Information:` lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<VpnLicenseRow>,
 }
 
 impl VpnSessiondbSummary {
@@ -117,7 +136,34 @@ enum VpnSection {
     None,
     Sessions,
     Tunnels,
+    License,
     Other,
+}
+
+/// `SSL VPN :   10    Configured :   10    Active :    4    Load :  40%`: each number is the
+/// value of the label before it (the name's value being the limit).
+fn license_row(t: &str) -> Option<VpnLicenseRow> {
+    let mut parts = t.split(':');
+    let name = parts.next()?.trim();
+    let mut label = "limit".to_string();
+    let mut vals: Vec<(String, u64)> = Vec::new();
+    for p in parts {
+        let p = p.trim();
+        let (num, next) = match p.split_once(char::is_whitespace) {
+            Some((n, rest)) => (n, rest.trim()),
+            None => (p, ""),
+        };
+        vals.push((label, text::parse_u64(num.trim_end_matches('%'))?));
+        label = next.to_ascii_lowercase();
+    }
+    let get = |k: &str| vals.iter().find(|(l, _)| l == k).map(|(_, v)| *v);
+    Some(VpnLicenseRow {
+        name: name.to_string(),
+        limit: get("limit")?,
+        configured: get("configured"),
+        active: get("active")?,
+        load_percent: get("load"),
+    })
 }
 
 /// Split `Label : 1 : 2 : 3` into the label, its leading indentation, and the numbers.
@@ -174,9 +220,19 @@ pub fn parse_vpn_sessiondb_summary(input: &str) -> Result<VpnSessiondbSummary, P
             structured = true;
             continue;
         }
-        if lower.starts_with("license information") || lower.starts_with("active nac sessions") {
+        if lower.starts_with("license information") {
+            section = VpnSection::License;
+            continue;
+        }
+        if lower.starts_with("active nac sessions") {
             section = VpnSection::Other;
             continue;
+        }
+        if section == VpnSection::License && lower.contains("configured") {
+            if let Some(row) = license_row(t) {
+                out.licenses.push(row);
+                continue;
+            }
         }
         if lower.starts_with("active :") || lower.starts_with("active:") {
             continue;
@@ -262,7 +318,7 @@ pub fn parse_vpn_sessiondb_summary(input: &str) -> Result<VpnSessiondbSummary, P
                     peak_concurrent: get(2),
                 });
             }
-            VpnSection::Other => {}
+            VpnSection::License | VpnSection::Other => {}
             VpnSection::None => {
                 if first_unknown.is_none() {
                     first_unknown = Some((n, t.to_string()));
@@ -594,6 +650,39 @@ Totals                       :     45 :       9320
         for i in 0..SUMMARY.len() {
             let _ = parse_vpn_sessiondb_summary(SUMMARY.get(..i).unwrap_or(""));
         }
+    }
+
+    #[test]
+    fn summary_8x_license_information() {
+        let s = parse_vpn_sessiondb_summary(
+            "Active Session Summary\n\nSessions:\n                          Active : Cumulative : Peak Concurrent : Inactive\n\
+  SSL VPN               :      9 :        112 :              10\n\
+    Clientless only     :      1 :         30 :               3\n\
+    With client         :      8 :         82 :               9 :        1\n\
+  Totals                :      9 :        112\n\nLicense Information:\n\
+  IPsec   :    250    Configured :    250    Active :      0    Load :   0%\n\
+  SSL VPN :     10    Configured :     10    Active :      9    Load :  90%\n\
+                      Active : Cumulative : Peak Concurrent\n\
+  IPsec               :      0 :          0 :               0\n\
+  SSL VPN             :      9 :        112 :              10\n\
+    AnyConnect Mobile :      0 :          0 :               0\n\
+  Totals              :      9 :        112\n",
+        )
+        .unwrap();
+        assert_eq!(s.licenses.len(), 2);
+        let l = &s.licenses[1];
+        assert_eq!(l.name, "SSL VPN");
+        assert_eq!(
+            (l.limit, l.configured, l.active, l.load_percent),
+            (10, Some(10), 9, Some(90))
+        );
+        assert_eq!(s.licenses[0].limit, 250);
+        assert_eq!(s.total_active_and_inactive, Some(9));
+        assert_eq!(s.sessions.len(), 3);
+        assert_eq!(
+            license_row("SSL VPN : ten Configured : 10 Active : 9"),
+            None
+        );
     }
 
     const ASP: &str = "\nFrame drop:\n  Invalid encapsulation (invalid-encap)                                      12\n\

@@ -19,15 +19,18 @@
 //! limits), `... for this user context:` and an `Active Timebased Activation Key:` list. Smart
 //! Licensing (ASAv, Firepower): `Smart Licensing is ENABLED`, `Registration:` / `License
 //! Authorization:` blocks of `Key: value` lines, `License Usage` entitlements
-//! (`ASAv5 Standard - 100M (ASAv-STD-100M):` then `Count:`, `Status:` …) and the `UDI:`.
+//! (`ASAv5 Standard - 100M (ASAv-STD-100M):` then `Count:`, `Status:` …) and the `UDI:`, read
+//! by [`super::smart_license`], which IOS-XE's `show license` parser shares.
 
 use super::isakmp::{device_error, is_echo_or_prompt, starts_with_ci};
+use super::smart_license::{opt, smart_line, smart_section, tail, udi, SmartSection};
 use super::text;
 use super::{Metric, ParseError, ParserSpec, Record};
 use crate::parse::Family;
 use crate::Platform;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+
+pub use super::smart_license::{SmartEntitlement, SmartEvent, SmartLicensing};
 
 /// One `Feature : value [duration]` line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,75 +49,6 @@ impl LicenseFeature {
     pub fn count(&self) -> Option<u64> {
         text::parse_u64(&self.value)
     }
-}
-
-/// A Smart Licensing event: `SUCCEEDED on Dec 03 16:43:48 2018 UTC`, `None`,
-/// `FAILED on … ` with a `Failure reason:` line under it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct SmartEvent {
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<String>,
-}
-
-/// One `License Usage` entitlement.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct SmartEntitlement {
-    /// The display name before the parentheses; `None` when the device prints none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The entitlement tag in parentheses (`ASAv-STD-100M`).
-    pub tag: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `AUTHORIZED`, `EVAL MODE`, `OUT OF COMPLIANCE`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_status: Option<String>,
-}
-
-/// The Smart Licensing part of the output.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SmartLicensing {
-    /// `Smart Licensing is ENABLED` → `ENABLED`.
-    pub state: Option<String>,
-    /// Registration `Status:` (`REGISTERED`, `UNREGISTERED`).
-    pub registration_status: Option<String>,
-    pub smart_account: Option<String>,
-    pub virtual_account: Option<String>,
-    /// `Export-Controlled Functionality:` (`Allowed`, `Not Allowed`).
-    pub export_controlled: Option<String>,
-    pub initial_registration: Option<SmartEvent>,
-    pub last_renewal: Option<SmartEvent>,
-    pub next_renewal: Option<String>,
-    pub registration_expires: Option<String>,
-    /// License Authorization `Status:` (`AUTHORIZED on …`, `EVAL MODE`).
-    pub authorization: Option<SmartEvent>,
-    /// `Evaluation Period Remaining:` as printed.
-    pub eval_remaining: Option<String>,
-    pub last_communication: Option<SmartEvent>,
-    pub next_communication: Option<String>,
-    pub communication_deadline: Option<String>,
-    /// Utility `Status:`.
-    pub utility_status: Option<String>,
-    /// `Data Privacy:` lines, label as printed → value.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub data_privacy: BTreeMap<String, String>,
-    /// Transport `Type:` (`Callhome`, `Smart`).
-    pub transport_type: Option<String>,
-    pub entitlements: Vec<SmartEntitlement>,
-    /// `Smart Agent for Licensing:` version.
-    pub agent_version: Option<String>,
-    /// `License reservation:` (`DISABLED`, `ENABLED`).
-    pub reservation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -173,39 +107,6 @@ enum Section {
     Smart(SmartSection),
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum SmartSection {
-    Status,
-    Registration,
-    Authorization,
-    Utility,
-    Privacy,
-    Transport,
-    Usage,
-    Product,
-    Agent,
-    Other,
-}
-
-fn smart_section(title: &str) -> Option<SmartSection> {
-    let t = title.trim().trim_end_matches(':').to_ascii_lowercase();
-    Some(match t.as_str() {
-        "smart licensing status" => SmartSection::Status,
-        "registration" => SmartSection::Registration,
-        "license authorization" => SmartSection::Authorization,
-        "utility" => SmartSection::Utility,
-        "data privacy" => SmartSection::Privacy,
-        "transport" => SmartSection::Transport,
-        "license usage" => SmartSection::Usage,
-        "product information" => SmartSection::Product,
-        "agent version" => SmartSection::Agent,
-        "reservation info" | "export authorization key" | "license conversion" => {
-            SmartSection::Other
-        }
-        _ => return None,
-    })
-}
-
 /// `Name : value [perpetual | N days]`.
 fn feature(line: &str) -> Option<LicenseFeature> {
     let (name, rest) = line.split_once(':')?;
@@ -235,29 +136,6 @@ fn feature(line: &str) -> Option<LicenseFeature> {
     })
 }
 
-/// `SUCCEEDED on Dec 03 16:43:48 2018 UTC` → event.
-fn event(v: &str) -> SmartEvent {
-    let (status, at) = match v.split_once(" on ") {
-        Some((s, at)) => (s.trim(), Some(at.trim().to_string())),
-        None => (v.trim(), None),
-    };
-    SmartEvent {
-        status: status.to_string(),
-        at,
-        failure_reason: None,
-    }
-}
-
-/// `Key: value` (value may be empty), split at the first colon.
-fn key_value(t: &str) -> Option<(String, String)> {
-    let (k, v) = t.split_once(':')?;
-    Some((k.trim().to_ascii_lowercase(), v.trim().to_string()))
-}
-
-fn opt(v: String) -> Option<String> {
-    (!v.is_empty()).then_some(v)
-}
-
 /// Parse ASA `show license all` (activation-key or Smart Licensing output).
 pub fn parse_asa_license(input: &str) -> Result<AsaLicense, ParseError> {
     let lines = text::lines(input);
@@ -267,7 +145,7 @@ pub fn parse_asa_license(input: &str) -> Result<AsaLicense, ParseError> {
     let mut recognized = false;
     let mut first_unknown: Option<(usize, String)> = None;
     // Which event a `Failure reason:` line belongs to.
-    let mut last_event: Option<&'static str> = None;
+    let mut last_event = None;
 
     for (idx, (n, line)) in lines.iter().enumerate() {
         let t = line.trim();
@@ -359,7 +237,13 @@ pub fn parse_asa_license(input: &str) -> Result<AsaLicense, ParseError> {
             }
             Section::Smart(s) => {
                 let sm = smart.get_or_insert_with(SmartLicensing::default);
-                smart_line(sm, s, t, &mut last_event, &mut out);
+                if s == SmartSection::Product {
+                    if let Some((pid, sn)) = udi(t) {
+                        out.pid = pid;
+                        out.serial = sn;
+                    }
+                }
+                smart_line(sm, s, t, &mut last_event);
             }
             Section::None => {
                 if let Some(v) = lower.strip_prefix("smart licensing is ") {
@@ -381,132 +265,6 @@ pub fn parse_asa_license(input: &str) -> Result<AsaLicense, ParseError> {
     }
     out.smart = smart.map(Box::new);
     Ok(out)
-}
-
-/// The original-case text of `t` that `lower_tail` (a suffix of its lowercase copy) covers.
-fn tail(t: &str, lower_tail: &str) -> String {
-    t.get(t.len() - lower_tail.len()..)
-        .unwrap_or("")
-        .trim()
-        .to_string()
-}
-
-/// One line inside a Smart Licensing section.
-fn smart_line(
-    sm: &mut SmartLicensing,
-    s: SmartSection,
-    t: &str,
-    last_event: &mut Option<&'static str>,
-    out: &mut AsaLicense,
-) {
-    let lower = t.to_ascii_lowercase();
-    if let Some(v) = lower.strip_prefix("smart licensing is ") {
-        sm.state = opt(tail(t, v));
-        return;
-    }
-    if s == SmartSection::Usage {
-        // `ASAv5 Standard - 100M (ASAv-STD-100M):` or `(ASAv-STD-100M):`
-        if let Some(head) = t.strip_suffix(':') {
-            if let (Some(o), true) = (head.rfind('('), head.ends_with(')')) {
-                let name = head.get(..o).unwrap_or("").trim();
-                let tag = head.get(o + 1..head.len() - 1).unwrap_or("").trim();
-                sm.entitlements.push(SmartEntitlement {
-                    name: opt(name.to_string()),
-                    tag: tag.to_string(),
-                    ..SmartEntitlement::default()
-                });
-                return;
-            }
-        }
-        let (Some((k, v)), Some(e)) = (key_value(t), sm.entitlements.last_mut()) else {
-            return; // `No licenses in use`
-        };
-        let v = opt(v);
-        match k.as_str() {
-            "description" => e.description = v,
-            "count" => e.count = v.as_deref().and_then(text::parse_u64),
-            "version" => e.version = v,
-            "status" => e.status = v,
-            "export status" => e.export_status = v,
-            _ => {}
-        }
-        return;
-    }
-    if s == SmartSection::Product {
-        // `UDI: PID:ASAv,SN:9A6PGB43PJC`
-        if let Some(udi) = lower.strip_prefix("udi:") {
-            for part in tail(t, udi).split(',') {
-                if let Some((k, v)) = part.split_once(':') {
-                    match k.trim().to_ascii_uppercase().as_str() {
-                        "PID" => out.pid = opt(v.trim().to_string()),
-                        "SN" => out.serial = opt(v.trim().to_string()),
-                        _ => {}
-                    }
-                }
-            }
-        }
-        return;
-    }
-    let Some((k, v)) = key_value(t) else {
-        return;
-    };
-    if k == "failure reason" {
-        let ev = match *last_event {
-            Some("renewal") => sm.last_renewal.as_mut(),
-            Some("communication") => sm.last_communication.as_mut(),
-            Some("initial") => sm.initial_registration.as_mut(),
-            Some("authorization") => sm.authorization.as_mut(),
-            _ => None,
-        };
-        if let Some(ev) = ev {
-            ev.failure_reason = opt(v);
-        }
-        return;
-    }
-    match (s, k.as_str()) {
-        (SmartSection::Registration, "status") => sm.registration_status = opt(v),
-        (SmartSection::Registration, "smart account") => sm.smart_account = opt(v),
-        (SmartSection::Registration, "virtual account") => sm.virtual_account = opt(v),
-        (SmartSection::Registration, "export-controlled functionality") => {
-            sm.export_controlled = opt(v)
-        }
-        (SmartSection::Registration, "initial registration") => {
-            sm.initial_registration = Some(event(&v));
-            *last_event = Some("initial");
-        }
-        (SmartSection::Registration, "last renewal attempt") => {
-            sm.last_renewal = Some(event(&v));
-            *last_event = Some("renewal");
-        }
-        (SmartSection::Registration, "next renewal attempt") => sm.next_renewal = opt(v),
-        (SmartSection::Registration, "registration expires") => sm.registration_expires = opt(v),
-        (SmartSection::Authorization, "status") => {
-            sm.authorization = Some(event(&v));
-            *last_event = Some("authorization");
-        }
-        (SmartSection::Authorization, "evaluation period remaining") => sm.eval_remaining = opt(v),
-        (SmartSection::Authorization, "last communication attempt") => {
-            sm.last_communication = Some(event(&v));
-            *last_event = Some("communication");
-        }
-        (SmartSection::Authorization, "next communication attempt") => {
-            sm.next_communication = opt(v)
-        }
-        (SmartSection::Authorization, "communication deadline") => {
-            sm.communication_deadline = opt(v)
-        }
-        (SmartSection::Utility, "status") => sm.utility_status = opt(v),
-        (SmartSection::Privacy, _) => {
-            let label = t.split_once(':').map_or("", |(l, _)| l).trim().to_string();
-            if !v.is_empty() {
-                sm.data_privacy.insert(label, v);
-            }
-        }
-        (SmartSection::Transport, "type") => sm.transport_type = opt(v),
-        (SmartSection::Agent, "smart agent for licensing") => sm.agent_version = opt(v),
-        (SmartSection::Other, "license reservation") => sm.reservation = opt(v),
-        _ => {}
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ pub mod asa;
 pub mod asa_context;
 pub mod asa_license;
 pub mod asa_sessions;
+pub mod asa_vpn_context;
+pub mod asa_vpn_lb;
 pub mod cerm;
 pub mod crypto_session;
 pub mod dmvpn;
@@ -13,10 +15,13 @@ pub mod failover;
 pub mod ikev2;
 pub mod ikev2_sa;
 pub mod inventory;
+pub mod ios_license;
 pub mod ipsec;
 pub mod isakmp;
 pub mod pki;
 pub mod route;
+pub mod redundancy;
+pub mod smart_license;
 pub mod system;
 pub mod text;
 pub mod waas;
@@ -72,6 +77,9 @@ macro_rules! for_each_record {
             VpnAnyconnect($crate::parse::asa_sessions::AnyconnectSessions),
             VpnL2l($crate::parse::asa_sessions::VpnL2l),
             SecurityContexts($crate::parse::asa_context::SecurityContexts),
+            VpnWebvpn($crate::parse::asa_sessions::WebvpnSessions),
+            VpnLoadBalancing($crate::parse::asa_vpn_lb::VpnLoadBalancing),
+            AspVpnContext($crate::parse::asa_vpn_context::AspVpnContexts),
             // WAAS
             Accelerators($crate::parse::waas::Accelerators),
             MapiAccelerator($crate::parse::waas::MapiAccelerator),
@@ -86,6 +94,8 @@ macro_rules! for_each_record {
             Clock($crate::parse::system::Clock),
             NtpStatus($crate::parse::system::NtpStatus),
             Inventory($crate::parse::inventory::Inventory),
+            IosLicense($crate::parse::ios_license::IosLicense),
+            Redundancy($crate::parse::redundancy::Redundancy),
         }
     };
 }
@@ -177,9 +187,13 @@ pub fn registry() -> &'static [ParserSpec] {
         v.extend(failover::parsers());
         v.extend(asa_sessions::parsers());
         v.extend(asa_context::parsers());
+        v.extend(asa_vpn_lb::parsers());
+        v.extend(asa_vpn_context::parsers());
         v.extend(waas::parsers());
         v.extend(system::parsers());
         v.extend(inventory::parsers());
+        v.extend(ios_license::parsers());
+        v.extend(redundancy::parsers());
         v
     })
 }

@@ -180,3 +180,25 @@ impl Judge for crate::parse::asa_context::SecurityContexts {
     const RULES: &'static [RuleInfo] = &[];
     fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
 }
+
+impl Judge for crate::parse::asa_sessions::WebvpnSessions {
+    const RULES: &'static [RuleInfo] = &[];
+    /// Clientless sessions count against the AnyConnect licence, judged beside the licence by
+    /// `ANYCONNECT_LICENSE_NEAR_LIMIT` (`license.rs`); one session says nothing on its own.
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}
+
+impl Judge for crate::parse::asa_vpn_lb::VpnLoadBalancing {
+    const RULES: &'static [RuleInfo] = &[];
+    /// This device's licence load is judged by `ANYCONNECT_LICENSE_NEAR_LIMIT` (`license.rs`)
+    /// when no `show license all` is polled; a peer leaving the cluster is a snapshot change.
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}
+
+impl Judge for crate::parse::asa_vpn_context::AspVpnContexts {
+    const RULES: &'static [RuleInfo] = &[];
+    /// The guide's VPN-context symptom is `show asp drop`'s rising `Expired VPN context`
+    /// (`ASA_EXPIRED_VPN_CONTEXT`); the per-context error counters are CSV columns, cumulative
+    /// since the SA came up, with no threshold the guides give.
+    fn judge(&self, _: &Context, _: &mut dyn FnMut(Finding)) {}
+}

@@ -27,6 +27,7 @@ mod ikev2_sa;
 mod inventory;
 mod ipsec;
 mod pki;
+mod redundancy;
 mod time;
 mod vpn;
 mod waas;
@@ -115,6 +116,7 @@ pub const RULES: &[RuleInfo] = &[
     asa::ASA_EXPIRED_VPN_CONTEXT,
     failover::FAILOVER_NOT_READY,
     failover::FAILOVER_DISABLED,
+    redundancy::REDUNDANCY_NOT_READY,
     pki::CERT_EXPIRED,
     pki::CERT_EXPIRING,
     vpn::CRYPTO_SESSION_DOWN,

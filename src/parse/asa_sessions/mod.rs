@@ -1,5 +1,5 @@
-//! ASA VPN session tables: `show vpn-sessiondb anyconnect`, `show vpn-sessiondb l2l` and
-//! `show vpn-sessiondb detail l2l` (formats from the ntc-templates / genieparser captures in
+//! ASA VPN session tables: `show vpn-sessiondb anyconnect`, `webvpn`, `show vpn-sessiondb l2l`
+//! and `show vpn-sessiondb detail l2l` (formats from the ntc-templates / genieparser captures in
 //! `shared/fixtures/cisco_asa` and the ASA 8.x–9.x command reference layouts).
 //!
 //! Every one of them prints `Label : value` lines, often two fields on one line in two columns
@@ -13,8 +13,10 @@
 mod l2l;
 #[cfg(test)]
 mod tests;
+mod webvpn;
 
 pub use l2l::{parse_vpn_l2l, parse_vpn_l2l_detail, L2lIke, L2lIpsec, L2lSession, VpnL2l};
+pub use webvpn::{parse_vpn_webvpn, WebvpnSessions};
 
 use super::isakmp::{device_error, is_echo_or_prompt, starts_with_ci};
 use super::text;
@@ -240,9 +242,16 @@ fn set_anyconnect(s: &mut AnyconnectSession, key: &str, v: &str) -> bool {
     true
 }
 
-/// Parse `show vpn-sessiondb anyconnect`.
-pub fn parse_vpn_anyconnect(input: &str) -> Result<AnyconnectSessions, ParseError> {
-    let mut out = AnyconnectSessions::default();
+/// The `Session Type:` and `Username :` blocks of a remote-access session table (AnyConnect,
+/// WebVPN): `kind_ok` says whether a printed session type is the command's; `what` names the
+/// command in errors.
+pub(crate) fn parse_ra_sessions(
+    input: &str,
+    kind_ok: fn(&str) -> bool,
+    what: &str,
+) -> Result<(Option<String>, Vec<AnyconnectSession>), ParseError> {
+    let mut session_type = None;
+    let mut sessions: Vec<AnyconnectSession> = Vec::new();
     let mut recognised = false;
     let mut first_unknown: Option<usize> = None;
     for (n, line) in text::lines(input) {
@@ -262,33 +271,46 @@ pub fn parse_vpn_anyconnect(input: &str) -> Result<AnyconnectSessions, ParseErro
         for (label, v) in fs {
             let key = label.to_ascii_lowercase();
             if key == "session type" {
-                if !v.to_ascii_lowercase().contains("anyconnect") && !v.is_empty() {
+                if !v.is_empty() && !kind_ok(&v.to_ascii_lowercase()) {
                     return Err(ParseError::new(
                         n,
-                        format!("session type `{v}` is not AnyConnect"),
+                        format!("session type `{v}` is not {what}'s"),
                     ));
                 }
-                out.session_type = opt(&v);
+                session_type = opt(&v);
                 recognised = true;
             } else if key == "username" {
-                out.sessions.push(AnyconnectSession {
+                sessions.push(AnyconnectSession {
                     username: v,
                     ..Default::default()
                 });
                 recognised = true;
-            } else if let Some(s) = out.sessions.last_mut() {
+            } else if let Some(s) = sessions.last_mut() {
                 set_anyconnect(s, &key, &v);
             }
         }
     }
     if recognised {
-        Ok(out)
+        Ok((session_type, sessions))
     } else {
         Err(match first_unknown {
-            Some(n) => ParseError::new(n, "not a `show vpn-sessiondb anyconnect` output"),
+            Some(n) => ParseError::new(n, format!("not a `{what}` output")),
             None => ParseError::new(0, "empty output"),
         })
     }
+}
+
+/// Parse `show vpn-sessiondb anyconnect`.
+pub fn parse_vpn_anyconnect(input: &str) -> Result<AnyconnectSessions, ParseError> {
+    let (session_type, sessions) = parse_ra_sessions(
+        input,
+        |t| t.contains("anyconnect"),
+        "show vpn-sessiondb anyconnect",
+    )?;
+    Ok(AnyconnectSessions {
+        session_type,
+        sessions,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +327,19 @@ const ANYCONNECT_METRICS: &[Metric] = &[
         name: "vpn_anyconnect_users",
         help: "Distinct AnyConnect user names",
         get: |r| AnyconnectSessions::of(r).map(|x| x.users().to_string()),
+    },
+];
+
+const WEBVPN_METRICS: &[Metric] = &[
+    Metric {
+        name: "vpn_webvpn_sessions",
+        help: "clientless (WebVPN) sessions listed by `show vpn-sessiondb webvpn`",
+        get: |r| WebvpnSessions::of(r).map(|x| x.sessions.len().to_string()),
+    },
+    Metric {
+        name: "vpn_webvpn_users",
+        help: "Distinct clientless (WebVPN) user names",
+        get: |r| WebvpnSessions::of(r).map(|x| x.users().to_string()),
     },
 ];
 
@@ -335,6 +370,10 @@ fn parse_anyconnect_record(t: &str) -> Result<Record, ParseError> {
     parse_vpn_anyconnect(t).map(Record::VpnAnyconnect)
 }
 
+fn parse_webvpn_record(t: &str) -> Result<Record, ParseError> {
+    parse_vpn_webvpn(t).map(Record::VpnWebvpn)
+}
+
 fn parse_l2l_record(t: &str) -> Result<Record, ParseError> {
     parse_vpn_l2l(t).map(Record::VpnL2l)
 }
@@ -355,6 +394,14 @@ pub fn parsers() -> Vec<ParserSpec> {
             platforms: &[Platform::CiscoAsa],
             parse: parse_anyconnect_record,
             metrics: ANYCONNECT_METRICS,
+        },
+        ParserSpec {
+            name: "vpn_sessiondb_webvpn",
+            command: "show vpn-sessiondb webvpn",
+            args: SESSIONDB_ARGS,
+            platforms: &[Platform::CiscoAsa],
+            parse: parse_webvpn_record,
+            metrics: WEBVPN_METRICS,
         },
         ParserSpec {
             name: "vpn_sessiondb_l2l",

@@ -214,6 +214,44 @@ fn lookup_routes_each_command_to_its_parser() {
         p("show vpn-sessiondb detail l2l filter ipaddress 10.1.1.1"),
         Some("vpn_sessiondb_detail_l2l")
     );
-    assert_eq!(p("show vpn-sessiondb webvpn"), None);
+    assert_eq!(p("show vpn-sessiondb webvpn"), Some("vpn_sessiondb_webvpn"));
     assert_eq!(p("show vpn-sessiondb detail anyconnect"), None);
+}
+
+fn webvpn_fx(name: &str) -> String {
+    let p = format!(
+        "{}/tests/fixtures/cisco_asa/show_vpn-sessiondb_webvpn/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
+
+#[test]
+fn webvpn_clientless_sessions() {
+    let w = parse_vpn_webvpn(&webvpn_fx("asa9_two_clientless_users_echo.txt")).unwrap();
+    assert_eq!(w.session_type.as_deref(), Some("WebVPN"));
+    assert_eq!(w.sessions.len(), 2);
+    assert_eq!(w.users(), 2);
+    let s = &w.sessions[0];
+    assert_eq!((s.username.as_str(), s.index), ("jkim", Some(118)));
+    assert_eq!(s.public_ip.as_deref(), Some("198.51.100.77"));
+    assert_eq!(s.protocol.as_deref(), Some("Clientless"));
+    assert_eq!(s.license.as_deref(), Some("AnyConnect Premium"));
+    assert_eq!(s.encryption.as_deref(), Some("Clientless: (1)AES256"));
+    assert_eq!(s.hashing.as_deref(), Some("Clientless: (1)SHA384"));
+    assert_eq!((s.bytes_tx, s.bytes_rx), (Some(1_482_211), Some(93_410)));
+    assert_eq!(s.tunnel_group.as_deref(), Some("TG-Portal"));
+    assert_eq!(s.duration_s, Some(3733));
+    assert_eq!(
+        s.audit_session_id.as_deref(),
+        Some("0a0a0a0100076000665e9a18")
+    );
+    let old = parse_vpn_webvpn(&webvpn_fx("asa84_single_session_crlf.txt")).unwrap();
+    assert_eq!(old.sessions[0].license.as_deref(), Some("SSL VPN"));
+    assert_eq!(old.sessions[0].encryption.as_deref(), Some("RC4"));
+    let none = parse_vpn_webvpn(&webvpn_fx("no_sessions.txt")).unwrap();
+    assert!(none.sessions.is_empty());
+    let e = parse_vpn_webvpn(&webvpn_fx("anyconnect_type_rejected.txt")).unwrap_err();
+    assert_eq!(e.line, 1);
+    assert!(parse_vpn_webvpn("").is_err());
 }

@@ -93,3 +93,119 @@ impl Compare for asa_sessions::VpnL2l {
         l2l(cx.out, b, a)
     }
 }
+
+impl Compare for asa_sessions::WebvpnSessions {
+    /// Users come and go on their own schedule: the count is shown, never judged.
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        let (bn, an) = (b.sessions.len(), a.sessions.len());
+        if bn != an {
+            cx.out.push(
+                Severity::Neutral,
+                None,
+                "sessions",
+                Some(bn.to_string()),
+                Some(an.to_string()),
+                format!("clientless (WebVPN) sessions {bn} -> {an}"),
+            );
+        }
+    }
+}
+
+impl Compare for crate::parse::asa_vpn_context::AspVpnContexts {
+    /// Contexts are per IPsec SA and replaced at every rekey; their counters only grow. The
+    /// tunnels themselves are compared through `show crypto ipsec sa` and the session tables.
+    fn compare(_: &Self, _: &Self, _: &mut Cx) {}
+}
+
+impl Compare for crate::parse::asa_vpn_lb::VpnLoadBalancing {
+    /// Load balancing switched off, or a peer gone from the cluster, is a regression (less
+    /// capacity behind the cluster address); a role change (master moved) or a new peer is
+    /// neutral; the licence load follows the users and is not compared.
+    fn compare(b: &Self, a: &Self, cx: &mut Cx) {
+        let on = |x: &Self| (x.enabled(), x.status.clone().unwrap_or_else(|| "?".into()));
+        cx.out
+            .state(None, "status", "VPN load balancing", on(b), on(a));
+        if b.role != a.role {
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".into());
+            cx.out.push(
+                Severity::Neutral,
+                None,
+                "role",
+                b.role.clone(),
+                a.role.clone(),
+                format!("load-balancing role {} -> {}", show(&b.role), show(&a.role)),
+            );
+        }
+        let ips = |x: &Self| -> BTreeMap<String, String> {
+            x.peers
+                .iter()
+                .map(|p| (format!("lb peer {}", p.public_ip), p.role.clone()))
+                .collect()
+        };
+        let (bp, ap) = (ips(b), ips(a));
+        for (id, role) in &bp {
+            if !ap.contains_key(id) {
+                cx.out.push(
+                    Severity::Regression,
+                    Some(id.clone()),
+                    "presence",
+                    Some(role.clone()),
+                    Some("absent".into()),
+                    format!("{id} ({role}) left the load-balancing cluster"),
+                );
+            }
+        }
+        for (id, role) in &ap {
+            if !bp.contains_key(id) {
+                cx.out.push(
+                    Severity::Neutral,
+                    Some(id.clone()),
+                    "presence",
+                    Some("absent".into()),
+                    Some(role.clone()),
+                    format!("{id} ({role}) joined the load-balancing cluster"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod lb_tests {
+    use crate::snapshot::diff::tests::{k, one, N, R};
+    use serde_json::json;
+
+    fn lb(status: &str, role: &str, peers: &[&str]) -> serde_json::Value {
+        let peers: Vec<_> = peers
+            .iter()
+            .map(|ip| json!({"role": "Backup", "public_ip": ip, "local": false}))
+            .collect();
+        json!({"record": "vpn_load_balancing", "status": status, "role": role, "peers": peers, "license_load": []})
+    }
+
+    #[test]
+    fn disabled_or_peer_gone_is_a_regression() {
+        let c = "show vpn load-balancing";
+        assert_eq!(
+            one(
+                c,
+                lb("Enabled", "Master", &["10.0.0.1", "10.0.0.2"]),
+                lb("Disabled", "n/a", &[])
+            ),
+            vec![
+                (R, k("d/show vpn load-balancing/status")),
+                (N, k("d/show vpn load-balancing/role")),
+                (R, k("d/show vpn load-balancing/lb peer 10.0.0.1/presence")),
+                (R, k("d/show vpn load-balancing/lb peer 10.0.0.2/presence")),
+            ]
+        );
+        assert_eq!(
+            one(
+                c,
+                lb("Enabled", "Master", &["10.0.0.1"]),
+                lb("Enabled", "Master", &["10.0.0.1", "10.0.0.3"])
+            ),
+            vec![(N, k("d/show vpn load-balancing/lb peer 10.0.0.3/presence"))]
+        );
+    }
+}

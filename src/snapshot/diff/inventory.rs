@@ -154,50 +154,8 @@ impl Compare for AsaLicense {
             &b.failover_features,
             &a.failover_features,
         );
-        let (Some(bs), Some(as_)) = (&b.smart, &a.smart) else {
-            return;
-        };
-        let reg = |s: &Option<String>| {
-            let l = show(s);
-            (l.eq_ignore_ascii_case("REGISTERED"), l)
-        };
-        cx.out.state(
-            None,
-            "smart_registration",
-            "Smart Licensing registration",
-            reg(&bs.registration_status),
-            reg(&as_.registration_status),
-        );
-        let auth = |s: &Option<crate::parse::asa_license::SmartEvent>| {
-            let l = s
-                .as_ref()
-                .map_or("(none)".to_string(), |e| e.status.clone());
-            (l.eq_ignore_ascii_case("AUTHORIZED"), l)
-        };
-        cx.out.state(
-            None,
-            "smart_authorization",
-            "Smart Licensing authorization",
-            auth(&bs.authorization),
-            auth(&as_.authorization),
-        );
-        let tags = |s: &crate::parse::asa_license::SmartLicensing| {
-            s.entitlements
-                .iter()
-                .map(|e| e.tag.clone())
-                .collect::<Vec<_>>()
-                .join(";")
-        };
-        let (bt, at) = (tags(bs), tags(as_));
-        if bt != at {
-            cx.out.push(
-                Severity::Neutral,
-                None,
-                "smart_entitlements",
-                Some(bt.clone()),
-                Some(at.clone()),
-                format!("Smart Licensing entitlements {bt} -> {at}"),
-            );
+        if let (Some(bs), Some(as_)) = (&b.smart, &a.smart) {
+            super::license::smart(cx.out, bs, as_);
         }
     }
 }
