@@ -1,7 +1,8 @@
 //! Conformance checks for the crypto command family: `show crypto isakmp sa [detail|active]`,
 //! `show crypto ikev1 sa detail`, `show crypto ikev2 sa [detail|local|remote ...]`,
 //! `show crypto ipsec sa [detail|peer|interface|ipv6 ...]`, `show vpn-sessiondb [summary]`,
-//! `show asp drop`, `show crypto ikev2 session [detailed]` / `count`.
+//! `show asp drop`, `show crypto ikev2 session [detailed]` / `count`, `show vpn load-balancing`,
+//! `show asp table vpn-context detail`, `show vpn-sessiondb webvpn`.
 //!
 //! Expected parses come from genieparser (nested dicts, numbers as ints, some values lowercased)
 //! and ntc-templates (`parsed_sample` lists of flat string dicts, `""` = not captured). Only
@@ -12,11 +13,13 @@
 
 //!
 //! One file per family under `crypto/`: `ike`, `ikev2_sa`, `ipsec` (genieparser) and `ipsec_ntc`
-//! (ntc-templates), `asa` (VPN sessions, ASP drops); the dispatch and the comparison helpers
+//! (ntc-templates), `asa` (VPN sessions, ASP drops), `asa_vpn` (load balancing, VPN contexts,
+//! WebVPN); the dispatch and the comparison helpers
 //! they share are here.
 
 mod asa;
 mod asa_sessions;
+mod asa_vpn;
 mod ike;
 mod ikev2;
 mod ikev2_sa;
@@ -51,6 +54,9 @@ pub fn check(
     expected: Option<&Value>,
 ) -> Option<Outcome> {
     if let Some(o) = asa_sessions::check(platform, command, raw, expected) {
+        return Some(o);
+    }
+    if let Some(o) = asa_vpn::check(platform, command, raw, expected) {
         return Some(o);
     }
     if let Some(o) = ikev2::check(platform, command, raw, expected) {

@@ -3,7 +3,7 @@
 //! parser, parses it and checks the values that matter against the expected parse shipped
 //! beside it (`.yml` from ntc-templates, `.py` from genieparser: a Python dict literal, read by
 //! [`pylit`]). Those expected parses use their own schemas, so each command family has a module
-//! that knows how to compare: `crypto` and `system`. A family's `check` returns `None` for a
+//! that knows how to compare: `crypto`, `system`, `inventory`, `pki`, `vpn`, `license`. A family's `check` returns `None` for a
 //! command it does not know.
 //!
 //! The corpus is absent on a machine without `shared/`: the test then prints a note and passes.
@@ -12,6 +12,7 @@
 mod common;
 mod crypto;
 mod inventory;
+mod license;
 mod pki;
 mod system;
 mod vpn;
@@ -174,12 +175,13 @@ fn conformance() {
             Ok(e) => (e, None),
             Err(e) => (None, Some(e)),
         };
-        let checks: [(&'static str, CheckFn); 5] = [
+        let checks: [(&'static str, CheckFn); 6] = [
             ("crypto", crypto::check),
             ("system", system::check),
             ("inventory", inventory::check),
             ("pki", pki::check),
             ("vpn", vpn::check),
+            ("license", license::check),
         ];
         let mut claimed = false;
         for (family, check) in checks {
