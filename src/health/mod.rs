@@ -117,6 +117,14 @@ pub fn evaluate_at(
             );
         }
     }
+    let records: Vec<(&str, &crate::parse::Record)> = report
+        .commands
+        .iter()
+        .filter_map(|c| Some((c.command.as_str(), c.record.as_ref()?)))
+        .collect();
+    rules::check_device(&records, report.platform, &cfg.thresholds, &mut |f| {
+        out.push(f)
+    });
     out.retain(|f| !cfg.disabled.contains(&f.code));
     for f in &mut out {
         if let Some(s) = cfg.severity.get(&f.code) {

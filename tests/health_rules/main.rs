@@ -15,6 +15,7 @@ mod failover;
 mod ike;
 mod ikev2;
 mod ipsec;
+mod license;
 mod no_panics;
 mod pki;
 mod scenarios;

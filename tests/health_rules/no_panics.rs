@@ -22,6 +22,8 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             ntp_offset_ms_max: 0.0,
             cert_expiry_days: 0,
             ikev2_not_ready_secs: 0,
+            anyconnect_license_pct: 0.0,
+            anyconnect_license_critical_pct: 0.0,
         },
         Thresholds {
             cerm_available_pct: 100.0,
@@ -39,6 +41,8 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             ntp_offset_ms_max: f64::MAX,
             cert_expiry_days: 3650,
             ikev2_not_ready_secs: 86_400,
+            anyconnect_license_pct: 100.0,
+            anyconnect_license_critical_pct: 100.0,
         },
     ]
 }
@@ -46,6 +50,8 @@ fn extreme_thresholds() -> Vec<Thresholds> {
 #[test]
 fn every_parsed_fixture_runs_through_the_rules_without_panicking() {
     let mut judged = 0;
+    // Every parsed record of each platform as one device, for the device rules.
+    let mut device: Vec<(Platform, String, Record)> = Vec::new();
     for case in common::fixtures::cases(&common::fixtures::local(), "txt") {
         let Some(platform) = case.platform else {
             continue;
@@ -59,7 +65,18 @@ fn every_parsed_fixture_runs_through_the_rules_without_panicking() {
             assert!(t.validate().is_ok());
             let _ = findings_with(&r, platform, &t);
         }
+        device.push((platform, case.command.clone(), r));
         judged += 1;
+    }
+    for t in extreme_thresholds() {
+        for p in Platform::ALL {
+            let recs: Vec<(&str, &Record)> = device
+                .iter()
+                .filter(|(q, _, _)| *q == p)
+                .map(|(_, c, r)| (c.as_str(), r))
+                .collect();
+            fleetpoll::health::rules::check_device(&recs, p, &t, &mut |_| {});
+        }
     }
     assert!(judged > 80, "only {judged} fixtures judged");
 }
@@ -118,6 +135,8 @@ mod props {
                         ntp_offset_ms_max: 1000.0,
                         cert_expiry_days: uns % 3651,
                         ikev2_not_ready_secs: sec % 86_401,
+                        anyconnect_license_pct: vpn,
+                        anyconnect_license_critical_pct: vpn,
                     }
                 },
             )

@@ -6,7 +6,9 @@
 //!   guide describes);
 //! * `000` = `shared/seeds/000_971983dc0a372fd1.txt`, "WAAS – MAPI AO troubleshooting".
 //!
-//! Every rule reads one typed record (rules never see raw text) and reports through `emit`.
+//! Every rule reads one typed record (rules never see raw text) and reports through `emit`,
+//! but one: [`license`] compares a licence record with the session records of the same device
+//! ([`check_device`]).
 //! A rule states what it saw (`message`), the peer / counter with the observed value against
 //! the threshold (`evidence`) and the guide's remedy in one sentence (`remediation`). Healthy
 //! states (IKE `MM_ACTIVE`, `QM_IDLE`, IKEv2 `READY`, CERM disabled, ...) never produce a
@@ -26,6 +28,7 @@ mod ikev2;
 mod ikev2_sa;
 mod inventory;
 mod ipsec;
+mod license;
 mod pki;
 mod redundancy;
 mod time;
@@ -113,6 +116,7 @@ pub const RULES: &[RuleInfo] = &[
     cerm::CERM_TUNNELS_NEAR_LIMIT,
     cerm::CERM_TLS_NEAR_LIMIT,
     asa::VPN_SESSION_LIMIT,
+    license::ANYCONNECT_LICENSE_NEAR_LIMIT,
     asa::ASA_EXPIRED_VPN_CONTEXT,
     failover::FAILOVER_NOT_READY,
     failover::FAILOVER_DISABLED,
@@ -193,6 +197,16 @@ pub struct Thresholds {
     /// milliseconds (Kerberos fails at 5 minutes of skew; a synchronized clock is normally
     /// within a few ms). Milliseconds; default `1000`.
     pub ntp_offset_ms_max: f64,
+    /// ASA licensed VPN peers (`show license all`, or the device's own licence accounting)
+    /// against the active sessions that use them: `ANYCONNECT_LICENSE_NEAR_LIMIT` warns at or
+    /// above this percentage. 80 leaves a fifth of the licence for the day's peak: the nightly
+    /// audit sees the night's sessions, and remote-access peaks are commonly well above them.
+    /// Percent; default `80`.
+    pub anyconnect_license_pct: f64,
+    /// The same finding is critical at or above this percentage (and at the limit): 95 % is
+    /// a handful of sessions from refusals on the common 25–250 peer licences. At least
+    /// `anyconnect_license_pct`. Percent; default `95`.
+    pub anyconnect_license_critical_pct: f64,
     /// `show crypto pki certificates` / `show crypto ca certificates`: a certificate whose end
     /// date is at most this many days after the device's clock is expiring (`CERT_EXPIRING`).
     /// Days, 0 to 3650; default `30`.
@@ -225,6 +239,8 @@ impl Default for Thresholds {
             ntp_offset_ms_max: 1000.0,
             cert_expiry_days: 30,
             ikev2_not_ready_secs: 300,
+            anyconnect_license_pct: 80.0,
+            anyconnect_license_critical_pct: 95.0,
         }
     }
 }
@@ -240,6 +256,11 @@ impl Thresholds {
             ("mapi_active_pct", self.mapi_active_pct),
             ("mapi_dropped_pct", self.mapi_dropped_pct),
             ("mapi_optimized_pct", self.mapi_optimized_pct),
+            ("anyconnect_license_pct", self.anyconnect_license_pct),
+            (
+                "anyconnect_license_critical_pct",
+                self.anyconnect_license_critical_pct,
+            ),
         ];
         for (field, v) in pcts {
             if !v.is_finite() || !(0.0..=100.0).contains(&v) {
@@ -248,6 +269,15 @@ impl Thresholds {
                     format!("`{v}` is not a percentage: expected a number from 0 to 100"),
                 ));
             }
+        }
+        if self.anyconnect_license_critical_pct < self.anyconnect_license_pct {
+            return Err((
+                "anyconnect_license_critical_pct".to_string(),
+                format!(
+                    "`{}` is below anyconnect_license_pct ({}): the critical threshold must be at least the warning one",
+                    self.anyconnect_license_critical_pct, self.anyconnect_license_pct
+                ),
+            ));
         }
         let v = self.ntp_offset_ms_max;
         if !v.is_finite() || v < 0.0 {
@@ -345,6 +375,25 @@ macro_rules! judge_dispatch {
 }
 crate::parse::for_each_record!(judge_dispatch);
 
+/// Run the rules that read several records of one device (`license.rs`) over all its parsed
+/// records, `(command, record)` in poll order. Their findings name their command themselves.
+pub fn check_device(
+    records: &[(&str, &Record)],
+    platform: Platform,
+    thresholds: &Thresholds,
+    emit: &mut dyn FnMut(Finding),
+) {
+    let cx = Context {
+        platform,
+        thresholds,
+        clock: None,
+    };
+    license::check_device(records, &cx, emit)
+}
+
+/// The rules [`check_device`] may emit.
+pub const DEVICE_RULES: &[RuleInfo] = license::DEVICE_RULES;
+
 /// `part` as a percentage of `whole`; `None` when `whole` is 0 (no division by zero).
 fn pct(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
@@ -375,7 +424,8 @@ mod tests {
     use super::*;
 
     /// The catalogue and the families agree: every rule of `RULES` (but `COMMAND_FAILED`,
-    /// which `health::evaluate` emits itself) is judged by some family, and every family
+    /// which `health::evaluate` emits itself) is judged by some family or by the device
+    /// rules, and every family
     /// only names catalogued rules. tests/health_rules/ checks that each finding a record
     /// produces is among its family's rules.
     #[test]
@@ -383,6 +433,7 @@ mod tests {
         let judged: std::collections::BTreeSet<&str> = family_rules()
             .into_iter()
             .flatten()
+            .chain(DEVICE_RULES)
             .map(|r| r.code)
             .collect();
         let catalogued: std::collections::BTreeSet<&str> = RULES
