@@ -151,6 +151,9 @@ pub fn demo_specs() -> Vec<DeviceSpec> {
         DeviceSpec::new("asa-edge-02", CiscoAsa, CertExpiring).latency(l),
         // An IKEv2 peer whose SA never leaves IN-NEG (issue 13: IKEV2_SA_NOT_READY).
         DeviceSpec::new("asa-vpn-04", CiscoAsa, Ikev2StuckInNeg).latency(l),
+        // AnyConnect sessions near the licensed peers; a dual-RP router whose standby is cold.
+        DeviceSpec::new("asa-vpn-03", CiscoAsa, AnyconnectLicenseNearLimit).latency(l),
+        DeviceSpec::new("xe-core-02", CiscoXe, RedundancyNotReady).latency(l),
         DeviceSpec::new("rtr-lab-09", CiscoIos, RefuseConnection).latency(l),
         DeviceSpec::new("asa-branch-03", CiscoAsa, WrongCredentials).latency(l),
         // Multiple-context mode (issue 13): one row per security context.
@@ -172,9 +175,12 @@ pub fn applies_to(scenario: Scenario, platform: Platform) -> bool {
         | CertExpiring | CertExpired | Ikev2StuckInNeg => fam != Platform::CiscoWaas,
         ContextChange => fam == Platform::CiscoAsa,
         IkeXauthOnL2l | CermTxLimit | CermTunnelLimit => fam == Platform::CiscoIos,
-        AspExpiredVpnContext | FailoverStandbyFailed | L2lOneWay | MultiContext => {
-            fam == Platform::CiscoAsa
-        }
+        AspExpiredVpnContext
+        | FailoverStandbyFailed
+        | L2lOneWay
+        | MultiContext
+        | AnyconnectLicenseNearLimit => fam == Platform::CiscoAsa,
+        RedundancyNotReady => platform == Platform::CiscoXe,
         CryptoSessionDown | DmvpnSpokeNhrp => fam == Platform::CiscoIos,
         MapiLicenseShutdown | MapiEncryptedHandoff | MapiOverload | EmapiVerifyFailed
         | CmsStoreClosed => fam == Platform::CiscoWaas,
@@ -260,6 +266,11 @@ mod tests {
             .iter()
             .any(|x| x.scenario == Scenario::MultiContext && x.contexts.len() == 3));
         assert!(has(Platform::CiscoAsa, Scenario::Ikev2StuckInNeg));
+        assert!(has(
+            Platform::CiscoAsa,
+            Scenario::AnyconnectLicenseNearLimit
+        ));
+        assert!(has(Platform::CiscoXe, Scenario::RedundancyNotReady));
         let wrong = d.iter().find(|x| x.scenario == Scenario::WrongCredentials);
         assert!(wrong.is_some_and(|w| w.password != SIM_PASSWORD));
         assert!(d.iter().any(|x| x.scenario == Scenario::RefuseConnection));
@@ -271,16 +282,28 @@ mod tests {
 
     #[test]
     fn fleet_specs_mix_is_deterministic_and_applicable() {
-        // 60 per platform: 30 fault slots each, more than any platform has faults.
-        let a = fleet_specs(240, None, Duration::from_millis(50));
-        assert_eq!(a, fleet_specs(240, None, Duration::from_millis(50)));
-        assert_eq!(a.len(), 240);
+        // Large enough that every platform cycles through all its faults: 4 platforms, every
+        // second device of a platform faulty.
+        let most = Platform::ALL
+            .iter()
+            .map(|p| {
+                Scenario::ALL
+                    .iter()
+                    .filter(|s| **s != Scenario::Healthy && applies_to(**s, *p))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        let n = (8 * most).max(200);
+        let a = fleet_specs(n, None, Duration::from_millis(50));
+        assert_eq!(a, fleet_specs(n, None, Duration::from_millis(50)));
+        assert_eq!(a.len(), n);
         assert!(a.iter().all(|s| applies_to(s.scenario, s.platform)));
         assert!(a.iter().all(|s| s.latency == Duration::from_millis(50)));
         for p in Platform::ALL {
             assert!(a.iter().any(|s| s.platform == p));
         }
-        // Every scenario shows up in a large enough mix.
+        // Every scenario shows up.
         for sc in Scenario::ALL {
             assert!(a.iter().any(|s| s.scenario == *sc), "{sc} missing");
         }

@@ -100,6 +100,12 @@ pub enum Scenario {
     /// IOS / IOS-XE / ASA: one IKEv2 peer's only SA held in `IN-NEG` (its negotiation never
     /// completes; no READY SA to that peer) in `show crypto ikev2 sa [detail]` (issue 13).
     Ikev2StuckInNeg,
+    /// ASA: AnyConnect sessions at about 92 % of the licensed AnyConnect Premium peers
+    /// (`show license all` 250, `show vpn-sessiondb summary` 225–235 active; issue 13).
+    AnyconnectLicenseNearLimit,
+    /// IOS-XE: a dual route-processor ASR 1006-X configured for SSO running RPR, its peer
+    /// `STANDBY COLD` (`show redundancy`; issue 13).
+    RedundancyNotReady,
 }
 
 impl Scenario {
@@ -142,6 +148,8 @@ impl Scenario {
         Scenario::L2lOneWay,
         Scenario::MultiContext,
         Scenario::Ikev2StuckInNeg,
+        Scenario::AnyconnectLicenseNearLimit,
+        Scenario::RedundancyNotReady,
     ];
 
     pub fn id(self) -> &'static str {
@@ -184,6 +192,8 @@ impl Scenario {
             Scenario::L2lOneWay => "l2l_one_way",
             Scenario::MultiContext => "multi_context",
             Scenario::Ikev2StuckInNeg => "ikev2_stuck_in_neg",
+            Scenario::AnyconnectLicenseNearLimit => "anyconnect_license_near_limit",
+            Scenario::RedundancyNotReady => "redundancy_not_ready",
         }
     }
 }

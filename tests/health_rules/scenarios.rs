@@ -1,5 +1,6 @@
-//! Simulator scenarios end to end: `playbooks/health.yaml` → render → parse → rules, every
-//! scenario on every platform shows its symptom and nothing else.
+//! Simulator scenarios end to end: `playbooks/health.yaml` → render → parse → rules (per
+//! record, then the device rules), every scenario on every platform shows its symptom and
+//! nothing else.
 
 use super::*;
 
@@ -15,6 +16,7 @@ fn simulate(platform: Platform, scenario: Scenario, seed: u64) -> (BTreeSet<Stri
     };
     let mut codes = BTreeSet::new();
     let mut broken = Vec::new();
+    let mut records: Vec<(String, Record)> = Vec::new();
     for c in pb.commands_for(platform) {
         let cmd = parse::normalize_command(&c.command);
         let Some(text) = fleetpoll::sim::render::render(&ctx, &cmd) else {
@@ -27,10 +29,16 @@ fn simulate(platform: Platform, scenario: Scenario, seed: u64) -> (BTreeSet<Stri
                 for f in findings(&r, platform) {
                     codes.insert(f.code);
                 }
+                records.push((c.command.clone(), r));
             }
             Err(e) => broken.push(format!("{cmd}: {e}")),
         }
     }
+    // The rules over several records of the device (licences against sessions).
+    let refs: Vec<(&str, &Record)> = records.iter().map(|(c, r)| (c.as_str(), r)).collect();
+    fleetpoll::health::rules::check_device(&refs, platform, &Thresholds::default(), &mut |f| {
+        codes.insert(f.code);
+    });
     (codes, broken)
 }
 
@@ -61,6 +69,8 @@ fn expected(
         L2lOneWay if asa => (&["VPN_ONE_WAY_L2L", "IPSEC_NO_DECAPS"], &[]),
         CryptoSessionDown if ios => (&["CRYPTO_SESSION_DOWN"], &[]),
         Ikev2StuckInNeg if asa || ios => (&["IKEV2_SA_NOT_READY"], &[]),
+        AnyconnectLicenseNearLimit if asa => (&["ANYCONNECT_LICENSE_NEAR_LIMIT"], &[]),
+        RedundancyNotReady if platform == XE => (&["REDUNDANCY_NOT_READY"], &[]),
         DmvpnSpokeNhrp if ios => (&["DMVPN_PEER_DOWN"], &[]),
         MapiLicenseShutdown if wae => (
             &["MAPI_LICENSE_SHUTDOWN", "LICENSE_ENTERPRISE_MISSING"],

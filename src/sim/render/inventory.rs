@@ -5,7 +5,7 @@
 
 use super::{mix, system};
 use crate::parse::system::{parse_version_asa, parse_version_ios};
-use crate::sim::scenario::RenderCtx;
+use crate::sim::scenario::{RenderCtx, Scenario};
 use crate::Platform;
 use std::fmt::Write as _;
 
@@ -32,7 +32,7 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
 }
 
 /// (model, serial) from the device's simulated `show version`.
-fn chassis(ctx: &RenderCtx<'_>) -> (String, String) {
+pub(super) fn chassis(ctx: &RenderCtx<'_>) -> (String, String) {
     let text = system::render(ctx, "show version").unwrap_or_default();
     let v = if ctx.platform == Platform::CiscoAsa {
         parse_version_asa(&text)
@@ -174,7 +174,13 @@ fn inventory(ctx: &RenderCtx<'_>) -> String {
 fn asa_license(ctx: &RenderCtx<'_>) -> String {
     let (model, sn) = chassis(ctx);
     let seed = ctx.seed;
-    let premium = [2u64, 250, 500, 2500][(mix(seed, 76) % 4) as usize];
+    // Healthy devices hold at most 300 AnyConnect sessions (`render::crypto`): 60 % of the
+    // smallest licence here. `AnyconnectLicenseNearLimit` licenses 250 for its 225–235.
+    let premium = if ctx.scenario == Scenario::AnyconnectLicenseNearLimit {
+        250
+    } else {
+        [500u64, 1000, 2500, 5000][(mix(seed, 76) % 4) as usize]
+    };
     let other = [250u64, 750, 2500, 5000][(mix(seed, 77) % 4) as usize];
     let key = |salt: u64| {
         (0..5)

@@ -266,15 +266,20 @@ impl<'a> Dev<'a> {
                 ("17.12.03", "17.12.3", "Dublin"),
             ],
         );
-        let (model, plat, image) = pick(
-            self.ctx.seed,
-            41,
-            &[
-                ("ISR4331/K9", "ISR", "isr4300"),
-                ("ISR4451-X/K9", "ISR", "isr4400"),
-                ("C8300-1N1S-4T2X", "c8000be", "c8000be"),
-            ],
-        );
+        // `RedundancyNotReady` needs two route processors: an ASR 1006-X (`render::ha`).
+        let (model, plat, image) = if self.ctx.scenario == Scenario::RedundancyNotReady {
+            ("ASR1006-X", "ASR1000", "asr1000")
+        } else {
+            pick(
+                self.ctx.seed,
+                41,
+                &[
+                    ("ISR4331/K9", "ISR", "isr4300"),
+                    ("ISR4451-X/K9", "ISR", "isr4400"),
+                    ("C8300-1N1S-4T2X", "c8000be", "c8000be"),
+                ],
+            )
+        };
         let h = self.ctx.hostname;
         let mut s = String::new();
         let _ = writeln!(s, "Cisco IOS XE Software, Version {xe}");

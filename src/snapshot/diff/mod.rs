@@ -34,22 +34,27 @@
 //! | failover `enabled`, host `state` | On → Off; `Active`/`Standby Ready` → other (`Failed`, …) | the reverse | switchover |
 //! | `sw_version`, `serial`, `reloaded` (uptime went down) | | | any change |
 //! | inventory unit `pid` / `serial` / `presence`; ASA license `platform_license`, feature `value`, `smart_entitlements` | Smart `smart_registration` / `smart_authorization` lost | regained | any change |
+//! | IOS licence feature `state` / `presence` / `license_type`, Smart entitlement `status` | in use → not, in-use feature gone; entitlement out of compliance / eval | the reverse | type change, feature added |
+//! | redundancy `operating_mode`, `peer/state`, `active/switchover` | peer leaves a ready standby state; mode leaves the configured one | the reverse | switchover |
+//! | VPN load balancing `status`, `role`, `lb peer …/presence`; WebVPN `sessions` | Enabled → not; a peer gone | the reverse | role change, new peer, session count |
 //!
 //! Counter rates: the dropped-connection counters are the only counters compared, as a rate
 //! over the time between the two polls of the device (`started_at` in each `meta.json`);
 //! intervals under 15 minutes count as 15 minutes, so one drop between back-to-back snapshots
 //! is not an alarm. A counter that went down, or a changed "started" / "last reset" time, is a
 //! reset: reported as neutral, no rate. Other outputs (`show clock`, optimized-connection
-//! tables, `show vpn-sessiondb summary`, `show asp drop`, raw outputs without a parser) are
-//! not compared.
+//! tables, `show vpn-sessiondb summary`, `show asp drop`, `show asp table vpn-context`, raw
+//! outputs without a parser) are not compared.
 //!
 //! Devices not polled in either snapshot are only compared for reachability: an unreachable
 //! device after the change gives one `reachable` regression, not one per missing peer.
 //!
 //! Files: this one holds the entry points, the change types and the dispatch over `Record`
 //! (generated from `parse::for_each_record`); `device` (reachability, command status), then
-//! one file per record family with its `Compare` impls: `crypto` (IKE, IPsec), `ikev2_sa`, `cerm`, `waas`
-//! (accelerators, MAPI, licenses, CMS, eMAPI verify), `system` (version, NTP), `asa`, `inventory` (units, ASA licenses).
+//! one file per record family with its `Compare` impls: `crypto` (IKE, IPsec), `ikev2_sa`, `cerm`,
+//! `waas` (accelerators, MAPI, licenses, CMS, eMAPI verify), `system` (version, NTP), `asa`
+//! (sessions, load balancing), `inventory` (units, ASA licenses), `license` (Smart Licensing, IOS
+//! licences), `redundancy`.
 
 mod asa;
 mod cerm;

@@ -387,3 +387,63 @@ fn ikev2_sa_plain_and_detail_agree_and_only_the_stuck_scenario_is_a_finding() {
     assert!(render(&ios, "sh cry ikev2 sa det").is_some());
     assert!(render(&ios, "show crypto ikev2 sa remote 10.1.1.1").is_none());
 }
+
+#[test]
+fn asa_vpn_contexts_load_balancing_and_webvpn() {
+    for &seed in SEEDS {
+        let c = ctx(Platform::CiscoAsa, Scenario::Healthy, seed);
+        let up = Dev::new(&c).up_peers().count();
+        for cmd in [
+            "show asp table vpn-context",
+            "show asp table vpn-context detail",
+        ] {
+            let (rec, ms) = parsed(&c, cmd);
+            let Record::AspVpnContext(v) = rec else {
+                panic!("{cmd}")
+            };
+            assert_eq!(v.contexts.len(), 2 * up, "{cmd} seed {seed}");
+            assert_eq!(metric(&ms, "vpn_contexts_not_up"), "0");
+            assert_eq!(v.contexts.iter().filter(|x| x.is_inbound()).count(), up);
+        }
+        let (rec, _) = parsed(&c, "show asp table vpn-context detail");
+        let Record::AspVpnContext(v) = rec else {
+            panic!()
+        };
+        // The contexts are the IPsec SAs: the inbound one counts the SA's decaps.
+        let Record::IpsecSa(sa) = parsed(&c, "show crypto ipsec sa").0 else {
+            panic!()
+        };
+        let decaps: u64 = sa.entries.iter().map(|e| e.pkts_decaps.unwrap_or(0)).sum();
+        let inbound: u64 = v
+            .contexts
+            .iter()
+            .filter(|x| x.is_inbound())
+            .filter_map(|x| x.pkts)
+            .sum();
+        assert_eq!(inbound, decaps, "seed {seed}");
+        let (rec, ms) = parsed(&c, "show vpn load-balancing");
+        let Record::VpnLoadBalancing(lb) = rec else {
+            panic!()
+        };
+        assert!(!lb.enabled() && lb.peers.is_empty());
+        assert_eq!(metric(&ms, "vpn_lb_status"), "Disabled");
+        let Record::VpnWebvpn(w) = parsed(&c, "show vpn-sessiondb webvpn").0 else {
+            panic!()
+        };
+        assert!(w.sessions.is_empty());
+        // AnyConnect near its licence: 225–235 active sessions.
+        let near = ctx(
+            Platform::CiscoAsa,
+            Scenario::AnyconnectLicenseNearLimit,
+            seed,
+        );
+        let (_, ms) = parsed(&near, "show vpn-sessiondb summary");
+        let n: u64 = metric(&ms, "vpn_anyconnect_active").parse().unwrap();
+        assert!((225..=235).contains(&n), "{n}");
+    }
+    assert!(render(
+        &ctx(Platform::CiscoIos, Scenario::Healthy, 1),
+        "show vpn load-balancing"
+    )
+    .is_none());
+}
