@@ -454,3 +454,66 @@ async fn vpn_estate_findings_come_through_a_real_poll() {
     }
     fleet.shutdown().await;
 }
+
+/// Issue 13's licence and redundancy findings over SSH with the health playbook: an ASA whose
+/// AnyConnect sessions (`show vpn-sessiondb summary`) are near its licensed peers (`show
+/// license all`: a finding over two commands of one device), and an IOS-XE router whose
+/// standby route processor is cold; healthy devices of both platforms show neither.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn licence_and_redundancy_findings_come_through_a_real_poll() {
+    let fleet = fleet(vec![
+        spec(
+            "ac-near",
+            Platform::CiscoAsa,
+            Scenario::AnyconnectLicenseNearLimit,
+        ),
+        spec("rp-cold", Platform::CiscoXe, Scenario::RedundancyNotReady),
+        spec("asa-fine", Platform::CiscoAsa, Scenario::Healthy),
+        spec("xe-fine", Platform::CiscoXe, Scenario::Healthy),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let r = sweep(&fleet, dir.path(), RunOptions::default()).await;
+    let ac = row(&r, "ac-near");
+    assert_eq!(ac.poll_status, PollStatus::Polled);
+    let f = ac
+        .findings
+        .iter()
+        .find(|f| f.code == "ANYCONNECT_LICENSE_NEAR_LIMIT")
+        .unwrap_or_else(|| panic!("ac-near: {:?}", ac.findings));
+    assert_eq!(f.severity, fleetpoll::health::Severity::Warning);
+    assert!(
+        f.message.starts_with("AnyConnect Premium Peers: 2") && f.message.contains("of 250"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.evidence
+            .contains("(show license all; show vpn-sessiondb summary)"),
+        "{}",
+        f.evidence
+    );
+    assert_eq!(f.command.as_deref(), Some("show vpn-sessiondb summary"));
+    assert_eq!(
+        ac.metrics
+            .get("license_anyconnect_premium_peers")
+            .map(String::as_str),
+        Some("250")
+    );
+    let rp = row(&r, "rp-cold");
+    let codes: Vec<&str> = rp.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["REDUNDANCY_NOT_READY"], "{:?}", rp.findings);
+    assert!(rp.findings[0].evidence.contains("STANDBY COLD"));
+    assert_eq!(
+        rp.metrics.get("redundancy_peer_state").map(String::as_str),
+        Some("STANDBY COLD")
+    );
+    for fine in ["asa-fine", "xe-fine"] {
+        assert!(
+            row(&r, fine).findings.is_empty(),
+            "{fine}: {:?}",
+            row(&r, fine).findings
+        );
+    }
+    fleet.shutdown().await;
+}
