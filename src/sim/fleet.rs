@@ -248,7 +248,7 @@ mod tests {
     #[test]
     fn demo_fleet_covers_the_brief() {
         let d = demo_specs();
-        assert_eq!(d.len(), 18);
+        assert_eq!(d.len(), 20);
         let has = |p: Platform, s: Scenario| d.iter().any(|x| x.platform == p && x.scenario == s);
         assert!(has(Platform::CiscoIos, Scenario::Healthy));
         assert!(has(Platform::CiscoAsa, Scenario::IkePskMismatch));

@@ -657,8 +657,8 @@ impl<'a> Dev<'a> {
     }
 }
 
-mod ikev2;
 mod asp;
+mod ikev2;
 mod sessiondb;
 #[cfg(test)]
 mod tests;
