@@ -176,6 +176,7 @@ pub fn registry() -> &'static [ParserSpec] {
     REG.get_or_init(|| {
         let mut v = Vec::new();
         v.extend(isakmp::parsers());
+        v.extend(ikev2_sa::parsers());
         v.extend(ipsec::parsers());
         v.extend(cerm::parsers());
         v.extend(crypto_session::parsers());

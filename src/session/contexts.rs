@@ -19,9 +19,10 @@
 
 use super::budget::Budget;
 use super::channel::Channel;
-use super::driver::{self, CommandLine, CommandRun, Progress};
 use super::error::{SessionError, Stage};
 use super::platform::PlatformDef;
+use super::run::{self, CommandLine, Progress};
+pub use super::run::{ContextFailure, ContextProgress, ContextRun};
 use crate::inventory::{ContextName, ContextSelection, Host};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
@@ -55,45 +56,6 @@ pub type ListContexts = fn(&str) -> Result<Vec<String>, String>;
 pub struct ContextWalk {
     pub selection: ContextSelection,
     pub list: ListContexts,
-}
-
-/// The walk so far; kept in the caller's [`Progress`], so it survives the session being cut
-/// off.
-#[derive(Debug, Default)]
-pub struct ContextProgress {
-    /// The names `show context` listed, in its order, once read.
-    pub listed: Option<Vec<String>>,
-    /// One per context taken up, in order.
-    pub runs: Vec<ContextRun>,
-    /// The session went back to the system execution space after the last context.
-    pub returned_to_system: bool,
-}
-
-/// One context's part of the session.
-#[derive(Debug)]
-pub struct ContextRun {
-    pub name: ContextName,
-    /// The prompt's host once there (`fw1/ctx-a`).
-    pub hostname: Option<String>,
-    /// `None` while under way (the session ended inside it); `Some(Err)` when the context
-    /// could not be entered or its session failed there.
-    pub result: Option<Result<(), ContextFailure>>,
-    pub commands: Vec<CommandRun>,
-    pub started: Instant,
-    pub finished: Option<Instant>,
-}
-
-/// Why a context's part failed, and at which stage (`context`: entering it).
-#[derive(Debug, Clone)]
-pub struct ContextFailure {
-    pub stage: Stage,
-    pub error: SessionError,
-}
-
-impl ContextFailure {
-    fn at(stage: Stage, error: SessionError) -> Result<(), ContextFailure> {
-        Err(ContextFailure { stage, error })
-    }
 }
 
 /// Send one navigation line; a device error (`ERROR: …`) is `CommandRejected`.
@@ -195,9 +157,9 @@ pub(super) async fn walk<S: AsyncRead + AsyncWrite + Unpin>(
             return Err(e);
         }
         run.hostname = Some(shown);
-        driver::paging_off(ch, host, def, budget, Stage::Context).await?;
+        run::paging_off(ch, host, def, budget, Stage::Context).await?;
         progress.stage = Stage::Command;
-        let r = driver::run_commands(ch, commands, budget, &mut run.commands).await;
+        let r = run::run_commands(ch, commands, budget, &mut run.commands).await;
         run.finished = Some(Instant::now());
         if let Err(e) = r {
             let stage = match &e {

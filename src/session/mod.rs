@@ -9,4 +9,5 @@ pub mod contexts;
 pub mod driver;
 pub mod error;
 pub mod platform;
+pub mod run;
 pub mod transport;

@@ -15,7 +15,8 @@ mod types;
 use super::ikev2::{child_sa_line, pairs, Ikev2ChildSa};
 use super::isakmp::{addr_port, device_error, is_addr, is_echo_or_prompt, is_uint};
 use super::text;
-use super::{Family, Metric, ParseError, Record};
+use super::{Family, Metric, ParseError, ParserSpec, Record};
+use crate::Platform;
 pub use types::{Ikev2Sa, Ikev2SaStatus, Ikev2Sas};
 
 /// The ASA `Session-id:` line the tunnel rows below it belong to.
@@ -433,6 +434,19 @@ fn not_ready_list(x: &Ikev2Sas) -> String {
 }
 
 /// The registry's parse function for `show crypto ikev2 sa`.
+/// IOS-XE and ASA `show crypto ikev2 sa [detail|detailed]`, with the selections the IKEv2
+/// session command takes.
+pub fn parsers() -> Vec<ParserSpec> {
+    vec![ParserSpec {
+        name: "crypto_ikev2_sa",
+        command: "show crypto ikev2 sa",
+        args: super::ikev2::SELECT_ARGS,
+        platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
+        parse: parse_record,
+        metrics: METRICS,
+    }]
+}
+
 pub fn parse_record(t: &str) -> Result<Record, ParseError> {
     parse_ikev2_sa(t).map(Record::Ikev2Sas)
 }

@@ -1,7 +1,7 @@
 //! Phase 1 (IKE) security associations: `show crypto isakmp sa [detail|active|...]` in the IOS /
 //! IOS-XE table formats and the ASA block formats (whose 9.x `IKEv2 SAs:` section is an IKEv2
-//! table), `show crypto ikev1 sa`. `show crypto ikev2 sa` is registered here too but read by
-//! `parse::ikev2_sa` into its own record.
+//! table), `show crypto ikev1 sa`. `show crypto ikev2 sa` has its own record and parser
+//! (`parse::ikev2_sa`).
 //!
 //! Every variant is read into one [`IsakmpSa`] record: a list of [`IkeSa`] plus the ASA
 //! `Active SA / Rekey SA / Total IKE SA` counters where printed. Formats handled:
@@ -445,16 +445,6 @@ pub fn parsers() -> Vec<ParserSpec> {
             platforms: &[Platform::CiscoAsa],
             parse: parse_record,
             metrics: METRICS,
-        },
-        // Read into its own record (`parse::ikev2_sa`); registered here, with the other
-        // phase 1 commands.
-        ParserSpec {
-            name: "crypto_ikev2_sa",
-            command: "show crypto ikev2 sa",
-            args: super::ikev2::SELECT_ARGS,
-            platforms: &[Platform::CiscoIos, Platform::CiscoAsa],
-            parse: crate::parse::ikev2_sa::parse_record,
-            metrics: crate::parse::ikev2_sa::METRICS,
         },
     ]
 }
