@@ -93,6 +93,46 @@ impl ConfigError {
 pub struct Located {
     pub path: PathBuf,
     index: std::collections::HashMap<String, (usize, usize)>,
+    /// Set when the text was generated from other files (an Ansible, Nornir or NetBox
+    /// inventory): errors then name where each field was written there.
+    sources: Option<std::sync::Arc<dyn SourceMap>>,
+}
+
+/// Where the fields of a generated document were written in the files it was made from.
+pub trait SourceMap: Send + Sync {
+    /// The spot of `field` (a dotted path of the generated document), or of its nearest
+    /// parent that has one.
+    fn locate(&self, field: &str) -> Option<SourceSpot>;
+    /// How to write a credential reference in that source (for the literal-secret warning).
+    fn reference_hint(&self, field: &str) -> String;
+}
+
+/// A place in a source file: the field as that file names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpot {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub field: String,
+}
+
+impl SourceSpot {
+    /// `hosts.ini:12` (the column too when known).
+    pub fn position(&self) -> String {
+        let mut s = self.file.display().to_string();
+        if let Some(l) = self.line {
+            s.push_str(&format!(":{l}"));
+            if let Some(c) = self.column {
+                s.push_str(&format!(":{c}"));
+            }
+        }
+        s
+    }
+
+    /// `hosts.ini:12: rtr01.ansible_user`.
+    pub fn describe(&self) -> String {
+        format!("{}: {}", self.position(), self.field)
+    }
 }
 
 impl Located {
@@ -100,6 +140,61 @@ impl Located {
         Located {
             path: path.to_path_buf(),
             index: crate::yamlpos::index(text),
+            sources: None,
+        }
+    }
+
+    /// A generated document (named `path`): positions come from `sources`, not its text.
+    pub fn generated(path: &Path, sources: std::sync::Arc<dyn SourceMap>) -> Self {
+        Located {
+            path: path.to_path_buf(),
+            index: Default::default(),
+            sources: Some(sources),
+        }
+    }
+
+    /// `inv.yaml: defaults.password`, or for a generated document where the field was
+    /// written (`group_vars/all.yml:3:1: ansible_password`); for messages that are not errors.
+    pub fn describe(&self, field: &str) -> String {
+        if let Some(spot) = self.sources.as_ref().and_then(|s| s.locate(field)) {
+            return spot.describe();
+        }
+        match self.position(field) {
+            Some(p) => format!("{p}: {field}"),
+            None => format!("{}: {field}", self.path.display()),
+        }
+    }
+
+    /// How a credential is written as a reference in this inventory's format.
+    pub fn reference_hint(&self, field: &str) -> String {
+        match &self.sources {
+            Some(s) => s.reference_hint(field),
+            None => "{env: VAR}, {file: PATH} or {prompt: true}".to_string(),
+        }
+    }
+
+    /// An error found in the generated text (serde's, with its field path) re-aimed at the
+    /// source; unchanged for an ordinary file.
+    pub fn remap(&self, e: ConfigError) -> ConfigError {
+        let Some(sources) = &self.sources else {
+            return e;
+        };
+        let spot = e.field.as_deref().and_then(|f| sources.locate(f));
+        match spot {
+            Some(s) => ConfigError {
+                file: Some(s.file),
+                line: s.line,
+                column: s.column,
+                field: Some(s.field),
+                message: e.message,
+            },
+            // Lines of the generated text mean nothing to the reader.
+            None => ConfigError {
+                file: Some(self.path.clone()),
+                line: None,
+                column: None,
+                ..e
+            },
         }
     }
 
@@ -119,12 +214,24 @@ impl Located {
 
     /// `inv.yaml:3:13`: where `field` is written.
     pub fn position(&self, field: &str) -> Option<String> {
+        if let Some(sources) = &self.sources {
+            return sources.locate(field).map(|s| s.position());
+        }
         self.locate(field)
             .map(|(l, c)| format!("{}:{l}:{c}", self.path.display()))
     }
 
     /// An error at `field` (a dotted path); falls back to the nearest located parent.
     pub fn error(&self, field: &str, message: impl Into<String>) -> ConfigError {
+        if self.sources.is_some() {
+            return self.remap(ConfigError {
+                file: Some(self.path.clone()),
+                line: None,
+                column: None,
+                field: Some(field.to_string()),
+                message: message.into(),
+            });
+        }
         let pos = self.locate(field);
         ConfigError {
             file: Some(self.path.clone()),

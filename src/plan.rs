@@ -37,20 +37,25 @@ pub fn build(
     playbook: &playbook::builtin::Source,
     limit: Option<&str>,
 ) -> Result<Plan, ConfigError> {
-    build_with(inventory, playbook, limit, inventory::Asking::none())
+    build_with(
+        &inventory::formats::Source::new(inventory),
+        playbook,
+        limit,
+        inventory::Asking::none(),
+    )
 }
 
 /// [`build`], asking the inventory's prompts through `asking`. The playbook and `--limit` are
 /// checked first, so nobody types a password for a plan that fails anyway.
 pub fn build_with(
-    inventory: &Path,
+    inventory: &inventory::formats::Source,
     playbook: &playbook::builtin::Source,
     limit: Option<&str>,
     asking: inventory::Asking,
 ) -> Result<Plan, ConfigError> {
     let limit = limit.map(Limit::parse).transpose()?;
     let pb = playbook.load()?;
-    let inv = inventory::load_with(inventory, asking)?;
+    let inv = inventory::formats::load(inventory, asking)?;
     from_parts(inv, pb, limit.as_ref())
 }
 

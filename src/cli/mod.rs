@@ -21,6 +21,7 @@ macro_rules! out {
 mod check;
 mod demo;
 mod diff;
+mod inventory_cmd;
 mod parse_cmd;
 mod playbook_cmd;
 mod poll;
@@ -97,6 +98,9 @@ pub enum Cmd {
     Diff(diff::DiffArgs),
     /// List the playbooks built into fleetpoll, or print one to start your own from.
     Playbook(playbook_cmd::PlaybookArgs),
+    /// Show an inventory's resolved devices, or convert an Ansible, Nornir or NetBox one to
+    /// fleetpoll YAML.
+    Inventory(inventory_cmd::InventoryArgs),
 }
 
 /// Run the CLI and return the exit status.
@@ -152,6 +156,7 @@ pub fn main() -> i32 {
             Cmd::Snapshot(a) => snapshot::run(a, &ui).await,
             Cmd::Diff(a) => diff::run(a, &ui),
             Cmd::Playbook(a) => playbook_cmd::run(a),
+            Cmd::Inventory(a) => inventory_cmd::run(a, &ui),
         }
     })
 }
@@ -222,12 +227,43 @@ fn init_logging(g: &Global) -> bool {
     progress
 }
 
+/// `-i` and how to read it, for every command that takes an inventory.
+#[derive(Args, Debug, Clone)]
+pub struct InventorySource {
+    /// Inventory: fleetpoll YAML (defaults, groups, devices); an Ansible inventory (INI or
+    /// YAML file, or a folder, with group_vars/ and host_vars/ beside it); a Nornir
+    /// SimpleInventory (its folder or hosts.yaml); or a NetBox devices dump (JSON or CSV).
+    /// Told apart by content.
+    #[arg(short, long, value_name = "PATH")]
+    pub inventory: PathBuf,
+    /// Read -i as this format instead of telling it by its content.
+    #[arg(long, value_name = "FORMAT", value_parser = ["fleetpoll", "ansible", "nornir", "netbox"])]
+    pub inventory_format: Option<String>,
+    /// NetBox only: a YAML file with `platforms:` (slug: fleetpoll platform), `statuses:`
+    /// (polled NetBox statuses, default [active]), `defaults:` (fleetpoll settings for every
+    /// device: credentials) and `groups:` (settings per role slug).
+    #[arg(long, value_name = "FILE")]
+    pub netbox_settings: Option<PathBuf>,
+}
+
+impl InventorySource {
+    pub fn source(&self) -> crate::inventory::formats::Source {
+        crate::inventory::formats::Source {
+            path: self.inventory.clone(),
+            format: self
+                .inventory_format
+                .as_deref()
+                .and_then(|f| f.parse().ok()),
+            netbox_settings: self.netbox_settings.clone(),
+        }
+    }
+}
+
 /// Arguments shared by commands that take an inventory and a playbook.
 #[derive(Args, Debug, Clone)]
 pub struct PlanArgs {
-    /// Inventory YAML (defaults, groups, devices).
-    #[arg(short, long, value_name = "FILE")]
-    pub inventory: PathBuf,
+    #[command(flatten)]
+    pub inventory: InventorySource,
     /// Playbook YAML (commands per platform) [default: ./playbooks/health.yaml when present,
     /// else the built-in health playbook].
     #[arg(short, long, value_name = "FILE")]
@@ -288,7 +324,7 @@ impl PlanArgs {
         asking: crate::inventory::Asking,
     ) -> Result<crate::plan::Plan, crate::error::ConfigError> {
         build_plan(
-            &self.inventory,
+            &self.inventory.source(),
             self.playbook.as_deref(),
             self.limit.as_deref(),
             default,
@@ -317,7 +353,7 @@ Examples:
 /// The plan of `inventory` with `-p playbook`, or else `default` (a copy in
 /// `./playbooks/`, or the built-in one, which is said on stderr).
 pub fn build_plan(
-    inventory: &std::path::Path,
+    inventory: &crate::inventory::formats::Source,
     playbook: Option<&std::path::Path>,
     limit: Option<&str>,
     default: &'static crate::playbook::builtin::Builtin,

@@ -14,9 +14,8 @@ use std::time::Duration;
     after_help = "Examples:\n  fleetpoll snapshot -i inventory/dc.yaml --out-dir snapshots/before-CHG1234\n  fleetpoll snapshot -i inv.yaml --limit 'site:dc1' -c 50 --deadline 20m\n\nLayout: DIR/manifest.json (sha256 of every file), DIR/devices/<device>/meta.json,\nDIR/devices/<device>/NN_<command>.txt (raw, secrets redacted) and .json (parsed record).\nFiles are 0600, folders 0700. Built in .DIR.partial-<pid> and renamed when complete.\n\nExit status: 0 every device and command captured, 1 some command failed, 2 some device not\npolled (recorded with its error), 3 no snapshot written."
 )]
 pub struct SnapshotArgs {
-    /// Inventory YAML (defaults, groups, devices).
-    #[arg(short, long, value_name = "FILE")]
-    pub inventory: PathBuf,
+    #[command(flatten)]
+    pub inventory: super::InventorySource,
     /// Playbook YAML [default: ./playbooks/snapshot.yaml when present, else the built-in
     /// snapshot playbook, which runs every command fleetpoll can parse].
     #[arg(short, long, value_name = "FILE")]
@@ -49,7 +48,7 @@ pub fn default_dir(now: chrono::DateTime<chrono::Utc>) -> PathBuf {
 pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
     let signals = super::signals::install();
     let plan = match super::build_plan(
-        &a.inventory,
+        &a.inventory.source(),
         a.playbook.as_deref(),
         a.limit.as_deref(),
         &crate::playbook::builtin::SNAPSHOT,

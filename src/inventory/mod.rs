@@ -4,6 +4,7 @@
 //! before any I/O to a device; every error names the file, line, column and field.
 
 pub mod contexts;
+pub mod formats;
 mod keys;
 pub mod limit;
 pub mod openssh;
@@ -77,6 +78,8 @@ pub struct Host {
     /// `asa_contexts`: the security contexts polled one by one, each its own row; `None` for
     /// a device polled as one (every platform but an ASA in multiple-context mode).
     pub asa_contexts: Option<ContextSelection>,
+    /// Where the password, enable secret and key passphrase come from (never their values).
+    pub credentials: Credentials,
 }
 
 /// Default number of device sessions one bastion connection carries at once.
@@ -125,8 +128,14 @@ pub fn load(path: &Path) -> Result<Inventory, ConfigError> {
     load_with(path, Asking::none())
 }
 
-/// Read and resolve an inventory file, asking prompts through `asking`.
+/// Read and resolve an inventory (fleetpoll YAML, or an Ansible, Nornir or NetBox one told
+/// apart by its content), asking prompts through `asking`.
 pub fn load_with(path: &Path, asking: Asking) -> Result<Inventory, ConfigError> {
+    formats::load(&formats::Source::new(path), asking)
+}
+
+/// Read and resolve a fleetpoll YAML inventory file.
+pub(crate) fn load_fleetpoll(path: &Path, asking: Asking) -> Result<Inventory, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::io(path, format!("cannot read inventory: {e}")))?;
     parse_with(path, &text, asking)
@@ -139,10 +148,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Inventory, ConfigError> {
 
 /// [`parse`], asking prompts through `asking`.
 pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, ConfigError> {
-    let file: InventoryFile =
-        serde_yaml::from_str(text).map_err(|e| ConfigError::yaml(path, text, &e))?;
     let loc = Located::new(path, text);
     let base = path.parent().unwrap_or(Path::new("."));
+    parse_located(path, base, text, &loc, asking)
+}
+
+/// Resolve fleetpoll YAML `text` translated from another format: `sources` says where each
+/// field was written, `base` anchors relative paths, `path` is the inventory as given.
+pub(crate) fn parse_generated(
+    path: &Path,
+    base: &Path,
+    text: &str,
+    sources: std::sync::Arc<dyn crate::error::SourceMap>,
+    asking: Asking,
+) -> Result<Inventory, ConfigError> {
+    let loc = Located::generated(path, sources);
+    parse_located(path, base, text, &loc, asking)
+}
+
+fn parse_located(
+    path: &Path,
+    base: &Path,
+    text: &str,
+    loc: &Located,
+    asking: Asking,
+) -> Result<Inventory, ConfigError> {
+    let file: InventoryFile =
+        serde_yaml::from_str(text).map_err(|e| loc.remap(ConfigError::yaml(path, text, &e)))?;
     let mut seen_so_far = SeenSoFar {
         asking,
         warnings: Vec::new(),
@@ -153,9 +185,9 @@ pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, 
     let mut seen = HashSet::new();
 
     for (gname, g) in &file.groups {
-        g.check(&loc, &format!("groups.{gname}"), false)?;
+        g.check(loc, &format!("groups.{gname}"), false)?;
     }
-    file.defaults.check(&loc, "defaults", false)?;
+    file.defaults.check(loc, "defaults", false)?;
 
     // Bastions: their own entry, then defaults. They are never polled, so need no platform.
     let mut jumps: BTreeMap<String, std::sync::Arc<Host>> = BTreeMap::new();
@@ -181,7 +213,7 @@ pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, 
         let mut h = resolve(
             j,
             &layers,
-            &loc,
+            loc,
             base,
             &mut seen_so_far,
             Some(jname),
@@ -193,7 +225,7 @@ pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, 
 
     for (i, d) in file.devices.iter().enumerate() {
         let at = format!("devices[{i}]");
-        d.check(&loc, &at, true)?;
+        d.check(loc, &at, true)?;
         let name = d.name.as_deref().unwrap_or_default();
         if !seen.insert(name.to_string()) {
             return Err(loc.error(
@@ -224,9 +256,9 @@ pub fn parse_with(path: &Path, text: &str, asking: Asking) -> Result<Inventory, 
             }
         }
         layers.push(("defaults".into(), &file.defaults));
-        let h = resolve(d, &layers, &loc, base, &mut seen_so_far, None, &jumps)?;
+        let h = resolve(d, &layers, loc, base, &mut seen_so_far, None, &jumps)?;
         if h.transport == TransportKind::Openssh && !h.jump.is_empty() {
-            check_openssh_jump(&h, &layers, &file, &loc)?;
+            check_openssh_jump(&h, &layers, &file, loc)?;
         }
         hosts.push(h);
     }
@@ -361,8 +393,9 @@ impl SeenSoFar {
             r => {
                 if matches!(r, SecretRef::Literal(_)) {
                     let w = format!(
-                        "{}: {at}: literal {field} in the inventory; prefer {{env: VAR}}, {{file: PATH}} or {{prompt: true}}",
-                        loc.path.display()
+                        "{}: literal {field} in the inventory; prefer {}",
+                        loc.describe(&at),
+                        loc.reference_hint(field)
                     );
                     if !self.warnings.contains(&w) {
                         self.warnings.push(w);
@@ -372,6 +405,78 @@ impl SeenSoFar {
             }
         };
         Ok(Some((value, at)))
+    }
+}
+
+/// Where a credential of a host comes from, without its value (`inventory show` prints it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// Written in the inventory as plain text (the value is never kept here).
+    Literal,
+    Env(String),
+    /// The file, as resolved from the inventory's folder.
+    File(PathBuf),
+    Prompt,
+    /// `--ask-pass` / `--ask-become-pass`.
+    Flag(&'static str),
+}
+
+/// A credential's source and where the inventory sets it (`inv.yaml:3:13: defaults.password`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sourced {
+    pub source: CredentialSource,
+    pub at: Option<String>,
+}
+
+/// The sources of a host's credentials.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    pub password: Option<Sourced>,
+    pub enable_secret: Option<Sourced>,
+    pub key_passphrase: Option<Sourced>,
+}
+
+/// The source of the credential field `field` the first layer sets.
+fn sourced(
+    layers: &[(String, &Settings)],
+    loc: &Located,
+    base: &Path,
+    field: &str,
+    get: fn(&Settings) -> Option<&SecretRef>,
+) -> Option<Sourced> {
+    pick(layers, field, get).map(|(r, at)| Sourced {
+        source: match r {
+            SecretRef::Literal(_) => CredentialSource::Literal,
+            SecretRef::Env(v) => CredentialSource::Env(v.clone()),
+            SecretRef::File(p) => CredentialSource::File(normalize(&expand_path(base, p))),
+            SecretRef::Prompt => CredentialSource::Prompt,
+        },
+        at: Some(loc.describe(&at)),
+    })
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (the file may not exist yet).
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn flag_sourced(flag: &'static str) -> Sourced {
+    Sourced {
+        source: CredentialSource::Flag(flag),
+        at: None,
     }
 }
 
@@ -622,7 +727,21 @@ fn resolve(
             return Err(loc.error(&format!("{}.host", layers[0].0), format!("host {why}")));
         }
     }
+    let credentials = Credentials {
+        password: sourced(layers, loc, base, "password", |s| s.password.as_ref())
+            .or_else(|| (password.is_some() && is_device).then(|| flag_sourced(ASK_PASS))),
+        enable_secret: sourced(layers, loc, base, "enable_secret", |s| {
+            s.enable_secret.as_ref()
+        })
+        .or_else(|| (enable_secret.is_some() && is_device).then(|| flag_sourced(ASK_BECOME_PASS))),
+        key_passphrase: key_file.as_ref().and_then(|_| {
+            sourced(layers, loc, base, "key_passphrase", |s| {
+                s.key_passphrase.as_ref()
+            })
+        }),
+    };
     Ok(Host {
+        credentials,
         name: name.clone(),
         host: d.host.clone().unwrap_or_default(),
         port,
