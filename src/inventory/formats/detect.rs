@@ -8,8 +8,6 @@ use std::path::Path;
 
 /// Keys of a fleetpoll inventory's top level.
 const FLEETPOLL_KEYS: &[&str] = &["defaults", "groups", "devices", "jump_hosts"];
-/// Keys of an Ansible YAML group.
-const ANSIBLE_GROUP_KEYS: &[&str] = &["hosts", "children", "vars"];
 /// Keys of a Nornir SimpleInventory host.
 pub const NORNIR_KEYS: &[&str] = &[
     "hostname",
@@ -66,7 +64,8 @@ fn yaml_format(text: &str) -> Option<Format> {
         return None;
     };
     let keys: Vec<&str> = m.keys().filter_map(Value::as_str).collect();
-    if keys.is_empty() || keys.iter().all(|k| FLEETPOLL_KEYS.contains(k)) {
+    // Any of fleetpoll's own keys: a fleetpoll file, whatever else (a typo) it holds.
+    if keys.is_empty() || keys.iter().any(|k| FLEETPOLL_KEYS.contains(k)) {
         return Some(Format::Fleetpoll);
     }
     let all_maps_with = |allowed: &[&str]| {
@@ -86,10 +85,16 @@ fn yaml_format(text: &str) -> Option<Format> {
             })
         })
     };
-    if all_maps_with(ANSIBLE_GROUP_KEYS) && (keys.contains(&"all") || any_key(ANSIBLE_GROUP_KEYS)) {
+    // `all:` is Ansible's root group; otherwise groups with hosts or children (unknown keys
+    // in a group are Ansible's warning, not another format).
+    let maps_or_null = m.values().all(|v| v.is_null() || v.is_mapping());
+    if m.get("all").is_some_and(|a| a.is_null() || a.is_mapping())
+        || (maps_or_null && any_key(&["hosts", "children"]))
+    {
         return Some(Format::Ansible);
     }
-    if all_maps_with(NORNIR_KEYS) {
+    // Hosts with Nornir's keys (an unknown one is Nornir's to ignore, not another format).
+    if maps_or_null && (all_maps_with(NORNIR_KEYS) || any_key(NORNIR_KEYS)) {
         return Some(Format::Nornir);
     }
     Some(Format::Fleetpoll)
@@ -121,8 +126,11 @@ pub fn looks_ini(text: &str) -> bool {
 /// `/api/dcim/devices/` pages, or a list of devices.
 fn is_netbox_json(t: &str) -> bool {
     let mut stream = serde_json::Deserializer::from_str(t).into_iter::<serde_json::Value>();
-    let Some(Ok(first)) = stream.next() else {
-        return false;
+    let first = match stream.next() {
+        Some(Ok(v)) => v,
+        // Broken JSON that looks like a dump gets NetBox's error (with its line), not YAML's.
+        Some(Err(_)) => return t.contains("\"results\"") || t.contains("\"primary_ip"),
+        None => return false,
     };
     let device = |v: &serde_json::Value| {
         v.as_object().is_some_and(|o| {
@@ -178,6 +186,10 @@ mod tests {
         );
         assert_eq!(text_format("devices:\n  - nme: x\n"), Format::Fleetpoll);
         assert_eq!(text_format("devicse: []\n"), Format::Fleetpoll);
+        assert_eq!(
+            text_format("defualts: {username: x}\ngroups: {}\n"),
+            Format::Fleetpoll
+        );
         assert_eq!(text_format(""), Format::Fleetpoll);
         assert_eq!(
             text_format("all:\n  children:\n    dc1:\n      hosts:\n        r1:\n"),
@@ -191,6 +203,14 @@ mod tests {
         assert_eq!(
             text_format("r1:\n  hostname: 10.0.0.1\n  groups: [dc1]\n  platform: cisco_ios\n"),
             Format::Nornir
+        );
+        assert_eq!(
+            text_format("r1:\n  hostname: h\n  plaform: x\nr2:\n"),
+            Format::Nornir
+        );
+        assert_eq!(
+            text_format("all:\n  vars: {}\n  host:\n    r9:\n"),
+            Format::Ansible
         );
         assert_eq!(
             text_format("{\"count\": 1, \"next\": null, \"results\": [{\"name\": \"r1\"}]}"),

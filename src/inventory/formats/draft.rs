@@ -72,7 +72,8 @@ impl Origin {
             file: Some(self.file.clone()),
             line: self.line,
             column: self.column,
-            field: Some(self.field.clone()),
+            // The top of a file is no field.
+            field: (!self.field.is_empty()).then(|| self.field.clone()),
             message: message.into(),
         }
     }

@@ -175,7 +175,13 @@ pub fn read(path: &Path) -> Result<Draft, ConfigError> {
                 "is a dynamic inventory script; fleetpoll runs no programs to read an inventory: save its output (`ansible-inventory -i SCRIPT --list --yaml`) and give that file",
             ));
         }
-        if super::detect::looks_ini(&text) {
+        // INI by its look, or when it is YAML but not a mapping (a list of host names reads
+        // as one YAML string); a YAML syntax error is reported as such.
+        let yaml_scalar = matches!(
+            serde_yaml::from_str::<Value>(&text),
+            Ok(Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Sequence(_))
+        );
+        if super::detect::looks_ini(&text) || yaml_scalar {
             ini::parse(&mut inv, s, &text)?;
         } else {
             yaml::parse(&mut inv, s, &text)?;

@@ -252,7 +252,11 @@ pub fn ini_value(v: &str) -> Value {
             return Value::from(n);
         }
     }
-    if code.starts_with('{') || code.starts_with('[') {
+    // Python literals read as YAML flow (which also takes `{transport: openssh}`); a Jinja
+    // template is no literal.
+    if (code.starts_with('{') || code.starts_with('['))
+        && !crate::inventory::formats::values::is_template(code)
+    {
         if let Ok(v @ (Value::Mapping(_) | Value::Sequence(_))) =
             serde_yaml::from_str::<Value>(code)
         {
@@ -375,5 +379,6 @@ mod tests {
         assert_eq!(ini_value("cisco.ios.ios"), Value::from("cisco.ios.ios"));
         let m = ini_value("{'transport': 'openssh', 'timeouts': {'command': '2m'}}");
         assert_eq!(m["timeouts"]["command"], Value::from("2m"));
+        assert_eq!(ini_value("{{ user }}"), Value::from("{{ user }}"));
     }
 }

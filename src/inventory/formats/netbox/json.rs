@@ -162,7 +162,8 @@ pub fn devices(path: &Path, text: &str) -> Result<Vec<Device>, ConfigError> {
             origin,
         });
     }
-    if let Some(&(count, at)) = counts.iter().max_by_key(|(c, _)| *c) {
+    // The first page with the largest count: where the dump starts.
+    if let Some(&(count, at)) = counts.iter().rev().max_by_key(|(c, _)| *c) {
         if out.len() as u64 != count {
             return Err(at_offset(at, "count").error(format!(
                 "NetBox counted {count} devices but the file holds {}: dump every page (follow `next` until it is null) and nothing else",
