@@ -180,6 +180,15 @@ fn ini_syntax_mistakes_are_ansibles_errors_at_their_line() {
         "[r] r1",
         &["expected key=value host variable assignment, got `ansible_port`"],
     );
+    let e = ini_err("[r]\nr1 ansible_password=half secret-half\n", &[]);
+    assert_at(
+        &e,
+        "hosts.ini",
+        Some(2),
+        "[r] r1",
+        &["a word after ansible_password= (not shown"],
+    );
+    assert!(!e.to_string().contains("secret-half"), "{e}");
     let e = ini_err("# routers\n\n[r]\nrtr[01:100].example.net\n", &[]);
     assert_at(
         &e,

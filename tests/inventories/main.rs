@@ -1,5 +1,5 @@
 //! Inventories of other tools (Ansible, Nornir, NetBox): each fixture under
-//! tests/fixtures/inventories resolves to exactly the hosts of its hand-written fleetpoll
+//! tests/inventories/fixtures resolves to exactly the hosts of its hand-written fleetpoll
 //! equivalent (`expected.yaml`), converts to fleetpoll YAML that loads back the same, is polled
 //! against the simulator, and every mistake is reported at its file, line and field.
 
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// A fixture path.
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/inventories")
+        .join("tests/inventories/fixtures")
         .join(rel)
 }
 

@@ -86,12 +86,26 @@ pub fn parse(inv: &mut Inv, path: &Path, text: &str) -> Result<(), ConfigError> 
                         origin: at(format!("[{group}] {first}")),
                     });
                 }
+                let mut prev_key = "";
                 for t in &tokens[1..] {
                     let Some((k, v)) = t.split_once('=') else {
+                        // After a secret, an unquoted blank splits the value: the word may be
+                        // part of it, so it is not shown.
+                        let secret = ["pass", "secret", "vault"]
+                            .iter()
+                            .any(|w| prev_key.contains(w));
+                        let got = if secret {
+                            format!(
+                                "a word after {prev_key}= (not shown; quote a value with blanks)"
+                            )
+                        } else {
+                            format!("`{t}`")
+                        };
                         return Err(at(format!("[{group}] {first}")).error(format!(
-                            "expected key=value host variable assignment, got `{t}`"
+                            "expected key=value host variable assignment, got {got}"
                         )));
                     };
+                    prev_key = k;
                     vars.push(Var {
                         name: k.to_string(),
                         value: ini_value(v),
