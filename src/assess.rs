@@ -32,6 +32,7 @@ pub fn judge(report: &mut DeviceReport, cfg: &HealthConfig) {
     // The device's clock, once, for the date rules (certificate expiry).
     let clock = health::clock::DeviceClock::of_report(report);
     report.findings = health::evaluate_at(report, cfg, clock.as_ref());
+    (report.uptime_s, report.counters) = health::counters::of_report(report);
     report.health = health::health_of(report, &report.findings);
 }
 

@@ -131,6 +131,33 @@ pub struct DeviceReport {
     pub ssh_algorithms: Option<String>,
     /// Connection attempts made (more than 1 after transient failures).
     pub attempts: u32,
+    /// `show version` uptime in seconds, when the playbook ran it: the history's reload check.
+    #[serde(skip)]
+    pub uptime_s: Option<u64>,
+    /// The cumulative counters its records showed, kept (records may be dropped) so that the
+    /// history can turn two runs into a rate. Derivable from the records, so not in the JSONL.
+    #[serde(skip)]
+    pub counters: Vec<Counter>,
+    /// With `--history`: the findings of earlier runs that this run no longer shows
+    /// (standing `resolved`), reported once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<Finding>,
+}
+
+/// One cumulative counter of a device: it counts since the device's last reload or clear, so
+/// only two runs tell whether it grows (see `health::rules::growth`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counter {
+    /// Which counter (`ipsec_send_errors`, `mapi_dropped`, …: `health::counters`).
+    pub name: &'static str,
+    /// Which instance of it: the SA (peer and selectors), the AO, the drop id.
+    pub subject: String,
+    pub value: u64,
+    /// When the device says the counter was last cleared, as printed (`Never`, a date): a
+    /// changed mark means a reset even if the value grew back above the previous one.
+    pub cleared: Option<String>,
+    /// The command whose output showed it.
+    pub command: String,
 }
 
 impl DeviceReport {
@@ -197,6 +224,11 @@ pub struct Finding {
     /// Stable code, e.g. `IKE_PSK_MISMATCH`.
     pub code: String,
     pub severity: Severity,
+    /// What the finding is about on its device: the peer address, AO name, resource or
+    /// counter, stable from one run to the next. A finding's identity in the history is
+    /// (device, code, subject), so one peer recovering while another fails reads right.
+    #[serde(default)]
+    pub subject: String,
     /// What was seen, in one sentence.
     pub message: String,
     /// Which peer / counter, observed vs threshold.
@@ -205,6 +237,37 @@ pub struct Finding {
     pub remediation: String,
     /// The command whose output showed it.
     pub command: Option<String>,
+    /// With `--history`: how it stands against the earlier runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<Standing>,
+}
+
+/// Whether a finding is new since the previous run, still there, or gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    New,
+    Ongoing,
+    Resolved,
+}
+
+impl FindingStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            FindingStatus::New => "new",
+            FindingStatus::Ongoing => "ongoing",
+            FindingStatus::Resolved => "resolved",
+        }
+    }
+}
+
+/// A finding against the run history (`--history`): its status, when it was first seen in
+/// this episode and in how many polls of the device it was seen since.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Standing {
+    pub status: FindingStatus,
+    pub first_seen: DateTime<Utc>,
+    pub runs_open: u32,
 }
 
 /// A device's overall health.
@@ -254,6 +317,9 @@ impl DeviceReport {
             findings: Vec::new(),
             ssh_algorithms: None,
             attempts: 0,
+            uptime_s: None,
+            counters: Vec::new(),
+            resolved: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! and a device-level health (`ok`, `warning`, `critical`, `unknown`).
 
 pub mod clock;
+pub mod counters;
 pub mod rules;
 
 pub use rules::{RuleInfo, Thresholds, RULES};
@@ -89,10 +90,12 @@ pub fn evaluate_at(
             s => out.push(Finding {
                 code: rules::COMMAND_FAILED.code.into(),
                 severity: rules::COMMAND_FAILED.severity,
+                subject: c.command.clone(),
                 message: format!("`{}` gave no usable output ({}){cut}", c.command, s.id()),
                 evidence: c.error.clone().unwrap_or_default(),
                 remediation: rules::COMMAND_FAILED_REMEDIATION.into(),
                 command: Some(c.command.clone()),
+                standing: None,
             }),
         }
         if let Some(kind) = c.truncated_by {
@@ -125,13 +128,18 @@ pub fn evaluate_at(
     rules::check_device(&records, report.platform, &cfg.thresholds, &mut |f| {
         out.push(f)
     });
-    out.retain(|f| !cfg.disabled.contains(&f.code));
-    for f in &mut out {
+    configure(&mut out, cfg);
+    out
+}
+
+/// Drop the findings whose code the playbook disables and apply its severity overrides.
+pub fn configure(findings: &mut Vec<Finding>, cfg: &HealthConfig) {
+    findings.retain(|f| !cfg.disabled.contains(&f.code));
+    for f in findings {
         if let Some(s) = cfg.severity.get(&f.code) {
             f.severity = *s;
         }
     }
-    out
 }
 
 /// `unknown` when not polled, else the worst finding's severity (info does not count).

@@ -94,6 +94,7 @@ pub struct Device {
     scenario: Scenario,
     hostname: String,
     seed: u64,
+    drift: crate::sim::scenario::Drift,
     enable_secret: Option<String>,
     latency: Duration,
     privileged: bool,
@@ -184,6 +185,7 @@ impl HugeIpsec {
             scenario: Scenario::Healthy,
             hostname: &self.hostname,
             seed: self.seed.wrapping_add(self.next),
+            drift: Default::default(),
         };
         let Some(text) = render::render(&ctx, HUGE_COMMAND) else {
             return false;
@@ -277,6 +279,7 @@ impl Device {
             scenario: spec.scenario,
             hostname: spec.hostname.clone(),
             seed: spec.seed,
+            drift: spec.drift,
             enable_secret: spec.enable_secret.clone(),
             latency: spec.latency,
             privileged: spec.enable_secret.is_none(),
@@ -543,6 +546,7 @@ impl Device {
             scenario,
             hostname: &self.hostname,
             seed,
+            drift: self.drift,
         };
         match render::render(&ctx, &command) {
             Some(text) => self.print_output(&command, &text, out),

@@ -230,4 +230,20 @@ pub struct RenderCtx<'a> {
     pub scenario: Scenario,
     pub hostname: &'a str,
     pub seed: u64,
+    /// How this poll differs from the seeded device (uptime, grown counters).
+    pub drift: Drift,
+}
+
+/// What changes on one device between two polls of it, so that tests can play successive
+/// nights (the run history's counter rates and reloads, issue 14): the scenario says what is
+/// broken, the drift how long the device has been up and how far its cumulative counters
+/// have grown. The default is the seeded device, the same on every poll.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// `show version` uptime in seconds instead of the seeded one (a reload: a small value).
+    pub uptime_s: Option<u64>,
+    /// Added to the cumulative error counters: the first IPsec SA's `#send errors` and
+    /// `#recv errors`, MAPI and EPM `Total Dropped Connections`, and the ASA `show asp drop`
+    /// `Expired VPN context` (printed once it is not 0).
+    pub counter_growth: u64,
 }

@@ -2,7 +2,7 @@
 //! SSH profile, and the fleet's standard credentials. A leaf of `sim`: the device model, the
 //! server and the fleet builders all read it.
 
-use super::scenario::Scenario;
+use super::scenario::{Drift, Scenario};
 use super::ssh_profile::SshProfile;
 use crate::Platform;
 use std::time::Duration;
@@ -45,6 +45,8 @@ pub struct DeviceSpec {
     /// ASA multiple-context mode: its security contexts, the admin context first (the login
     /// lands there). Empty: single mode. `MultiContext` devices get [`default_contexts`].
     pub contexts: Vec<SimContext>,
+    /// How this run's device differs from the seeded one (uptime, grown counters).
+    pub drift: Drift,
 }
 
 /// One security context of a simulated multiple-context ASA: its name and what its outputs
@@ -97,6 +99,7 @@ impl DeviceSpec {
             } else {
                 Vec::new()
             },
+            drift: Drift::default(),
         }
     }
 

@@ -24,6 +24,9 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             ikev2_not_ready_secs: 0,
             anyconnect_license_pct: 0.0,
             anyconnect_license_critical_pct: 0.0,
+            ipsec_errors_per_hour: 0.0,
+            mapi_drops_per_hour: 0.0,
+            asp_expired_vpn_context_per_hour: 0.0,
         },
         Thresholds {
             cerm_available_pct: 100.0,
@@ -43,6 +46,9 @@ fn extreme_thresholds() -> Vec<Thresholds> {
             ikev2_not_ready_secs: 86_400,
             anyconnect_license_pct: 100.0,
             anyconnect_license_critical_pct: 100.0,
+            ipsec_errors_per_hour: f64::MAX,
+            mapi_drops_per_hour: f64::MAX,
+            asp_expired_vpn_context_per_hour: f64::MAX,
         },
     ]
 }
@@ -137,6 +143,7 @@ mod props {
                         ikev2_not_ready_secs: sec % 86_401,
                         anyconnect_license_pct: vpn,
                         anyconnect_license_critical_pct: vpn,
+                        ..Thresholds::default()
                     }
                 },
             )

@@ -4,7 +4,9 @@
 
 use super::*;
 
-/// Every finding code for one simulated device, and the commands whose output did not parse.
+/// Every finding code for one simulated device, and the commands whose output did not parse
+/// (or the findings of one device that share a code and subject: the history could not tell
+/// them apart).
 fn simulate(platform: Platform, scenario: Scenario, seed: u64) -> (BTreeSet<String>, Vec<String>) {
     let pb = fleetpoll::playbook::load(Path::new(common::HEALTH_PLAYBOOK))
         .expect("playbooks/health.yaml loads");
@@ -13,8 +15,10 @@ fn simulate(platform: Platform, scenario: Scenario, seed: u64) -> (BTreeSet<Stri
         scenario,
         hostname: "sim-01",
         seed,
+        drift: Default::default(),
     };
     let mut codes = BTreeSet::new();
+    let mut identities = BTreeSet::new();
     let mut broken = Vec::new();
     let mut records: Vec<(String, Record)> = Vec::new();
     for c in pb.commands_for(platform) {
@@ -27,6 +31,9 @@ fn simulate(platform: Platform, scenario: Scenario, seed: u64) -> (BTreeSet<Stri
         match (spec.parse)(&text) {
             Ok(r) => {
                 for f in findings(&r, platform) {
+                    if !identities.insert((f.code.clone(), f.subject.clone())) {
+                        broken.push(format!("{cmd}: two {} findings about {}", f.code, f.subject));
+                    }
                     codes.insert(f.code);
                 }
                 records.push((c.command.clone(), r));
@@ -121,6 +128,7 @@ fn ntp_unsynced_on_the_asa_is_seen_in_ntp_status() {
         scenario: Scenario::NtpUnsynced,
         hostname: "sim-asa",
         seed: 5,
+        drift: Default::default(),
     };
     let text = fleetpoll::sim::render::render(&ctx, "show ntp status").expect("rendered");
     assert_eq!(codes(&run(ASA, "show ntp status", &text)), ["NTP_UNSYNCED"]);

@@ -13,6 +13,9 @@ fn threshold_defaults_are_the_documented_ones() {
     assert_eq!(t.asp_expired_vpn_context_max, 0);
     assert_eq!(t.ntp_offset_ms_max, 1000.0);
     assert_eq!(t.vpn_load_pct, 90.0);
+    assert_eq!(t.ipsec_errors_per_hour, 1.0);
+    assert_eq!(t.mapi_drops_per_hour, 1.0);
+    assert_eq!(t.asp_expired_vpn_context_per_hour, 0.0);
     assert!(t.validate().is_ok());
     // An empty section and a partial one keep the defaults.
     let empty: Thresholds = serde_yaml::from_str("{}").unwrap();
@@ -49,6 +52,15 @@ fn thresholds_out_of_range_name_the_field() {
     for bad in ["-1", ".nan", ".inf"] {
         let t: Thresholds = serde_yaml::from_str(&format!("ntp_offset_ms_max: {bad}")).unwrap();
         assert_eq!(t.validate().expect_err(bad).0, "ntp_offset_ms_max");
+        for rate in [
+            "ipsec_errors_per_hour",
+            "mapi_drops_per_hour",
+            "asp_expired_vpn_context_per_hour",
+        ] {
+            let t: Thresholds = serde_yaml::from_str(&format!("{rate}: {bad}")).unwrap();
+            let (f, m) = t.validate().expect_err(rate);
+            assert_eq!((f.as_str(), m.contains("per hour")), (rate, true), "{bad}");
+        }
     }
     // Through the playbook section: the path names the key.
     let s: HealthSection = serde_yaml::from_str("thresholds: {mapi_active_pct: 150}").unwrap();

@@ -40,6 +40,9 @@ pub const VPN_ONE_WAY_L2L: RuleInfo = RuleInfo {
     source: "004 IPsec VPN: one-direction traffic (show vpn-sessiondb l2l Bytes Tx > 0, Bytes Rx 0)",
 };
 
+/// The subject of the expired VPN context findings (the counter's drop id).
+pub(crate) const EXPIRED_VPN_CONTEXT_SUBJECT: &str = "vpn-context-expired";
+
 fn one_way_l2l(s: &L2lSession, emit: &mut dyn FnMut(Finding)) {
     let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
     let sas: Vec<String> = s
@@ -84,7 +87,7 @@ fn one_way_l2l(s: &L2lSession, emit: &mut dyn FnMut(Finding)) {
         evidence.push_str(": ");
         evidence.push_str(&sas.join("; "));
     }
-    emit(VPN_ONE_WAY_L2L.finding(message, evidence));
+    emit(VPN_ONE_WAY_L2L.finding(format!("peer {}", s.peer()), message, evidence));
 }
 
 /// The device load in percent: as printed, else active sessions against the capacity.
@@ -118,6 +121,7 @@ pub(super) fn session_limit(
     };
     if load >= t.vpn_load_pct {
         emit(VPN_SESSION_LIMIT.finding(
+            "vpn sessions",
             format!("ASA VPN sessions near capacity ({})", fmt_pct(load)),
             format!("{seen} (threshold: >= {}%)", fmt_num(t.vpn_load_pct)),
         ));
@@ -133,6 +137,7 @@ pub(super) fn expired_vpn_context(r: &AspDrop, t: &Thresholds, emit: &mut dyn Fn
             .map(|c| format!(", last clearing: {c}"))
             .unwrap_or_default();
         emit(ASA_EXPIRED_VPN_CONTEXT.finding(
+            EXPIRED_VPN_CONTEXT_SUBJECT,
             format!("ASA dropped {n} packets for an expired VPN context"),
             format!(
                 "Expired VPN context (vpn-context-expired) {n} (threshold: > {}){since}",

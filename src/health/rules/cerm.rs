@@ -93,6 +93,7 @@ pub(super) fn check(rec: &Cerm, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
         let Some(l) = limit else { continue };
         if let Some(avail) = near_limit(&l, t) {
             emit(rule.finding(
+                label,
                 format!(
                     "CERM export limit for {what} nearly reached: {} of {} available",
                     l.available, l.maximum

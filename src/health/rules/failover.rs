@@ -32,6 +32,7 @@ fn not_ready(which: &str, h: &FailoverHost, emit: &mut dyn FnMut(Finding)) {
         }
         let g = group.map(|g| format!(" group {g}")).unwrap_or_default();
         emit(FAILOVER_NOT_READY.finding(
+            format!("{which}{g}"),
             format!("ASA failover {which} ({unit}){g} is {state}, not Active / Standby Ready"),
             format!("{which}: {unit}{g} - {state} (expected Active or Standby Ready)"),
         ));
@@ -44,6 +45,7 @@ impl Judge for Failover {
         if !self.enabled {
             if let Some(lan) = &self.lan_interface {
                 emit(FAILOVER_DISABLED.finding(
+                    "failover",
                     "ASA failover is Off on a configured failover pair".into(),
                     format!("Failover Off, Failover LAN Interface: {lan}"),
                 ));

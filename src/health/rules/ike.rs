@@ -222,6 +222,16 @@ fn describe(sa: &IkeSa, local: Option<&str>) -> String {
     who
 }
 
+/// What identifies the tunnel from one run to the next: the ASA peer, or the IOS `dst`/`src`
+/// pair in sorted order (either end may initiate, and which end is local is only known when
+/// the table has two rows or more).
+fn subject(sa: &IkeSa) -> String {
+    match tunnel_key(sa) {
+        Some(k) => k.into_iter().collect::<Vec<_>>().join("<->"),
+        None => "no-peer".to_string(),
+    }
+}
+
 fn state_text(sa: &IkeSa) -> &str {
     sa.state.as_ref().map_or("?", |s| s.as_str())
 }
@@ -253,22 +263,27 @@ pub(super) fn check(rec: &IsakmpSa, platform: Platform, emit: &mut dyn FnMut(Fin
             expected
         };
         let evidence = format!("{who}: state {state} (established would be {expected})");
+        let subject = subject(sa);
         let mut f = match rule.code {
             "IKE_PSK_MISMATCH" => rule.finding(
+                subject,
                 format!(
                     "IKE phase 1 with {who} is held in {state}: the pre-shared keys do not match"
                 ),
                 evidence,
             ),
             "IKE_AGGRESSIVE_STUCK" => rule.finding(
+                subject,
                 format!("IKE aggressive mode with {who} is not completing ({state})"),
                 evidence,
             ),
             "IKE_XAUTH_ON_L2L" => rule.finding(
+                subject,
                 format!("LAN-to-LAN {who} is being asked for XAUTH ({state}) and its tunnel fails"),
                 evidence,
             ),
             _ => rule.finding(
+                subject,
                 format!("IKE phase 1 with {who} is not established ({state})"),
                 evidence,
             ),

@@ -142,6 +142,7 @@ pub(super) fn check(rec: &Ikev2Sas, t: &Thresholds, emit: &mut dyn FnMut(Finding
                 ("its SAs", "are")
             };
             emit(IKEV2_SA_NOT_READY.finding(
+                who.to_string(),
                 format!("IKEv2 with {who} is not established: {its} {is} {st} and none is READY"),
                 format!(
                     "{who}: {list}; no READY SA to this peer (a rekey keeps the old SA READY until its replacement is)"
@@ -157,6 +158,7 @@ pub(super) fn check(rec: &Ikev2Sas, t: &Thresholds, emit: &mut dyn FnMut(Finding
             continue;
         }
         let mut f = IKEV2_SA_NOT_READY.finding(
+            who.to_string(),
             format!(
                 "IKEv2 with {who} keeps a leftover SA ({}) beyond its rekey (the tunnel is up on a READY SA)",
                 statuses(&not_ready)

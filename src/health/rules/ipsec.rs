@@ -55,6 +55,22 @@ fn describe(e: &IpsecSaEntry) -> String {
     s
 }
 
+/// What identifies an SA from one run to the next: its peer and selector pair
+/// (`10.1.10.2 10.1.100.0/255.255.255.0->172.16.5.0/255.255.255.0`), without the SPIs and
+/// conn-ids a rekey changes. The history's counter rates and finding identity use it.
+pub(crate) fn sa_subject(e: &IpsecSaEntry) -> String {
+    let mut s = e
+        .current_peer
+        .as_deref()
+        .or(e.dynamic_peer.as_deref())
+        .unwrap_or("no-peer")
+        .to_string();
+    if let (Some(l), Some(r)) = (&e.local_ident, &e.remote_ident) {
+        s.push_str(&format!(" {}/{}->{}/{}", l.addr, l.mask, r.addr, r.mask));
+    }
+    s
+}
+
 /// Encaps 0 while decaps exceed `min` (0: any).
 fn is_one_way(e: &IpsecSaEntry, min: u64) -> bool {
     e.pkts_encaps == Some(0) && e.pkts_decaps.is_some_and(|d| d > min)
@@ -79,15 +95,18 @@ pub(super) fn check(rec: &IpsecSa, t: &Thresholds, emit: &mut dyn FnMut(Finding)
     let min = t.ipsec_one_way_min_pkts;
     for e in &rec.entries {
         let who = describe(e);
+        let subject = sa_subject(e);
         let encaps = e.pkts_encaps.unwrap_or(0);
         let decaps = e.pkts_decaps.unwrap_or(0);
         if is_one_way(e, min) {
             emit(IPSEC_ONE_WAY.finding(
+                subject.clone(),
                 format!("IPsec SA with {who} receives traffic but encrypts nothing back"),
                 format!("{who}: #pkts encaps 0, #pkts decaps {decaps} (threshold: decaps > {min} with encaps 0)"),
             ));
         } else if is_no_decaps(e, min) {
             emit(IPSEC_NO_DECAPS.finding(
+                subject.clone(),
                 format!("IPsec SA with {who} sends traffic but nothing comes back through the tunnel"),
                 format!("{who}: #pkts encaps {encaps}, #pkts decaps 0 (threshold: encaps > {min} with decaps 0)"),
             ));
@@ -99,6 +118,7 @@ pub(super) fn check(rec: &IpsecSa, t: &Thresholds, emit: &mut dyn FnMut(Finding)
             let Some(errors) = errors else { continue };
             if let Some(share) = errors_exceed(errors, packets, t) {
                 emit(IPSEC_ERRORS.finding(
+                    format!("{subject} {name}"),
                     format!("IPsec SA with {who} counts {errors} {name}"),
                     format!(
                         "{who}: {name} {errors} against {counter} {packets} ({} of the direction's packets; thresholds: > {} errors and >= {})",

@@ -252,6 +252,7 @@ pub(super) fn check_device(
             format!("({}; {})", limit.source, usage.source)
         };
         let mut f = ANYCONNECT_LICENSE_NEAR_LIMIT.finding(
+            limit.name.to_string(),
             format!(
                 "{}: {} of {} licensed peers in use ({}){at}",
                 limit.name,

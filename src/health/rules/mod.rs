@@ -18,11 +18,13 @@
 //! issue 13 and RFC 7296), [`ipsec`] (phase 2 counters), [`cerm`] (ISR G2
 //! export limits), [`asa`] (sessions, ASP drops), [`waas`] (MAPI AO, eMAPI), [`time`] (NTP),
 //! [`pki`] (certificate expiry) and [`failover`] (ASA failover pair), the last two from issue 13
-//! and the Cisco IOS / ASA command references rather than the seeds.
+//! and the Cisco IOS / ASA command references rather than the seeds. [`growth`] judges no
+//! record: it compares a device's cumulative counters with its previous run (`--history`).
 
 mod asa;
 mod cerm;
 mod failover;
+pub mod growth;
 mod ike;
 mod ikev2;
 mod ikev2_sa;
@@ -34,6 +36,9 @@ mod redundancy;
 mod time;
 mod vpn;
 mod waas;
+
+pub(crate) use asa::EXPIRED_VPN_CONTEXT_SUBJECT;
+pub(crate) use ipsec::sa_subject;
 
 use super::clock::DeviceClock;
 use super::{Finding, Severity};
@@ -58,15 +63,18 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
-    /// A finding of this rule with its default severity and remediation.
-    fn finding(&self, message: String, evidence: String) -> Finding {
+    /// A finding of this rule about `subject` (see [`Finding::subject`]) with its default
+    /// severity and remediation.
+    fn finding(&self, subject: impl Into<String>, message: String, evidence: String) -> Finding {
         Finding {
             code: self.code.to_string(),
             severity: self.severity,
+            subject: subject.into(),
             message,
             evidence,
             remediation: self.remediation.to_string(),
             command: None,
+            standing: None,
         }
     }
 }
@@ -93,6 +101,7 @@ pub const OUTPUT_INCOMPLETE: RuleInfo = RuleInfo {
 /// The finding for a parsed output that was cut short.
 pub fn incomplete(command: &str, cut: crate::outcome::Cut) -> Finding {
     OUTPUT_INCOMPLETE.finding(
+        command,
         format!(
             "`{command}` output is incomplete (cut short by {}): not judged",
             cut.describe()
@@ -139,6 +148,9 @@ pub const RULES: &[RuleInfo] = &[
     waas::CMS_STORE_CLOSED,
     time::NTP_UNSYNCED,
     time::NTP_OFFSET_HIGH,
+    growth::IPSEC_ERRORS_GROWING,
+    growth::MAPI_DROPS_GROWING,
+    growth::ASA_EXPIRED_VPN_CONTEXT_GROWING,
     COMMAND_FAILED,
     OUTPUT_INCOMPLETE,
 ];
@@ -219,6 +231,17 @@ pub struct Thresholds {
     /// about two minutes before giving up, RFC 7296 section 2.1: a rekey's leftover lasts
     /// seconds, or a couple of minutes on a lossy path, never five).
     pub ikev2_not_ready_secs: u64,
+    /// With `--history`: an SA's `#send errors` or `#recv errors` growing by more than this
+    /// many per hour on average since the device's previous run (`IPSEC_ERRORS_GROWING`).
+    /// Errors per hour; default `1` (a few errors a day from rekeys are not a finding).
+    pub ipsec_errors_per_hour: f64,
+    /// With `--history`: MAPI or EPM `Total Dropped Connections` growing by more than this
+    /// many per hour (`MAPI_DROPS_GROWING`). Connections per hour; default `1`.
+    pub mapi_drops_per_hour: f64,
+    /// With `--history`: ASA `Expired VPN context` drops growing by more than this many per
+    /// hour (`ASA_EXPIRED_VPN_CONTEXT_GROWING`; the guide: any growth). Drops per hour;
+    /// default `0`.
+    pub asp_expired_vpn_context_per_hour: f64,
 }
 
 impl Default for Thresholds {
@@ -241,6 +264,9 @@ impl Default for Thresholds {
             ikev2_not_ready_secs: 300,
             anyconnect_license_pct: 80.0,
             anyconnect_license_critical_pct: 95.0,
+            ipsec_errors_per_hour: 1.0,
+            mapi_drops_per_hour: 1.0,
+            asp_expired_vpn_context_per_hour: 0.0,
         }
     }
 }
@@ -285,6 +311,21 @@ impl Thresholds {
                 "ntp_offset_ms_max".to_string(),
                 format!("`{v}` is not a duration: expected a non-negative number of milliseconds"),
             ));
+        }
+        for (field, v) in [
+            ("ipsec_errors_per_hour", self.ipsec_errors_per_hour),
+            ("mapi_drops_per_hour", self.mapi_drops_per_hour),
+            (
+                "asp_expired_vpn_context_per_hour",
+                self.asp_expired_vpn_context_per_hour,
+            ),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                return Err((
+                    field.to_string(),
+                    format!("`{v}` is not a rate: expected a non-negative number per hour"),
+                ));
+            }
         }
         if self.cert_expiry_days > 3650 {
             return Err((
@@ -424,8 +465,8 @@ mod tests {
     use super::*;
 
     /// The catalogue and the families agree: every rule of `RULES` (but `COMMAND_FAILED`,
-    /// which `health::evaluate` emits itself) is judged by some family or by the device
-    /// rules, and every family
+    /// which `health::evaluate` emits itself, and the growth rules, which compare two runs)
+    /// is judged by some family or by the device rules, and every family
     /// only names catalogued rules. tests/health_rules/ checks that each finding a record
     /// produces is among its family's rules.
     #[test]
@@ -440,6 +481,7 @@ mod tests {
             .iter()
             .map(|r| r.code)
             .filter(|c| *c != COMMAND_FAILED.code && *c != OUTPUT_INCOMPLETE.code)
+            .filter(|c| !growth::RULES.iter().any(|g| g.code == *c))
             .collect();
         assert_eq!(judged, catalogued);
     }

@@ -45,6 +45,7 @@ fn judge_one(c: &Certificate, clock: &DeviceClock, days: u64, emit: &mut dyn FnM
     };
     if secs <= 0 {
         emit(CERT_EXPIRED.finding(
+            what.clone(),
             format!("{what} expired {} ago", days_text(secs)),
             format!(
                 "end date {} is {} before the {}{tp}{note}",
@@ -55,6 +56,7 @@ fn judge_one(c: &Certificate, clock: &DeviceClock, days: u64, emit: &mut dyn FnM
         ));
     } else if secs <= i64::try_from(days.saturating_mul(86_400)).unwrap_or(i64::MAX) {
         emit(CERT_EXPIRING.finding(
+            what.clone(),
             format!("{what} expires in {}", days_text(secs)),
             format!(
                 "end date {} is {} after the {} (threshold: <= {days} days){tp}{note}",

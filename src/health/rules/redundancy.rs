@@ -62,6 +62,6 @@ impl Judge for Redundancy {
         if let Some(n) = self.standby_failures.filter(|n| *n > 0) {
             evidence.push_str(&format!(", Standby failures {n}"));
         }
-        emit(REDUNDANCY_NOT_READY.finding(message, evidence));
+        emit(REDUNDANCY_NOT_READY.finding("redundancy", message, evidence));
     }
 }

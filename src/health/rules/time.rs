@@ -29,6 +29,7 @@ pub const NTP_OFFSET_HIGH: RuleInfo = RuleInfo {
 pub(super) fn ntp_status(r: &NtpStatus, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
     if !r.enabled {
         emit(NTP_UNSYNCED.finding(
+            "ntp",
             "NTP is not enabled".to_string(),
             "show ntp status: NTP not enabled (expected: enabled and synchronized)".to_string(),
         ));
@@ -50,6 +51,7 @@ pub(super) fn ntp_status(r: &NtpStatus, t: &Thresholds, emit: &mut dyn FnMut(Fin
             format!(", servers {}", r.servers.join(" "))
         };
         emit(NTP_UNSYNCED.finding(
+            "ntp",
             "The clock is not synchronized by NTP".to_string(),
             format!("show ntp status: unsynchronized{stratum}{reference}{servers} (expected: synchronized)"),
         ));
@@ -57,6 +59,7 @@ pub(super) fn ntp_status(r: &NtpStatus, t: &Thresholds, emit: &mut dyn FnMut(Fin
     }
     if let Some(off) = r.offset_ms.filter(|o| o.abs() > t.ntp_offset_ms_max) {
         emit(NTP_OFFSET_HIGH.finding(
+            "ntp",
             format!(
                 "The NTP-synchronized clock is {} ms off its reference",
                 fmt_num(off.abs())
@@ -82,6 +85,7 @@ pub(super) fn clock(r: &Clock, emit: &mut dyn FnMut(Finding)) {
         _ => return,
     };
     emit(NTP_UNSYNCED.finding(
+        "clock",
         format!("The clock is {meaning}"),
         format!("show clock: `{flag}{}`", r.text),
     ));

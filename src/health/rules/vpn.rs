@@ -32,6 +32,15 @@ fn is_down(s: &CryptoSession) -> bool {
     matches!(s.status, Some(SessionStatus::Down | SessionStatus::UpNoIke))
 }
 
+/// `peer 10.1.1.2 on Tunnel0`: without the port, which NAT-T may change between runs.
+fn subject(s: &CryptoSession) -> String {
+    format!(
+        "peer {} on {}",
+        s.peer.as_deref().unwrap_or("?"),
+        s.interface
+    )
+}
+
 fn describe(s: &CryptoSession) -> String {
     let peer = match (s.peer.as_deref(), s.peer_port) {
         (Some(p), Some(port)) => format!("peer {p} port {port}"),
@@ -66,6 +75,7 @@ pub(super) fn crypto_sessions(r: &CryptoSessions, emit: &mut dyn FnMut(Finding))
             "is down"
         };
         emit(CRYPTO_SESSION_DOWN.finding(
+            subject(s),
             format!("crypto session with {} {what}", describe(s)),
             format!(
                 "{}: Session status {status} ({ike}; {active} active IPsec SAs; expected UP-ACTIVE)",
@@ -90,6 +100,7 @@ pub(super) fn dmvpn(r: &Dmvpn, emit: &mut dyn FnMut(Finding)) {
             p.tunnel, p.nbma, i.interface
         );
         emit(DMVPN_PEER_DOWN.finding(
+            format!("peer {} on {}", p.tunnel, i.interface),
             format!("DMVPN {who} is {} instead of UP", p.state),
             format!(
                 "{who}: State {}, UpDn {}, Attrb {} (expected UP)",

@@ -140,6 +140,7 @@ pub(super) fn enterprise_license(r: &License, emit: &mut dyn FnMut(Finding)) {
         }
     };
     emit(LICENSE_ENTERPRISE_MISSING.finding(
+        "Enterprise",
         "The Enterprise license is not active: the MAPI accelerator cannot run".to_string(),
         format!("{seen} (expected: Enterprise active)"),
     ));
@@ -169,12 +170,14 @@ fn mapi_state(
     );
     match (config, oper) {
         (ConfigState::Enabled, OperState::Shutdown) => emit(MAPI_LICENSE_SHUTDOWN.finding(
+            "mapi",
             "The MAPI accelerator is enabled but shut down: licensing problem".to_string(),
             format!("{seen} (expected: Enabled, Running)"),
         )),
         (ConfigState::Enabled, OperState::Running) => {
             if let Some(reg) = registration.filter(|r| **r != RegistrationState::Registered) {
                 emit(MAPI_NOT_RUNNING.finding(
+                    "mapi",
                     "The MAPI accelerator runs but is not registered with the policy engine"
                         .to_string(),
                     format!("{seen}, policy engine State {reg} (expected: Registered)"),
@@ -182,10 +185,12 @@ fn mapi_state(
             }
         }
         (ConfigState::Enabled, other) => emit(MAPI_NOT_RUNNING.finding(
+            "mapi",
             format!("The MAPI accelerator is enabled but {other}, not Running"),
             format!("{seen} (expected: Enabled, Running)"),
         )),
         (ConfigState::Disabled, _) if licensed == Some(true) => emit(MAPI_NOT_RUNNING.finding(
+            "mapi",
             "The MAPI accelerator is licensed but disabled: Outlook traffic gets transport optimization only"
                 .to_string(),
             format!("{seen} (expected: Enabled, Running)"),
@@ -225,6 +230,7 @@ pub(super) fn accelerators(r: &Accelerators, emit: &mut dyn FnMut(Finding)) {
     if let Some(epm) = r.get("epm").filter(|e| !running(e)) {
         emit(
             MAPI_EPM_NOT_RUNNING.finding(
+                "epm",
                 "The MAPI accelerator is enabled but the EPM accelerator it needs is not running"
                     .to_string(),
                 format!(
@@ -246,6 +252,7 @@ fn secured(r: &MapiStats, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
         return;
     };
     emit(MAPI_ENCRYPTED_HANDOFF.finding(
+        "mapi Secured Connections",
         format!("{n} encrypted MAPI connections were not accelerated (handed to the generic AO)"),
         format!(
             "Secured Connections {n} (threshold: > {})",
@@ -264,6 +271,7 @@ fn near_max(r: &MapiStats, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
     };
     if load >= t.mapi_active_pct {
         emit(MAPI_NEAR_MAX_CONNECTIONS.finding(
+            "mapi",
             format!("MAPI active connections near the maximum: {active} of {max}"),
             format!(
                 "Current Active Connections {active} of Maximum Active Connections {max} ({}; threshold: >= {}%)",
@@ -286,6 +294,7 @@ fn dropped(r: &MapiStats, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
     };
     if share >= t.mapi_dropped_pct {
         emit(MAPI_DROPPED.finding(
+            "mapi",
             format!("The MAPI AO dropped {d} connections"),
             format!(
                 "Total Dropped Connections {d} of Total Handled Connections {handled} ({}; thresholds: > {} and >= {}%)",
@@ -313,6 +322,7 @@ fn handoff_ratio(r: &MapiStats, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
             .map(|h| format!(", handed off {h}"))
             .unwrap_or_default();
         emit(MAPI_HANDOFF_RATIO.finding(
+            "mapi",
             format!("Only {optimized} of {handled} handled MAPI connections were optimized"),
             format!(
                 "Total Optimized Connections {optimized} of Total Handled Connections {handled} ({}{handed}; threshold: below {}%)",
@@ -335,6 +345,7 @@ fn unsupported(r: &MapiStats, t: &Thresholds, emit: &mut dyn FnMut(Finding)) {
         return;
     }
     emit(MAPI_UNSUPPORTED_CLIENTS.finding(
+        "mapi",
         format!("{n} MAPI sessions come from Outlook versions the MAPI AO does not accelerate"),
         format!(
             "Lower than 2000 Sessions {}, Higher than 2007 Sessions {} (threshold: sum > {})",
@@ -386,6 +397,7 @@ pub(super) fn generic_flows(
         examples.push(format!("and {} more", generic.len() - SHOWN));
     }
     emit(MAPI_ENCRYPTED_HANDOFF.finding(
+        "mapi generic AO flows",
         format!("{n} MAPI connections were pushed down to the generic AO (often encrypted MAPI)"),
         format!(
             "{n} of {} connections with Accel G and no M: {} (threshold: > {})",
@@ -430,12 +442,14 @@ pub(super) fn emapi_verify(r: &MapiEncryptionVerify, emit: &mut dyn FnMut(Findin
                     .join("; ")
             };
             emit(EMAPI_VERIFY_FAILED.finding(
+                format!("[{role}] {}", c.name),
                 format!("eMAPI check [{role}] {} FAILED{core_note}", c.name),
                 format!("[{role}] Verifying {}: Status FAILED: {why}", c.name),
             ));
         }
         if g.failed() == 0 && g.summary_ok() == Some(false) {
             emit(EMAPI_VERIFY_FAILED.finding(
+                format!("[{role}] summary"),
                 format!("eMAPI verification [{role}] says the device is not properly configured{core_note}"),
                 format!(
                     "Summary [{role}]: {} (no component marked FAILED)",
@@ -455,6 +469,7 @@ pub(super) fn cms_store(r: &CmsSecureStore, emit: &mut dyn FnMut(Finding)) {
         _ => return,
     };
     emit(CMS_STORE_CLOSED.finding(
+        "cms secure store",
         format!("The CMS secure store is {what}: encrypted MAPI cannot be accelerated"),
         format!(
             "show cms secure store: \"{}\" (expected: initialized and open)",

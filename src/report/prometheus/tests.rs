@@ -39,10 +39,12 @@ fn finding(code: &str, severity: Severity) -> Finding {
     Finding {
         code: code.into(),
         severity,
+        subject: String::new(),
         message: "m".into(),
         evidence: "e".into(),
         remediation: "r".into(),
         command: None,
+        standing: None,
     }
 }
 

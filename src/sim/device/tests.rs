@@ -16,6 +16,7 @@ fn spec(platform: Platform, scenario: Scenario, enable: Option<&str>) -> DeviceS
         huge_output_bytes: 200_000,
         ssh_profile: crate::sim::SshProfile::Modern,
         contexts: Vec::new(),
+        drift: Default::default(),
     }
 }
 
@@ -369,6 +370,7 @@ fn rendered_show_version_reaches_the_terminal_in_crlf() {
         scenario: Scenario::Healthy,
         hostname: "R1",
         seed: 7,
+        drift: Default::default(),
     };
     let Some(text) = render::render(&ctx, "show version") else {
         panic!("no renderer for IOS show version");
@@ -505,6 +507,7 @@ fn garbage_colours_control_bytes_and_latin1_in_show_outputs_only() {
             scenario: Scenario::Garbage,
             hostname: "R1",
             seed: 7,
+            drift: Default::default(),
         };
         let Some(text) = render::render(&ctx, "show version") else {
             panic!("no show version on {p}");

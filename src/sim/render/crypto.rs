@@ -152,6 +152,7 @@ struct Peer {
     encaps: u64,
     decaps: u64,
     send_errors: u64,
+    recv_errors: u64,
     spi_in: u32,
     spi_out: u32,
     conn_id: u64,
@@ -182,6 +183,8 @@ impl<'a> Dev<'a> {
             Scenario::IkeXauthOnL2l if !asa => Some(Ike::Xauth),
             _ => None,
         };
+        // The drift's growth lands on the first SA only, so one SA grows and the others not.
+        let grown = |i: usize| if i == 0 { ctx.drift.counter_growth } else { 0 };
         let peers = (0..n)
             .map(|i| {
                 let s = 100 + i as u64 * 10;
@@ -207,11 +210,13 @@ impl<'a> Dev<'a> {
                     ike,
                     encaps,
                     decaps,
-                    send_errors: if mix(seed, s + 6).is_multiple_of(4) {
-                        mix(seed, s + 7) % 20
-                    } else {
-                        0
-                    },
+                    send_errors: grown(i)
+                        + if mix(seed, s + 6).is_multiple_of(4) {
+                            mix(seed, s + 7) % 20
+                        } else {
+                            0
+                        },
+                    recv_errors: grown(i),
                     spi_in: (mix(seed, s + 8) as u32) | 0x1000_0000,
                     spi_out: (mix(seed, s + 9) as u32) | 0x1000_0000,
                     conn_id: 2000 + i as u64 * 2 + mix(seed, 11) % 50 * 10,
@@ -331,7 +336,11 @@ impl<'a> Dev<'a> {
                      \x20   #pkts internal err (send): 0, #pkts internal err (recv) 0\n",
                 );
             } else {
-                let _ = writeln!(o, "    #send errors {}, #recv errors 0", p.send_errors);
+                let _ = writeln!(
+                    o,
+                    "    #send errors {}, #recv errors {}",
+                    p.send_errors, p.recv_errors
+                );
             }
             let spi_out = if up { p.spi_out } else { 0 };
             let _ = write!(
@@ -505,7 +514,7 @@ impl<'a> Dev<'a> {
             }
             let _ = write!(
                 o,
-                "      #send errors: {se}, #recv errors: 0\n\n\
+                "      #send errors: {se}, #recv errors: {re}\n\n\
                  \x20     local crypto endpt.: {local}/0, remote crypto endpt.: {peer}/0\n\
                  \x20     path mtu 1500, ipsec overhead 74(44), media mtu 1500\n\
                  \x20     PMTU time remaining (sec): 0, DF policy: copy-df\n\
@@ -513,6 +522,7 @@ impl<'a> Dev<'a> {
                  \x20     current outbound spi: {so:08X}\n\
                  \x20     current inbound spi : {si:08X}\n\n",
                 se = p.send_errors,
+                re = p.recv_errors,
                 local = self.local,
                 peer = p.addr,
                 so = p.spi_out,
@@ -620,12 +630,13 @@ impl<'a> Dev<'a> {
                 self.r(55, 1, 500),
             ),
         ];
-        if self.ctx.scenario == Scenario::AspExpiredVpnContext {
-            frame.push((
-                "Expired VPN context",
-                "vpn-context-expired",
-                100_000 + self.r(56, 0, 900_000),
-            ));
+        let expired = if self.ctx.scenario == Scenario::AspExpiredVpnContext {
+            100_000 + self.r(56, 0, 900_000)
+        } else {
+            0
+        } + self.ctx.drift.counter_growth;
+        if expired > 0 {
+            frame.push(("Expired VPN context", "vpn-context-expired", expired));
         }
         let flow: Vec<(&str, &str, u64)> = vec![
             (

@@ -207,6 +207,7 @@ mod tests {
             scenario,
             hostname: "rtr-07",
             seed,
+            drift: Default::default(),
         }
     }
 

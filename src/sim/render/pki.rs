@@ -190,6 +190,7 @@ mod tests {
             scenario,
             hostname: "sim-01",
             seed: 7,
+            drift: Default::default(),
         }
     }
 

@@ -68,7 +68,10 @@ impl<'a> Dev<'a> {
     fn new(ctx: &'a RenderCtx<'a>) -> Self {
         let s = ctx.seed;
         // 20 minutes to ~500 days, seconds included.
-        let uptime = 1_200 + mix(s, 1) % (500 * 86_400);
+        let uptime = ctx
+            .drift
+            .uptime_s
+            .unwrap_or_else(|| 1_200 + mix(s, 1) % (500 * 86_400));
         Dev {
             ctx,
             unsynced: ctx.scenario == Scenario::NtpUnsynced,
@@ -597,6 +600,7 @@ mod tests {
             scenario,
             hostname: "sim-dev-07",
             seed,
+            drift: Default::default(),
         }
     }
 

@@ -67,6 +67,8 @@ struct Wae {
     scenario: Scenario,
     /// MAPI AO connection limit (also printed as Maximum Active Connections).
     limit: u64,
+    /// `Drift::counter_growth`: more dropped (hence handled) connections.
+    growth: u64,
 }
 
 const RULE: &str = "-----------------------------------------------------";
@@ -87,6 +89,7 @@ impl Wae {
             seed: ctx.seed,
             scenario,
             limit,
+            growth: ctx.drift.counter_growth,
         }
     }
 
@@ -194,8 +197,8 @@ impl Wae {
 
     /// (current active, handled, dropped, secured, handed off) MAPI connections.
     fn mapi_counts(&self) -> (u64, u64, u64, u64, u64) {
-        let handled = self.r(10, 2_000, 40_000);
-        let dropped = self.r(11, 0, 3);
+        let handled = self.r(10, 2_000, 40_000) + self.growth;
+        let dropped = self.r(11, 0, 3) + self.growth;
         match self.scenario {
             Scenario::MapiLicenseShutdown => (0, 0, 0, 0, 0),
             Scenario::MapiOverload => (self.limit - self.r(12, 0, 4), handled, dropped, 0, 0),
@@ -313,7 +316,7 @@ impl Wae {
             "Total Connections Handed-off with Compression Policies Unchanged",
             0,
         );
-        Self::kv(&mut s, "Total Dropped Connections", 0);
+        Self::kv(&mut s, "Total Dropped Connections", self.growth.min(handled));
         Self::kv(
             &mut s,
             "Current Active Connections",
@@ -610,6 +613,7 @@ mod tests {
             scenario,
             hostname: "WAE674",
             seed,
+            drift: Default::default(),
         }
     }
 

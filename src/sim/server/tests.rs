@@ -105,6 +105,7 @@ async fn two_device_fleet_over_loopback() {
         scenario: Scenario::Healthy,
         hostname: "rtr-1",
         seed: f.devices[0].spec.seed,
+        drift: Default::default(),
     };
     let Some(text) = crate::sim::render::render(&ctx, "show version") else {
         panic!("no renderer for IOS show version");

@@ -11,6 +11,7 @@ fn ctx(platform: Platform, scenario: Scenario, seed: u64) -> RenderCtx<'static> 
         scenario,
         hostname: "sim-vpn-03",
         seed,
+        drift: Default::default(),
     }
 }
 
