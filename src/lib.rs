@@ -4,7 +4,8 @@
 //! - `inventory`, `playbook`, `plan`: files → a validated `Plan`, one `PollJob` per device;
 //! - `runner` → `session` (`budget`, `transport` → `channel` → `driver`): per job, raw outputs;
 //! - `assess` (pure): raw outputs → records (`parse`) → findings (`health`);
-//! - `outcome`: the per-device report those fill in; `report`, `snapshot`: CSV, JSONL, snapshots.
+//! - `outcome`: the per-device report those fill in; `report`, `snapshot`: CSV, JSONL, snapshots;
+//!   `history`: the run history (SQLite) that makes findings new / ongoing / resolved.
 //!
 //! Beside them: `platform_id` (a leaf every layer uses), `sim` (the simulated fleet), `cli`.
 
@@ -19,6 +20,7 @@ pub mod assess;
 pub mod cli;
 pub mod error;
 pub mod health;
+pub mod history;
 pub mod inventory;
 pub mod lock;
 pub mod outcome;

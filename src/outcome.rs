@@ -165,6 +165,14 @@ impl DeviceReport {
         self.poll_status == PollStatus::Polled
     }
 
+    /// How many of its findings are new since the previous run (`--history`).
+    pub fn new_findings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| matches!(&f.standing, Some(s) if s.status == FindingStatus::New))
+            .count()
+    }
+
     /// `command=class` for every command that did not give a parsed record.
     pub fn command_errors(&self) -> Vec<String> {
         self.failed_commands()

@@ -22,6 +22,7 @@ mod check;
 mod demo;
 mod diff;
 mod inventory_cmd;
+mod history;
 mod parse_cmd;
 mod playbook_cmd;
 mod poll;
@@ -101,6 +102,8 @@ pub enum Cmd {
     /// Show an inventory's resolved devices, or convert an Ansible, Nornir or NetBox one to
     /// fleetpoll YAML.
     Inventory(inventory_cmd::InventoryArgs),
+    /// Read the run history of `poll --history`: runs, a device's timeline, findings; prune.
+    History(history::HistoryArgs),
 }
 
 /// Run the CLI and return the exit status.
@@ -157,6 +160,7 @@ pub fn main() -> i32 {
             Cmd::Diff(a) => diff::run(a, &ui),
             Cmd::Playbook(a) => playbook_cmd::run(a),
             Cmd::Inventory(a) => inventory_cmd::run(a, &ui),
+            Cmd::History(a) => history::run(a),
         }
     })
 }

@@ -45,6 +45,15 @@ pub struct PollArgs {
     /// dead run is taken over.
     #[arg(long, value_name = "FILE")]
     pub lock: Option<PathBuf>,
+    /// Remember this run in an SQLite history (created if missing; e.g.
+    /// /var/lib/fleetpoll/history.sqlite): findings.csv and health.csv then say what is new,
+    /// ongoing or resolved since the previous run, and counters that keep growing become
+    /// findings. Opened and locked before any device is contacted; see `fleetpoll history`.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// How long to wait for another run writing the same --history before giving up (exit 3).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_dur, requires = "history")]
+    pub history_wait: Duration,
     /// How many devices are polled at once.
     #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub concurrency: u32,
@@ -151,6 +160,18 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
         prometheus: a.prometheus.as_deref(),
     };
     check_outputs(&outputs)?;
+    // Before anything connects: a bad, locked or newer history stops the run with no output.
+    let history = match &a.history {
+        Some(path) => {
+            let meta = crate::history::RunMeta::of_plan(
+                &plan,
+                a.plan.limit.as_deref(),
+                crate::history::run_clock(),
+            );
+            Some(crate::history::Recorder::open(path, a.history_wait, meta)?)
+        }
+        None => None,
+    };
     super::preflight(&plan).await?;
     let opts = RunOptions {
         concurrency: a.concurrency as usize,
@@ -159,7 +180,7 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
         keep_raw: a.include_raw,
         keep_records: a.jsonl.is_some(),
     };
-    sweep(&plan, &opts, &outputs, ui, signals).await
+    sweep_with(&plan, &opts, &outputs, ui, signals, history).await
 }
 
 /// The cron contract: 2 when any device was not polled or has a critical finding, 1 for
@@ -251,11 +272,25 @@ pub async fn sweep(
     ui: &Ui,
     signals: Signals,
 ) -> anyhow::Result<Swept> {
+    sweep_with(plan, opts, out, ui, signals, None).await
+}
+
+/// [`sweep`], judged against and recorded in `history` when given: growth findings and
+/// new / ongoing / resolved before the outputs are written, the run committed after them
+/// (also when a signal stopped it; a write error leaves the history as it was).
+pub async fn sweep_with(
+    plan: &Plan,
+    opts: &RunOptions,
+    out: &Outputs<'_>,
+    ui: &Ui,
+    signals: Signals,
+    history: Option<crate::history::Recorder>,
+) -> anyhow::Result<Swept> {
     for w in &plan.warnings {
         ui.note(format!("warning: {w}"));
     }
     let started = std::time::Instant::now();
-    let reports = run_with_progress(
+    let mut reports = run_with_progress(
         plan,
         opts,
         ui,
@@ -263,15 +298,27 @@ pub async fn sweep(
         "stopping: starting no new devices, the outputs will be written whole",
     )
     .await;
+    let history_path = history.as_ref().map(|h| h.path().to_path_buf());
+    let judged = match history {
+        Some(h) => Some(h.judge(&mut reports, &plan.playbook.health)?),
+        None => None,
+    };
+    let since = judged.as_ref().map(|j| crate::report::summary::Since {
+        previous_run: j.previous_run(),
+    });
+    let tracked = judged.is_some();
     let elapsed = started.elapsed();
     if let Some(c) = out.csv {
-        crate::report::csv_out::write(c, &reports, &plan.columns)?;
+        crate::report::csv_out::write_with(c, &reports, &plan.columns, tracked)?;
     }
     if let Some(j) = out.jsonl {
         crate::report::jsonl::write(j, &reports, out.include_raw)?;
     }
     if let Some(f) = out.findings {
-        crate::report::findings::write(f, &reports)?;
+        crate::report::findings::write_with(f, &reports, tracked)?;
+    }
+    if let Some(j) = judged {
+        j.commit(&reports, exit_status(&reports), started.elapsed())?;
     }
     if let Some(p) = out.prometheus {
         let run = crate::report::prometheus::RunInfo {
@@ -283,8 +330,15 @@ pub async fn sweep(
         crate::report::prometheus::write(p, &families)?;
     }
     if !ui.quiet {
-        say!("{}", crate::report::summary::render(&reports, elapsed));
-        let files: Vec<String> = out.files().map(|p| p.display().to_string()).collect();
+        say!(
+            "{}",
+            crate::report::summary::render_with(&reports, elapsed, since)
+        );
+        let files: Vec<String> = out
+            .files()
+            .chain(history_path.as_deref())
+            .map(|p| p.display().to_string())
+            .collect();
         if !files.is_empty() {
             say!("wrote {}", files.join(", "));
         }

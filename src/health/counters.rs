@@ -16,6 +16,15 @@ pub const EPM_DROPPED: &str = "epm_dropped";
 /// ASA `show asp drop` `Expired VPN context` (subject `vpn-context-expired`).
 pub const ASP_EXPIRED_VPN_CONTEXT: &str = "asp_expired_vpn_context";
 
+/// Every counter name, for reading them back from the history.
+pub const ALL: &[&str] = &[
+    IPSEC_SEND_ERRORS,
+    IPSEC_RECV_ERRORS,
+    MAPI_DROPPED,
+    EPM_DROPPED,
+    ASP_EXPIRED_VPN_CONTEXT,
+];
+
 /// The device's uptime (from `show version`) and its cumulative counters, in command order.
 /// Two SAs with the same subject (the same peer and selectors printed twice) are added up.
 pub fn of_report(r: &DeviceReport) -> (Option<u64>, Vec<Counter>) {
@@ -53,7 +62,12 @@ pub fn of_report(r: &DeviceReport) -> (Option<u64>, Vec<Counter>) {
             }
         } else if let Some(m) = waas::MapiStats::of(rec) {
             if let Some(n) = m.global.total_dropped {
-                push(MAPI_DROPPED, "mapi".into(), n, m.global.last_reset.as_deref());
+                push(
+                    MAPI_DROPPED,
+                    "mapi".into(),
+                    n,
+                    m.global.last_reset.as_deref(),
+                );
             }
         } else if let Some(m) = waas::EpmStats::of(rec) {
             if let Some(n) = m.global.total_dropped {
@@ -117,7 +131,10 @@ mod tests {
             .iter()
             .find(|c| c.name == IPSEC_RECV_ERRORS)
             .unwrap();
-        assert_eq!(first_sa.value, 40, "the drift grows the first SA's receive errors");
+        assert_eq!(
+            first_sa.value, 40,
+            "the drift grows the first SA's receive errors"
+        );
         assert_eq!(first_sa.command, "show crypto ipsec sa");
         assert!(first_sa.subject.starts_with("10."), "{}", first_sa.subject);
         let asp = counters

@@ -4,11 +4,31 @@ use super::FIXED_COLUMNS;
 use crate::outcome::DeviceReport;
 use std::path::Path;
 
+/// With `--history`: after `findings`, how many of the device's findings are new this run
+/// and how many earlier ones it no longer shows.
+pub const HISTORY_COLUMNS: &[&str] = &["new_findings", "resolved_findings"];
+
 /// The CSV text for `reports` with metric `columns` after the fixed ones.
 pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
+    render_with(reports, columns, false)
+}
+
+/// [`render`], with the [`HISTORY_COLUMNS`] when `history` is on.
+pub fn render_with(
+    reports: &[DeviceReport],
+    columns: &[&str],
+    history: bool,
+) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = FIXED_COLUMNS
+    let at = FIXED_COLUMNS
         .iter()
+        .position(|c| *c == "findings")
+        .map_or(FIXED_COLUMNS.len(), |i| i + 1);
+    let extra: &[&str] = if history { HISTORY_COLUMNS } else { &[] };
+    let header: Vec<&str> = FIXED_COLUMNS[..at]
+        .iter()
+        .chain(extra)
+        .chain(&FIXED_COLUMNS[at..])
         .chain(columns.iter())
         .copied()
         .collect();
@@ -36,6 +56,12 @@ pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv
             finding_codes(r),
             r.ssh_algorithms.clone().unwrap_or_default(),
         ];
+        if history {
+            let tail = row.split_off(at);
+            row.push(r.new_findings().to_string());
+            row.push(r.resolved.len().to_string());
+            row.extend(tail);
+        }
         for c in columns {
             row.push(r.metrics.get(c).cloned().unwrap_or_default());
         }
@@ -49,10 +75,21 @@ pub fn write(
     reports: &[DeviceReport],
     columns: &[&str],
 ) -> Result<(), super::ReportError> {
-    let data = render(reports, columns).map_err(|source| super::ReportError::Csv {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    write_with(path, reports, columns, false)
+}
+
+/// [`write`], with the [`HISTORY_COLUMNS`] when `history` is on.
+pub fn write_with(
+    path: &Path,
+    reports: &[DeviceReport],
+    columns: &[&str],
+    history: bool,
+) -> Result<(), super::ReportError> {
+    let data =
+        render_with(reports, columns, history).map_err(|source| super::ReportError::Csv {
+            path: path.to_path_buf(),
+            source,
+        })?;
     super::write_file(path, &data)
 }
 

@@ -1,5 +1,6 @@
 //! The readable end-of-run summary for a terminal: devices grouped by health, the critical
-//! findings first, then warnings, then totals.
+//! findings first, then warnings, then totals. With `--history` it leads with what changed
+//! since the previous run: the new findings, then the resolved ones.
 
 use crate::health::{Health, Severity};
 use crate::outcome::{DeviceReport, PollStatus};
@@ -8,7 +9,22 @@ use std::fmt::Write;
 /// Findings listed per severity before the summary points at `--findings`.
 const MAX_LISTED: usize = 40;
 
+/// With `--history`: the previous run's start (`None`: this is the first run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Since {
+    pub previous_run: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String {
+    render_with(reports, elapsed, None)
+}
+
+/// [`render`], leading with the new and resolved findings when `since` is given.
+pub fn render_with(
+    reports: &[DeviceReport],
+    elapsed: std::time::Duration,
+    since: Option<Since>,
+) -> String {
     let w_dev = reports
         .iter()
         .map(|r| r.device.len())
@@ -16,6 +32,9 @@ pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String 
         .unwrap_or(6)
         .max(6);
     let mut s = String::new();
+    if let Some(since) = since {
+        changes(&mut s, reports, since, w_dev);
+    }
     for h in [
         Health::Critical,
         Health::Warning,
@@ -115,6 +134,60 @@ pub fn render(reports: &[DeviceReport], elapsed: std::time::Duration) -> String 
         count(Health::Unknown),
     );
     s
+}
+
+/// The new findings (worst first), then the resolved ones, since the previous run.
+fn changes(s: &mut String, reports: &[DeviceReport], since: Since, w_dev: usize) {
+    use crate::outcome::FindingStatus;
+    let Some(prev) = since.previous_run else {
+        let _ = writeln!(
+            s,
+            "First run in this history: every finding is new; the next run tells what changed.\n"
+        );
+        return;
+    };
+    let mut new: Vec<(&DeviceReport, &crate::health::Finding)> = reports
+        .iter()
+        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+        .filter(|(_, f)| matches!(&f.standing, Some(x) if x.status == FindingStatus::New))
+        .collect();
+    new.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+    let gone: Vec<(&DeviceReport, &crate::health::Finding)> = reports
+        .iter()
+        .flat_map(|r| r.resolved.iter().map(move |f| (r, f)))
+        .collect();
+    let when = prev.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    if new.is_empty() && gone.is_empty() {
+        let _ = writeln!(
+            s,
+            "Nothing new or resolved since the previous run ({when}).\n"
+        );
+        return;
+    }
+    for (title, rows) in [("NEW since", &new), ("RESOLVED since", &gone)] {
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "{title} the previous run ({when}) ({}):", rows.len());
+        for (r, f) in rows.iter().take(MAX_LISTED) {
+            let _ = writeln!(
+                s,
+                "  {:<w_dev$}  {:<8}  {:<26} {}",
+                r.device,
+                f.severity.id(),
+                f.code,
+                first_line(&f.message)
+            );
+        }
+        if rows.len() > MAX_LISTED {
+            let _ = writeln!(
+                s,
+                "  … and {} more (the status column of --findings FILE)",
+                rows.len() - MAX_LISTED
+            );
+        }
+        s.push('\n');
+    }
 }
 
 /// The free text of a summary line stops at this many characters, the ellipsis included.

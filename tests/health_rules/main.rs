@@ -66,7 +66,10 @@ fn findings_with(r: &Record, platform: Platform, t: &Thresholds) -> Vec<Finding>
         assert!(!f.remediation.is_empty(), "{f:?}");
         assert!(f.command.is_none(), "{f:?}");
         // The history identifies a finding by (device, code, subject): every rule names one.
-        assert!(!f.subject.trim().is_empty(), "finding without a subject: {f:?}");
+        assert!(
+            !f.subject.trim().is_empty(),
+            "finding without a subject: {f:?}"
+        );
     }
     out
 }

@@ -32,7 +32,10 @@ fn simulate(platform: Platform, scenario: Scenario, seed: u64) -> (BTreeSet<Stri
             Ok(r) => {
                 for f in findings(&r, platform) {
                     if !identities.insert((f.code.clone(), f.subject.clone())) {
-                        broken.push(format!("{cmd}: two {} findings about {}", f.code, f.subject));
+                        broken.push(format!(
+                            "{cmd}: two {} findings about {}",
+                            f.code, f.subject
+                        ));
                     }
                     codes.insert(f.code);
                 }

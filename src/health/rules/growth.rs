@@ -242,14 +242,24 @@ mod tests {
             counters: vec![
                 c(counters::IPSEC_SEND_ERRORS, "10.0.0.2 a->b", 10, None),
                 c(counters::IPSEC_RECV_ERRORS, "10.0.0.2 a->b", 0, None),
-                c(counters::ASP_EXPIRED_VPN_CONTEXT, "vpn-context-expired", 7, None),
+                c(
+                    counters::ASP_EXPIRED_VPN_CONTEXT,
+                    "vpn-context-expired",
+                    7,
+                    None,
+                ),
             ],
         };
         let now = vec![
             c(counters::IPSEC_SEND_ERRORS, "10.0.0.2 a->b", 510, None),
             // 24 errors in 24 h: 1/h, not above the default 1/h.
             c(counters::IPSEC_RECV_ERRORS, "10.0.0.2 a->b", 24, None),
-            c(counters::ASP_EXPIRED_VPN_CONTEXT, "vpn-context-expired", 8, None),
+            c(
+                counters::ASP_EXPIRED_VPN_CONTEXT,
+                "vpn-context-expired",
+                8,
+                None,
+            ),
             // Not in the previous run: not judged.
             c(counters::IPSEC_SEND_ERRORS, "10.0.0.3 a->c", 9_999, None),
         ];

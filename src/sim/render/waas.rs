@@ -316,7 +316,11 @@ impl Wae {
             "Total Connections Handed-off with Compression Policies Unchanged",
             0,
         );
-        Self::kv(&mut s, "Total Dropped Connections", self.growth.min(handled));
+        Self::kv(
+            &mut s,
+            "Total Dropped Connections",
+            self.growth.min(handled),
+        );
         Self::kv(
             &mut s,
             "Current Active Connections",
