@@ -442,6 +442,18 @@ async fn three_nights_read_as_new_ongoing_and_resolved_and_a_reload_is_no_growth
         lines[2]
     );
 
+    // While a writer holds the lock, the queries still read (WAL); prune waits, then gives up.
+    let holder = sqlite(&db);
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let read = common::bin::run(&["history", "runs", "-H", h, "--format", "csv"]);
+    assert_eq!(code(&read), 0, "{}", stderr(&read));
+    assert_eq!(stdout(&read).lines().count(), 4);
+    let blocked = common::bin::run(&["history", "prune", "--keep", "1d", "-H", h, "--wait", "100ms"]);
+    assert_eq!(code(&blocked), 3);
+    assert!(stderr(&blocked).contains("is locked by another fleetpoll"), "{}", stderr(&blocked));
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+
     // Prune: a week after night 3, keeping 5 days leaves nights 2 and 3 (the open episodes,
     // first seen on night 1, keep their first_seen); the latest run is never pruned.
     let later = "2025-03-08T02:00:00.000Z";
