@@ -448,9 +448,15 @@ async fn three_nights_read_as_new_ongoing_and_resolved_and_a_reload_is_no_growth
     let read = common::bin::run(&["history", "runs", "-H", h, "--format", "csv"]);
     assert_eq!(code(&read), 0, "{}", stderr(&read));
     assert_eq!(stdout(&read).lines().count(), 4);
-    let blocked = common::bin::run(&["history", "prune", "--keep", "1d", "-H", h, "--wait", "100ms"]);
+    let blocked = common::bin::run(&[
+        "history", "prune", "--keep", "1d", "-H", h, "--wait", "100ms",
+    ]);
     assert_eq!(code(&blocked), 3);
-    assert!(stderr(&blocked).contains("is locked by another fleetpoll"), "{}", stderr(&blocked));
+    assert!(
+        stderr(&blocked).contains("is locked by another fleetpoll"),
+        "{}",
+        stderr(&blocked)
+    );
     holder.execute_batch("ROLLBACK").unwrap();
     drop(holder);
 
