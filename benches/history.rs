@@ -86,6 +86,7 @@ fn assess(d: &Dev, pb: &Playbook) -> DeviceReport {
                 truncated: false,
             }),
             duration: Duration::from_millis(40),
+            partial: None,
         })
         .collect();
     let mut r = DeviceReport::blank(&d.name, "192.0.2.1", 22, d.platform);

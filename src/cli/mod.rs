@@ -21,8 +21,8 @@ macro_rules! out {
 mod check;
 mod demo;
 mod diff;
-mod inventory_cmd;
 mod history;
+mod inventory_cmd;
 mod parse_cmd;
 mod playbook_cmd;
 mod poll;
