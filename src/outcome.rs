@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PollStatus {
     Polled,
@@ -28,7 +28,7 @@ impl PollStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommandStatus {
     Ok,
@@ -185,27 +185,43 @@ impl DeviceReport {
     /// nothing went wrong. Built from report fields only, which never hold a secret (the
     /// session redacts them from device output before it gets here).
     pub fn error_message(&self) -> String {
-        let commands = self.failed_commands().map(|c| {
-            format!(
-                "{}: {}",
-                c.command,
-                c.error.as_deref().unwrap_or(c.status.id())
-            )
-        });
-        self.error
-            .clone()
-            .into_iter()
-            .chain(commands)
-            .map(|m| crate::util::one_line(&m))
-            .collect::<Vec<_>>()
-            .join("; ")
+        error_message(
+            self.error.as_deref(),
+            self.commands
+                .iter()
+                .map(|c| (c.command.as_str(), c.status, c.error.as_deref())),
+        )
     }
 
     fn failed_commands(&self) -> impl Iterator<Item = &CommandReport> {
-        self.commands
-            .iter()
-            .filter(|c| !matches!(c.status, CommandStatus::Ok | CommandStatus::Raw))
+        self.commands.iter().filter(|c| c.status.failed())
     }
+}
+
+impl CommandStatus {
+    /// The command gave no parsed record and no plain raw capture.
+    pub fn failed(self) -> bool {
+        !matches!(self, CommandStatus::Ok | CommandStatus::Raw)
+    }
+}
+
+/// [`DeviceReport::error_message`] from its parts: the device's `error`, then
+/// `command: error` (or the status) of each failed one of `commands` (command, status, error),
+/// each made one line, `; `-separated. `fleetpoll report` builds it from a JSONL line too.
+pub fn error_message<'a>(
+    error: Option<&str>,
+    commands: impl Iterator<Item = (&'a str, CommandStatus, Option<&'a str>)>,
+) -> String {
+    let commands = commands
+        .filter(|(_, status, _)| status.failed())
+        .map(|(command, status, e)| format!("{command}: {}", e.unwrap_or(status.id())));
+    error
+        .map(str::to_string)
+        .into_iter()
+        .chain(commands)
+        .map(|m| crate::util::one_line(&m))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! `fleetpoll demo`: start a mixed simulated fleet in-process, sweep it with the health
-//! playbook, write DIR/health.csv, DIR/health.jsonl, DIR/findings.csv and DIR/fleetpoll.prom
+//! playbook, write DIR/health.csv, DIR/health.jsonl, DIR/findings.csv, DIR/fleetpoll.prom and
+//! DIR/report.html
 //! and print the summary.
 
 use super::poll::{check_outputs, sweep, Outputs};
@@ -10,10 +11,10 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Example:\n  cargo run --release -- demo --out-dir /tmp/fp && column -s, -t < /tmp/fp/health.csv | less -S"
+    after_help = "Examples:\n  cargo run --release -- demo --out-dir /tmp/fp && column -s, -t < /tmp/fp/health.csv | less -S\n  fleetpoll demo --out-dir /tmp/fp && xdg-open /tmp/fp/report.html   # the HTML report"
 )]
 pub struct DemoArgs {
-    /// Where health.csv, health.jsonl, findings.csv and fleetpoll.prom (Prometheus) go.
+    /// Where health.csv, health.jsonl, findings.csv, fleetpoll.prom (Prometheus) and report.html go.
     #[arg(short, long, value_name = "DIR", default_value = "fleetpoll-demo")]
     pub out_dir: PathBuf,
     /// Use this playbook instead of the built-in health playbook (`fleetpoll playbook show health`).
@@ -29,12 +30,16 @@ pub async fn run(a: DemoArgs, ui: &Ui) -> i32 {
     let jsonl = a.out_dir.join("health.jsonl");
     let findings = a.out_dir.join("findings.csv");
     let prometheus = a.out_dir.join("fleetpoll.prom");
+    let html = a.out_dir.join("report.html");
     let outputs = Outputs {
         csv: Some(&csv),
         jsonl: Some(&jsonl),
         include_raw: true,
         findings: Some(&findings),
         prometheus: Some(&prometheus),
+        html: Some(&html),
+        command: "demo",
+        limit: None,
     };
     if let Err(e) = check_outputs(&outputs) {
         return super::unusable(e);

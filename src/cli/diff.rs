@@ -16,7 +16,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  fleetpoll diff snapshots/before-CHG1234 snapshots/after-CHG1234\n  fleetpoll diff BEFORE AFTER --out diff.csv --ignore '*/sw_version' --ignore 'rtr-lab-*'\n  fleetpoll diff BEFORE AFTER --format json | jq '.changes[] | select(.severity==\"regression\")'\n\nChange keys are DEVICE[/COMMAND][/SUBJECT]/FIELD, e.g.\n  rtr-01/reachable\n  rtr-01/show crypto isakmp sa/peer 10.0.0.2 ikev1/presence\n  wae-01/show accelerator mapi/oper_state\n  rtr-01/show version/sw_version\n--ignore PATTERN drops a change when the glob matches its whole key or its field name\n(`*` also matches `/`): `--ignore sw_version`, `--ignore 'rtr-01/*'`, `--ignore '*/peer 10.9.*'`.\n\nExit status: 0 nothing regressed, 2 something regressed, 3 a snapshot is unreadable, fails its\nintegrity check, or comes from another playbook (see --allow-playbook-change)."
+    after_help = "Examples:\n  fleetpoll diff snapshots/before-CHG1234 snapshots/after-CHG1234\n  fleetpoll diff BEFORE AFTER --out diff.csv --ignore '*/sw_version' --ignore 'rtr-lab-*'\n  fleetpoll diff BEFORE AFTER --format json | jq '.changes[] | select(.severity==\"regression\")'\n  fleetpoll diff snapshots/before-CHG1234 snapshots/after-CHG1234 --html CHG1234-diff.html\n\nChange keys are DEVICE[/COMMAND][/SUBJECT]/FIELD, e.g.\n  rtr-01/reachable\n  rtr-01/show crypto isakmp sa/peer 10.0.0.2 ikev1/presence\n  wae-01/show accelerator mapi/oper_state\n  rtr-01/show version/sw_version\n--ignore PATTERN drops a change when the glob matches its whole key or its field name\n(`*` also matches `/`): `--ignore sw_version`, `--ignore 'rtr-01/*'`, `--ignore '*/peer 10.9.*'`.\n\nExit status: 0 nothing regressed, 2 something regressed, 3 a snapshot is unreadable, fails its\nintegrity check, or comes from another playbook (see --allow-playbook-change)."
 )]
 pub struct DiffArgs {
     /// The snapshot taken before the change.
@@ -28,6 +28,11 @@ pub struct DiffArgs {
     /// Also write every change as CSV to this file (atomically).
     #[arg(long, value_name = "FILE.csv")]
     pub out: Option<PathBuf>,
+    /// Also write the maintenance page: one self-contained HTML file with both manifests'
+    /// SHA-256, the regressions by device (before → after), improvements and neutral changes
+    /// folded; attach it to the change record.
+    #[arg(long, value_name = "FILE.html")]
+    pub html: Option<PathBuf>,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -65,7 +70,7 @@ pub fn run(a: DiffArgs, ui: &Ui) -> i32 {
     if !(a.max_drop_rate.is_finite() && a.max_drop_rate >= 0.0) {
         return super::unusable("--max-drop-rate must be a number >= 0");
     }
-    if let Some(out) = &a.out {
+    for out in a.out.iter().chain(&a.html) {
         if let Err(e) = crate::util::check_writable(out) {
             return super::unusable(format!("cannot write {}: {e}", out.display()));
         }
@@ -96,6 +101,12 @@ pub fn run(a: DiffArgs, ui: &Ui) -> i32 {
             .and_then(|b| crate::util::write_atomic(out, &b).map_err(|e| e.to_string()));
         if let Err(e) = written {
             return super::unusable(format!("cannot write {}: {e}", out.display()));
+        }
+    }
+    if let Some(out) = &a.html {
+        let page = crate::report::html::diff::render(&report, &before, &after);
+        if let Err(e) = crate::report::html::write(out, &page) {
+            return super::unusable(e);
         }
     }
     let text = match a.format {

@@ -26,6 +26,7 @@ mod inventory_cmd;
 mod parse_cmd;
 mod playbook_cmd;
 mod poll;
+mod report;
 mod signals;
 pub mod siminv;
 mod simulate;
@@ -53,7 +54,7 @@ pub mod exit {
 read-only show commands of a playbook, parses them into typed records and writes a fleet-wide \
 health CSV.\n\nIt never sends configuration, clear, debug or reload commands: playbooks are \
 checked before anything connects.",
-    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml        # the built-in health playbook, from any folder\n  fleetpoll playbook show health > my-health.yaml  # start your own playbook from it\n  fleetpoll poll -i inv.yaml -p my-health.yaml -o health.csv --limit 'group:dc1,&platform:cisco_asa,!tag:lab'\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n  fleetpoll poll -i inv.yaml -f findings.csv --history history.sqlite   # new / ongoing / resolved findings\n  fleetpoll history findings --open -H history.sqlite\n  fleetpoll poll -i inv.yaml --nagios              # a Nagios / Icinga check: one status line\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
+    after_help = "Examples:\n  fleetpoll demo                                   # sweep a simulated fleet, no setup\n  fleetpoll check -i inventory/example.yaml        # the built-in health playbook, from any folder\n  fleetpoll playbook show health > my-health.yaml  # start your own playbook from it\n  fleetpoll poll -i inv.yaml -p my-health.yaml -o health.csv --limit 'group:dc1,&platform:cisco_asa,!tag:lab'\n  fleetpoll poll -i inv.yaml --jsonl health.jsonl --html report.html   # the page people look at\n  fleetpoll report --from health.jsonl --html report.html             # the page, after the fact\n  fleetpoll parse --platform cisco_asa --command 'show crypto isakmp sa' out.txt\n  fleetpoll poll -i inv.yaml -f findings.csv --history history.sqlite   # new / ongoing / resolved findings\n  fleetpoll history findings --open -H history.sqlite\n  fleetpoll poll -i inv.yaml --nagios              # a Nagios / Icinga check: one status line\n\nExit status: 0 healthy, 1 warnings, 2 critical findings or devices not polled, 3 the run could not be done."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -85,7 +86,8 @@ pub enum LogFormat {
 pub enum Cmd {
     /// Poll the devices of an inventory and write the health CSV.
     Poll(poll::PollArgs),
-    /// Start a simulated fleet in-process, sweep it and write DIR/health.csv.
+    /// Start a simulated fleet in-process, sweep it and write DIR/health.csv and
+    /// DIR/report.html.
     Demo(demo::DemoArgs),
     /// Run a simulated fleet on loopback until Ctrl-C and write the inventory that reaches it.
     Simulate(simulate::SimulateArgs),
@@ -97,6 +99,8 @@ pub enum Cmd {
     Snapshot(snapshot::SnapshotArgs),
     /// Compare two snapshots and report what got worse.
     Diff(diff::DiffArgs),
+    /// Draw the HTML page of a sweep from its health.jsonl.
+    Report(report::ReportArgs),
     /// List the playbooks built into fleetpoll, or print one to start your own from.
     Playbook(playbook_cmd::PlaybookArgs),
     /// Show an inventory's resolved devices, or convert an Ansible, Nornir or NetBox one to
@@ -158,6 +162,7 @@ pub fn main() -> i32 {
             Cmd::Parse(a) => parse_cmd::run(a),
             Cmd::Snapshot(a) => snapshot::run(a, &ui).await,
             Cmd::Diff(a) => diff::run(a, &ui),
+            Cmd::Report(a) => report::run(a, &ui),
             Cmd::Playbook(a) => playbook_cmd::run(a),
             Cmd::Inventory(a) => inventory_cmd::run(a, &ui),
             Cmd::History(a) => history::run(a),

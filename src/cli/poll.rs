@@ -11,7 +11,7 @@ use std::time::Duration;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m\n  fleetpoll poll -i inv.yaml --limit 'site:dc1,&platform:cisco_xe,!group:lab'\n  fleetpoll poll -i inv.yaml -k -K                 # ask the password and enable secret once\n  fleetpoll poll -i inv.yaml -f findings.csv --history /var/lib/fleetpoll/history.sqlite   # new / ongoing / resolved\n  fleetpoll poll -i inv.yaml -o health.csv --prometheus /var/lib/node_exporter/textfile_collector/fleetpoll.prom\n  fleetpoll poll -i inv.yaml --nagios              # a Nagios/Icinga check: one status line, exit 0-3\n\nCredentials: {env: VAR}, {file: PATH} or {prompt: true} in the inventory; -k / -K fill in\nwhat no inventory level sets. Prompts are read once per run from /dev/tty; with no terminal\n(cron) they are refused before anything connects (exit 3)."
+    after_help = "Examples:\n  fleetpoll poll -i inventory/dc.yaml -o health.csv\n  fleetpoll poll -i inv.yaml -p playbooks/health.yaml -o out/health.csv --jsonl out/health.jsonl --include-raw\n  fleetpoll poll -i inv.yaml -o out/health.csv --jsonl out/health.jsonl --html out/report.html\n  fleetpoll poll -i inv.yaml --limit 'rtr-*,group:branch,platform:cisco_asa' -c 50 --deadline 45m\n  fleetpoll poll -i inv.yaml --limit 'site:dc1,&platform:cisco_xe,!group:lab'\n  fleetpoll poll -i inv.yaml -k -K                 # ask the password and enable secret once\n  fleetpoll poll -i inv.yaml -f findings.csv --history /var/lib/fleetpoll/history.sqlite   # new / ongoing / resolved\n  fleetpoll poll -i inv.yaml -o health.csv --prometheus /var/lib/node_exporter/textfile_collector/fleetpoll.prom\n  fleetpoll poll -i inv.yaml --nagios              # a Nagios/Icinga check: one status line, exit 0-3\n\nCredentials: {env: VAR}, {file: PATH} or {prompt: true} in the inventory; -k / -K fill in\nwhat no inventory level sets. Prompts are read once per run from /dev/tty; with no terminal\n(cron) they are refused before anything connects (exit 3)."
 )]
 pub struct PollArgs {
     #[command(flatten)]
@@ -41,6 +41,10 @@ pub struct PollArgs {
     /// asked for (-o, --findings, --prometheus ...).
     #[arg(long)]
     pub nagios: bool,
+    /// Also write the report as one self-contained HTML page (findings worst first with their
+    /// remediation, site × platform matrix, sortable and filterable device table).
+    #[arg(long, value_name = "FILE.html")]
+    pub html: Option<PathBuf>,
     /// Refuse to start while another run holds this lock file (exit 3); a lock left by a
     /// dead run is taken over.
     #[arg(long, value_name = "FILE")]
@@ -70,7 +74,7 @@ pub fn parse_dur(s: &str) -> Result<Duration, crate::inventory::DurationError> {
     crate::inventory::settings_parse_duration(s)
 }
 
-/// Where a sweep writes.
+/// Where a sweep writes, and what its run is recorded as (JSONL `run`, HTML header).
 pub struct Outputs<'a> {
     /// None only in `--nagios` mode without `-o`.
     pub csv: Option<&'a Path>,
@@ -78,6 +82,10 @@ pub struct Outputs<'a> {
     pub include_raw: bool,
     pub findings: Option<&'a Path>,
     pub prometheus: Option<&'a Path>,
+    pub html: Option<&'a Path>,
+    /// The subcommand: `poll` or `demo`.
+    pub command: &'static str,
+    pub limit: Option<&'a str>,
 }
 
 impl Outputs<'_> {
@@ -88,6 +96,7 @@ impl Outputs<'_> {
             .chain(self.jsonl)
             .chain(self.findings)
             .chain(self.prometheus)
+            .chain(self.html)
     }
 }
 
@@ -158,6 +167,9 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
         include_raw: a.include_raw,
         findings: a.findings.as_deref(),
         prometheus: a.prometheus.as_deref(),
+        html: a.html.as_deref(),
+        command: "poll",
+        limit: a.plan.limit.as_deref(),
     };
     check_outputs(&outputs)?;
     // Before anything connects: a bad, locked or newer history stops the run with no output.
@@ -186,17 +198,21 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
 /// The cron contract: 2 when any device was not polled or has a critical finding, 1 for
 /// warnings only, 0 when every device is healthy.
 pub fn exit_status(reports: &[DeviceReport]) -> i32 {
+    exit_for_health(reports.iter().map(|r| r.health))
+}
+
+/// [`exit_status`] of the devices' healths.
+pub fn exit_for_health(healths: impl Iterator<Item = crate::health::Health>) -> i32 {
     use crate::health::Health;
-    if reports
-        .iter()
-        .any(|r| matches!(r.health, Health::Critical | Health::Unknown))
-    {
-        exit::CRITICAL
-    } else if reports.iter().any(|r| r.health == Health::Warning) {
-        exit::WARNING
-    } else {
-        exit::OK
+    let mut status = exit::OK;
+    for h in healths {
+        match h {
+            Health::Critical | Health::Unknown => return exit::CRITICAL,
+            Health::Warning => status = exit::WARNING,
+            Health::Ok => {}
+        }
     }
+    status
 }
 
 /// Run the plan with a progress bar on a terminal. A stop signal (SIGINT, SIGTERM, SIGHUP)
@@ -290,6 +306,7 @@ pub async fn sweep_with(
         ui.note(format!("warning: {w}"));
     }
     let started = std::time::Instant::now();
+    let started_at = chrono::Utc::now();
     let mut reports = run_with_progress(
         plan,
         opts,
@@ -308,11 +325,13 @@ pub async fn sweep_with(
     });
     let tracked = judged.is_some();
     let elapsed = started.elapsed();
+    let run =
+        crate::report::run::RunInfo::of_plan(out.command, plan, out.limit, started_at, elapsed);
     if let Some(c) = out.csv {
         crate::report::csv_out::write_with(c, &reports, &plan.columns, tracked)?;
     }
     if let Some(j) = out.jsonl {
-        crate::report::jsonl::write(j, &reports, out.include_raw)?;
+        crate::report::jsonl::write(j, &reports, out.include_raw, Some(&run))?;
     }
     if let Some(f) = out.findings {
         crate::report::findings::write_with(f, &reports, tracked)?;
@@ -329,6 +348,9 @@ pub async fn sweep_with(
         let families = crate::report::prometheus::families(&reports, &plan.columns, &run);
         crate::report::prometheus::write(p, &families)?;
     }
+    if let Some(h) = out.html {
+        write_html(h, &crate::report::html::Sweep::from_reports(run, &reports))?;
+    }
     if !ui.quiet {
         say!(
             "{}",
@@ -344,4 +366,12 @@ pub async fn sweep_with(
         }
     }
     Ok(Swept { reports, elapsed })
+}
+
+/// Render the sweep page of `sweep` (no trend) and write it atomically to `path`.
+pub fn write_html(path: &Path, sweep: &crate::report::html::Sweep) -> anyhow::Result<()> {
+    let page = crate::report::html::render_sweep(sweep, None)
+        .map_err(|e| anyhow::anyhow!("cannot render {}: {e}", path.display()))?;
+    crate::report::html::write(path, &page)?;
+    Ok(())
 }

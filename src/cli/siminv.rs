@@ -53,6 +53,16 @@ pub fn write_with(
     Ok(inventory.to_path_buf())
 }
 
+/// A simulated device's site: the middle word of a `kind-site-NN` name (`rtr-branch-02` is
+/// at `branch`), else `sim`; so the demo's site × platform matrix has rows.
+pub fn site_of(name: &str) -> &str {
+    let parts: Vec<&str> = name.split('-').collect();
+    match parts.as_slice() {
+        [_, site, n] if n.chars().all(|c| c.is_ascii_digit()) && !site.is_empty() => site,
+        _ => "sim",
+    }
+}
+
 /// The inventory text. Devices playing `refuse_connection` keep the port that refuses.
 pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str) -> String {
     let fp = crate::session::transport::ssh::fingerprint(&crate::sim::host_public_key());
@@ -82,7 +92,7 @@ pub fn render(fleet: &RunningFleet, pw_file: &str, en_file: &str, timeouts: &str
         let _ = writeln!(s, "    host: {}", d.addr.ip());
         let _ = writeln!(s, "    port: {}", d.addr.port());
         let _ = writeln!(s, "    platform: {}", d.spec.platform);
-        let _ = writeln!(s, "    site: sim");
+        let _ = writeln!(s, "    site: {}", site_of(&d.spec.name));
         let tag = if d.spec.scenario == Scenario::Healthy {
             "healthy".to_string()
         } else {

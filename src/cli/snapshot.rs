@@ -11,7 +11,7 @@ use std::time::Duration;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  fleetpoll snapshot -i inventory/dc.yaml --out-dir snapshots/before-CHG1234\n  fleetpoll snapshot -i inv.yaml --limit 'site:dc1' -c 50 --deadline 20m\n\nLayout: DIR/manifest.json (sha256 of every file), DIR/devices/<device>/meta.json,\nDIR/devices/<device>/NN_<command>.txt (raw, secrets redacted) and .json (parsed record).\nFiles are 0600, folders 0700. Built in .DIR.partial-<pid> and renamed when complete.\n\nExit status: 0 every device and command captured, 1 some command failed, 2 some device not\npolled (recorded with its error), 3 no snapshot written."
+    after_help = "Examples:\n  fleetpoll snapshot -i inventory/dc.yaml --out-dir snapshots/before-CHG1234\n  fleetpoll snapshot -i inv.yaml --limit 'site:dc1' -c 50 --deadline 20m\n  fleetpoll snapshot -i inv.yaml --out-dir snapshots/after-CHG1234 --html after-CHG1234.html\n\nLayout: DIR/manifest.json (sha256 of every file), DIR/devices/<device>/meta.json,\nDIR/devices/<device>/NN_<command>.txt (raw, secrets redacted) and .json (parsed record).\nFiles are 0600, folders 0700. Built in .DIR.partial-<pid> and renamed when complete.\n\nExit status: 0 every device and command captured, 1 some command failed, 2 some device not\npolled (recorded with its error), 3 no snapshot written (or it was, but the --html page could\nnot be: the error says so)."
 )]
 pub struct SnapshotArgs {
     #[command(flatten)]
@@ -38,6 +38,10 @@ pub struct SnapshotArgs {
     /// signal cuts it short); no snapshot is written for an interrupted run.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = super::poll::parse_dur)]
     pub grace: Duration,
+    /// Also write the sweep as one self-contained HTML page (as `poll --html`), its header
+    /// naming the snapshot folder and its manifest's SHA-256.
+    #[arg(long, value_name = "FILE.html")]
+    pub html: Option<PathBuf>,
 }
 
 /// `snapshots/20240131T221500Z`.
@@ -62,6 +66,11 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
     let dest = a.out_dir.clone().unwrap_or_else(|| default_dir(started_at));
     if let Err(e) = crate::snapshot::write::check_destination(&dest) {
         return super::unusable(e);
+    }
+    if let Some(h) = &a.html {
+        if let Err(e) = crate::util::check_writable(h) {
+            return super::unusable(format!("cannot write {}: {e}", h.display()));
+        }
     }
     if let Err(e) = super::preflight(&plan).await {
         return super::unusable(e);
@@ -99,12 +108,31 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         limit: a.limit.clone(),
         ..WriteOptions::default()
     };
+    let elapsed = t0.elapsed();
     let written = match write(&dest, &plan, &reports, started_at, &wopts) {
         Ok(w) => w,
         Err(e) => return super::unusable(format!("no snapshot written: {e}")),
     };
+    if let Some(h) = &a.html {
+        let mut run = crate::report::run::RunInfo::of_plan(
+            "snapshot",
+            &plan,
+            a.limit.as_deref(),
+            started_at,
+            elapsed,
+        );
+        run.snapshot = Some(written.dir.display().to_string());
+        run.manifest_sha256 = Some(written.manifest_sha256.clone());
+        let sweep = crate::report::html::Sweep::from_reports(run, &reports);
+        if let Err(e) = super::poll::write_html(h, &sweep) {
+            return super::unusable(format!(
+                "snapshot {} written, but not the page: {e}",
+                written.dir.display()
+            ));
+        }
+    }
     if !ui.quiet {
-        say!("{}", crate::report::summary::render(&reports, t0.elapsed()));
+        say!("{}", crate::report::summary::render(&reports, elapsed));
         let failed = reports.iter().filter(|r| !r.polled()).count();
         say!(
             "snapshot {}: {} devices ({} not polled, recorded with their error), {} files{}",

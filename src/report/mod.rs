@@ -1,12 +1,14 @@
 //! Reports of a sweep: the health CSV (one row per device, stable columns), the JSONL record
-//! of everything, the findings CSV, the Prometheus textfile, the Nagios status line and the
-//! readable terminal summary. Files are written atomically.
+//! of everything, the findings CSV, the Prometheus textfile, the Nagios status line, the
+//! readable terminal summary and the HTML pages (sweep, diff). Files are written atomically.
 
 pub mod csv_out;
 pub mod findings;
+pub mod html;
 pub mod jsonl;
 pub mod nagios;
 pub mod prometheus;
+pub mod run;
 pub mod summary;
 
 /// Why a report file could not be produced; names the file.

@@ -12,6 +12,9 @@ use std::path::{Component, Path, PathBuf};
 pub struct Snapshot {
     pub dir: PathBuf,
     pub manifest: Manifest,
+    /// SHA-256 of the `manifest.json` bytes that were verified (what `snapshot` printed for
+    /// the change record).
+    pub manifest_sha256: String,
     /// In manifest (inventory) order.
     pub devices: Vec<LoadedDevice>,
 }
@@ -188,6 +191,7 @@ pub fn load(dir: &Path) -> Result<Snapshot, SnapshotError> {
     Ok(Snapshot {
         dir: dir.to_path_buf(),
         manifest,
+        manifest_sha256: crate::util::sha256_hex(&mbytes),
         devices,
     })
 }

@@ -86,6 +86,7 @@ pub(super) fn snap(devices: Vec<LoadedDevice>) -> Snapshot {
     Snapshot {
         dir: "x".into(),
         manifest: manifest("snapshot", "c", "f"),
+        manifest_sha256: "0".repeat(64),
         devices,
     }
 }
