@@ -9,13 +9,17 @@
 //! - [`table`]: reading the CSV files the binary writes;
 //! - [`fixtures`]: the fixture trees (`tests/fixtures`, the shared real-device corpus);
 //! - [`log`]: waiting for a line of this process's own log (an event, not a sleep);
-//! - [`prom`]: reading a `--prometheus` file back with a real exposition-format parser.
+//! - [`prom`]: reading a `--prometheus` file back with a real exposition-format parser;
+//! - [`browser`]: a headless Chromium over WebDriver, for the HTML report tests;
+//! - [`report`]: the demo's output and a 5,000-device page, for the HTML report tests.
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod browser;
 pub mod fixtures;
 pub mod log;
 pub mod prom;
+pub mod report;
 pub mod sim;
 pub mod table;
 
