@@ -31,6 +31,7 @@ mod signals;
 pub mod siminv;
 mod simulate;
 mod snapshot;
+mod trend;
 mod tty;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -325,6 +325,8 @@ pub async fn sweep_with(
     });
     let tracked = judged.is_some();
     let elapsed = started.elapsed();
+    // With a history, the run's start is the history's: `report --history` finds it there.
+    let started_at = judged.as_ref().map_or(started_at, |j| j.started_at());
     let run =
         crate::report::run::RunInfo::of_plan(out.command, plan, out.limit, started_at, elapsed);
     if let Some(c) = out.csv {
@@ -336,9 +338,6 @@ pub async fn sweep_with(
     if let Some(f) = out.findings {
         crate::report::findings::write_with(f, &reports, tracked)?;
     }
-    if let Some(j) = judged {
-        j.commit(&reports, exit_status(&reports), started.elapsed())?;
-    }
     if let Some(p) = out.prometheus {
         let run = crate::report::prometheus::RunInfo {
             duration: elapsed,
@@ -349,7 +348,20 @@ pub async fn sweep_with(
         crate::report::prometheus::write(p, &families)?;
     }
     if let Some(h) = out.html {
-        write_html(h, &crate::report::html::Sweep::from_reports(run, &reports))?;
+        let sweep = crate::report::html::Sweep::from_reports(run, &reports);
+        let trend = match &judged {
+            Some(j) => Some(super::trend::from_history(
+                j.recent(super::trend::PAST_RUNS)?,
+                &sweep,
+                j.started_at(),
+            )),
+            None => None,
+        };
+        write_html_with(h, &sweep, trend.as_ref())?;
+    }
+    // Last, so that a run whose outputs could not be written leaves the history as it was.
+    if let Some(j) = judged {
+        j.commit(&reports, exit_status(&reports), started.elapsed())?;
     }
     if !ui.quiet {
         say!(
@@ -370,7 +382,16 @@ pub async fn sweep_with(
 
 /// Render the sweep page of `sweep` (no trend) and write it atomically to `path`.
 pub fn write_html(path: &Path, sweep: &crate::report::html::Sweep) -> anyhow::Result<()> {
-    let page = crate::report::html::render_sweep(sweep, None)
+    write_html_with(path, sweep, None)
+}
+
+/// Render the sweep page of `sweep`, with its trend when given, and write it atomically.
+pub fn write_html_with(
+    path: &Path,
+    sweep: &crate::report::html::Sweep,
+    trend: Option<&crate::report::html::Trend>,
+) -> anyhow::Result<()> {
+    let page = crate::report::html::render_sweep(sweep, trend)
         .map_err(|e| anyhow::anyhow!("cannot render {}: {e}", path.display()))?;
     crate::report::html::write(path, &page)?;
     Ok(())

@@ -15,6 +15,7 @@
 
 pub mod query;
 pub mod rates;
+pub mod recent;
 pub mod schema;
 pub mod status;
 pub mod store;

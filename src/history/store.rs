@@ -122,6 +122,16 @@ impl Recorder {
 }
 
 impl Judged {
+    /// This run's start (the history's clock, see [`super::run_clock`]).
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.meta.started_at
+    }
+
+    /// The last `n` stored runs before this one, oldest first (for the HTML trend).
+    pub fn recent(&self, n: usize) -> Result<Vec<super::recent::RecentRun>, HistoryError> {
+        super::recent::recent(&self.history, n, None)
+    }
+
     /// The previous run's start, when there was one (for the summary).
     pub fn previous_run(&self) -> Option<DateTime<Utc>> {
         self.history

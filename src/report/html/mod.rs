@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use sweep::render as render_sweep;
-pub use trend::{PastDevice, PastRun, Trend, TrendRun};
+pub use trend::{PastDevice, PastRun, Trend, TrendRun, MAX_RUNS};
 
 /// One device as the page shows it; built from a [`DeviceReport`] or a JSONL line.
 #[derive(Debug, Clone, PartialEq)]

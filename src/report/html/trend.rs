@@ -120,6 +120,29 @@ impl Trend {
         }
     }
 
+    /// With a run history, "new" is the history's word (a finding's `standing`: device, code
+    /// and subject never seen open before), not a comparison of codes with the previous run:
+    /// a second peer failing with a code the device already had is new too. Sweeps whose
+    /// findings carry no standing keep the comparison.
+    pub fn mark_new_by_standing(&mut self, current: &Sweep) {
+        use crate::outcome::FindingStatus;
+        let tracked = current
+            .devices
+            .iter()
+            .flat_map(|d| &d.findings)
+            .any(|f| f.standing.is_some());
+        if !tracked {
+            return;
+        }
+        self.new_findings = current
+            .devices
+            .iter()
+            .flat_map(|d| d.findings.iter().map(move |f| (d, f)))
+            .filter(|(_, f)| matches!(&f.standing, Some(s) if s.status == FindingStatus::New))
+            .map(|(d, f)| (d.device.clone(), f.code.clone()))
+            .collect();
+    }
+
     pub fn is_new(&self, device: &str, code: &str) -> bool {
         self.new_findings
             .contains(&(device.to_string(), code.to_string()))
