@@ -75,6 +75,11 @@ pub struct Global {
     /// Log line format on stderr.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// TextFSM template folder (ntc-templates layout: `index` and templates) for commands no
+    /// built-in parser reads; outranks a playbook's `templates:` and $NTC_TEMPLATES_DIR
+    /// [default: the Cisco ntc-templates built into fleetpoll].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub templates: Option<std::path::PathBuf>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +143,9 @@ pub fn main() -> i32 {
     // monitoring system may show stderr with the status line.
     if matches!(&cli.cmd, Cmd::Poll(a) if a.nagios) && cli.global.verbose == 0 {
         cli.global.quiet = true;
+    }
+    if let Some(d) = cli.global.templates.clone() {
+        crate::parse::textfsm::library::set_cli_dir(d);
     }
     let progress = init_logging(&cli.global);
     let rt = match tokio::runtime::Builder::new_multi_thread()

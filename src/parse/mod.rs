@@ -24,6 +24,7 @@ pub mod route;
 pub mod smart_license;
 pub mod system;
 pub mod text;
+pub mod textfsm;
 pub mod waas;
 
 use crate::Platform;
@@ -96,6 +97,8 @@ macro_rules! for_each_record {
             Inventory($crate::parse::inventory::Inventory),
             IosLicense($crate::parse::ios_license::IosLicense),
             Redundancy($crate::parse::redundancy::Redundancy),
+            // any command an ntc-templates template reads (parse/textfsm)
+            Textfsm($crate::parse::textfsm::TextfsmTable),
         }
     };
 }

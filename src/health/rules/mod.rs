@@ -33,6 +33,7 @@ mod ipsec;
 mod license;
 mod pki;
 mod redundancy;
+mod textfsm;
 mod time;
 mod vpn;
 mod waas;

@@ -68,6 +68,7 @@ mod license;
 mod pki;
 mod redundancy;
 mod system;
+mod textfsm;
 mod vpn;
 mod waas;
 
