@@ -46,14 +46,14 @@ pub fn command(
     metrics: &mut BTreeMap<&'static str, String>,
 ) -> CommandReport {
     let duration_ms = run.duration.as_millis() as u64;
-    let parser = planned.parser.map(|p| p.name);
+    let parser = planned.parser.map(|p| p.name).or(planned
+        .textfsm
+        .as_ref()
+        .map(|_| crate::parse::textfsm::PARSER_NAME));
     match run.result {
         Err(e) => {
             let cut = run.partial.as_ref().map(|_| Cut::SessionLost);
-            let record = match (planned.parser, &run.partial) {
-                (Some(p), Some(text)) => (p.parse)(text).ok(),
-                _ => None,
-            };
+            let record = run.partial.as_deref().and_then(|t| parse(planned, t).ok());
             CommandReport {
                 command: run.command,
                 parser,
@@ -80,9 +80,9 @@ pub fn command(
             } else {
                 None
             };
-            let (status, error, record) = match planned.parser {
+            let (status, error, record) = match parser {
                 None => (CommandStatus::Raw, None, None),
-                Some(p) => match (p.parse)(&out.text) {
+                Some(name) => match parse(planned, &out.text) {
                     Ok(rec) => {
                         if cut.is_none() {
                             for m in &planned.metrics {
@@ -90,12 +90,17 @@ pub fn command(
                                     metrics.insert(m.name, v);
                                 }
                             }
+                            if let (Some(t), crate::parse::Record::Textfsm(table)) =
+                                (&planned.textfsm, &rec)
+                            {
+                                t.fill(table, metrics);
+                            }
                         }
                         (CommandStatus::Ok, None, Some(rec))
                     }
                     Err(e) => (
                         CommandStatus::ParseFailed,
-                        Some(format!("{}: {e}", p.name)),
+                        Some(format!("{name}: {e}")),
                         None,
                     ),
                 },
@@ -112,6 +117,18 @@ pub fn command(
                 raw: Some(out.text),
             }
         }
+    }
+}
+
+/// The command's record: its built-in parser, else its TextFSM templates.
+fn parse(
+    planned: &PlannedCommand,
+    text: &str,
+) -> Result<crate::parse::Record, crate::parse::ParseError> {
+    match (planned.parser, &planned.textfsm) {
+        (Some(p), _) => (p.parse)(text),
+        (None, Some(t)) => t.templates.parse(text).map(crate::parse::Record::Textfsm),
+        (None, None) => Err(crate::parse::ParseError::new(0, "no parser")),
     }
 }
 
@@ -144,6 +161,7 @@ mod tests {
             parser: Some(parser),
             metrics: vec![parser.metric("ike_sa_total").unwrap()],
             timeout: None,
+            textfsm: None,
         }
     }
 

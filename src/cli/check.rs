@@ -91,16 +91,29 @@ pub async fn run(a: CheckArgs, ui: &Ui) -> i32 {
     for (p, cmds) in &plan.playbook.commands {
         println!("  {p}:");
         for c in cmds {
+            let parser = match (c.parser, &c.textfsm) {
+                (Some(p), _) => p.name.to_string(),
+                (None, Some(t)) => format!("textfsm:{}", t.templates.name()),
+                (None, None) => "(none: raw only)".into(),
+            };
+            let templated = c
+                .textfsm
+                .iter()
+                .flat_map(|t| t.metrics.iter().map(|m| m.name));
             println!(
                 "    {:<45} parser={:<40} metrics={}",
                 c.command,
-                c.parser.map(|p| p.name).unwrap_or("(none: raw only)"),
+                parser,
                 c.metrics
                     .iter()
                     .map(|m| m.name)
+                    .chain(templated)
                     .collect::<Vec<_>>()
                     .join(",")
             );
+            for r in c.textfsm.iter().flat_map(|t| t.rules.iter()) {
+                println!("      rule {} ({})", r.code, r.severity.id());
+            }
         }
     }
     println!(

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod counters;
 pub mod rules;
+pub mod templated;
 
 pub use rules::{RuleInfo, Thresholds, RULES};
 
@@ -20,6 +21,8 @@ pub struct HealthConfig {
     pub thresholds: Thresholds,
     pub disabled: BTreeSet<String>,
     pub severity: BTreeMap<String, Severity>,
+    /// The playbook's rules on templated (TextFSM) commands.
+    pub templated: templated::TemplatedRules,
 }
 
 /// The `health:` section as written in a playbook.
@@ -39,11 +42,24 @@ pub struct HealthSection {
 impl HealthSection {
     /// Check codes and thresholds; `Err((field, message))` names the offending key.
     pub fn validate(self) -> Result<HealthConfig, (String, String)> {
+        self.validate_with(&[])
+    }
+
+    /// [`validate`](Self::validate), where `extra` are the codes of the playbook's own rules
+    /// (on templated commands), which `disable` and `severity` may name too.
+    pub fn validate_with(self, extra: &[&str]) -> Result<HealthConfig, (String, String)> {
         self.thresholds
             .validate()
             .map_err(|(f, m)| (format!("health.thresholds.{f}"), m))?;
-        let known = |c: &str| RULES.iter().any(|r| r.code == c);
-        let list = || RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", ");
+        let known = |c: &str| RULES.iter().any(|r| r.code == c) || extra.contains(&c);
+        let list = || {
+            RULES
+                .iter()
+                .map(|r| r.code)
+                .chain(extra.iter().copied())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         for (i, c) in self.disable.iter().enumerate() {
             if !known(c) {
                 return Err((
@@ -64,6 +80,7 @@ impl HealthSection {
             thresholds: self.thresholds,
             disabled: self.disable.into_iter().collect(),
             severity: self.severity,
+            templated: Default::default(),
         })
     }
 }
@@ -106,6 +123,14 @@ pub fn evaluate_at(
                 out.push(f);
             }
             continue;
+        }
+        if let Some(crate::parse::Record::Textfsm(t)) = &c.record {
+            if let Some(plan) = cfg.templated.plan(report.platform, &c.command) {
+                plan.judge(t, &mut |mut f: Finding| {
+                    f.command = Some(c.command.clone());
+                    out.push(f);
+                });
+            }
         }
         if let Some(rec) = &c.record {
             rules::check_record_at(

@@ -3,6 +3,7 @@
 //! could change a device is rejected before anything connects.
 
 pub mod builtin;
+pub mod textfsm;
 
 use crate::error::{ConfigError, Located};
 use crate::parse::{self, Metric, ParserSpec};
@@ -22,6 +23,10 @@ struct PlaybookFile {
     /// Rule thresholds, disabled codes and severity overrides (see `fleetpoll rules`).
     #[serde(default)]
     health: crate::health::HealthSection,
+    /// A template folder (ntc-templates layout: `index` and the files it names) for the
+    /// templated commands, relative to this file's folder; `--templates` outranks it.
+    #[serde(default)]
+    templates: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,9 +41,20 @@ struct CommandEntry {
     command: String,
     /// A registered parser name; default: the parser registered for this command.
     parser: Option<String>,
-    /// Metric columns to fill; default: every metric the parser offers.
-    metrics: Option<Vec<String>>,
+    /// Metric columns to fill; default: every metric the parser offers. A templated command
+    /// declares its own (`{name: …, count: true}`, …).
+    metrics: Option<Vec<MetricEntry>>,
+    /// Rules on a templated command's metrics.
+    rules: Option<Vec<textfsm::RuleSpec>>,
     timeout: Option<String>,
+}
+
+/// A `metrics:` item: a built-in parser's column name, or a templated command's metric.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum MetricEntry {
+    Name(String),
+    Templated(textfsm::MetricSpec),
 }
 
 /// One validated command of a playbook.
@@ -48,6 +64,9 @@ pub struct PlannedCommand {
     pub parser: Option<&'static ParserSpec>,
     pub metrics: Vec<&'static Metric>,
     pub timeout: Option<Duration>,
+    /// The TextFSM path (no built-in parser, or `parser: textfsm[:FILE]`): templates compiled
+    /// once for the run, the declared metrics and rules.
+    pub textfsm: Option<std::sync::Arc<crate::health::templated::TextfsmPlan>>,
 }
 
 impl PlannedCommand {
@@ -70,6 +89,10 @@ impl std::fmt::Debug for PlannedCommand {
                 &self.metrics.iter().map(|m| m.name).collect::<Vec<_>>(),
             )
             .field("timeout", &self.timeout)
+            .field(
+                "textfsm",
+                &self.textfsm.as_ref().map(|t| t.templates.name()),
+            )
             .finish()
     }
 }
@@ -101,9 +124,13 @@ impl Playbook {
         let mut cols: Vec<&'static str> = Vec::new();
         for cmds in self.commands.values() {
             for c in cmds {
-                for m in &c.metrics {
-                    if !cols.contains(&m.name) {
-                        cols.push(m.name);
+                let templated = c
+                    .textfsm
+                    .iter()
+                    .flat_map(|t| t.metrics.iter().map(|m| m.name));
+                for name in c.metrics.iter().map(|m| m.name).chain(templated) {
+                    if !cols.contains(&name) {
+                        cols.push(name);
                     }
                 }
             }
@@ -196,10 +223,15 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
             "no platforms: list at least one platform's commands",
         ));
     }
-    let health = file
-        .health
-        .validate()
-        .map_err(|(field, m)| loc.error(&field, m))?;
+    let mut library = textfsm::LazyLibrary::new(
+        file.templates
+            .as_deref()
+            .map(|d| textfsm::templates_dir(path, d)),
+    );
+    let mut templated = crate::health::templated::TemplatedRules {
+        platforms: file.platforms.keys().copied().collect(),
+        commands: Vec::new(),
+    };
     let mut commands = BTreeMap::new();
     for (platform, entry) in &file.platforms {
         let mut planned = Vec::new();
@@ -207,64 +239,58 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
             let at = format!("platforms.{platform}.commands[{i}]");
             check_read_only(&c.command)
                 .map_err(|e| loc.error(&format!("{at}.command"), e.to_string()))?;
-            let parser = match &c.parser {
-                Some(name) => {
-                    let spec = parse::by_name(name).ok_or_else(|| {
-                        loc.error(
-                            &format!("{at}.parser"),
-                            format!(
-                                "unknown parser `{name}` (known: {})",
-                                parse::registry()
-                                    .iter()
-                                    .map(|s| s.name)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        )
-                    })?;
-                    if !spec.platforms.contains(&platform.family()) {
-                        return Err(loc.error(
-                            &format!("{at}.parser"),
-                            format!("parser `{name}` does not read {platform} output"),
+            let choice = match c.parser.as_deref() {
+                Some(textfsm::FORCED) => Some(textfsm::Choice::Forced),
+                Some(p) => p.strip_prefix("textfsm:").map(textfsm::Choice::File),
+                None => None,
+            };
+            let parser = match (&c.parser, &choice) {
+                (_, Some(_)) => None,
+                (Some(name), None) => Some(builtin_parser(&loc, &at, *platform, name)?),
+                (None, None) => parse::lookup(*platform, &c.command),
+            };
+            // Built-in parsers win; the TextFSM path reads what none of them does.
+            let set = match parser {
+                Some(_) => None,
+                None => {
+                    let field = match c.parser {
+                        Some(_) => format!("{at}.parser"),
+                        None => format!("{at}.command"),
+                    };
+                    let lib = library
+                        .get()
+                        .map_err(|m| loc.error(library.field(&field), m))?;
+                    textfsm::templates(
+                        &lib,
+                        choice.unwrap_or(textfsm::Choice::Index),
+                        *platform,
+                        &c.command,
+                        path.parent().unwrap_or(Path::new(".")),
+                    )
+                    .map_err(|m| loc.error(&field, m))?
+                }
+            };
+            let (metrics, textfsm) = match set {
+                Some(set) => {
+                    let plan = templated_plan(&loc, &at, c, set)?;
+                    let plan = std::sync::Arc::new(plan);
+                    if !plan.rules.is_empty() {
+                        templated.commands.push((
+                            *platform,
+                            c.command.trim().to_string(),
+                            plan.clone(),
                         ));
                     }
-                    Some(spec)
+                    (Vec::new(), Some(plan))
                 }
-                None => parse::lookup(*platform, &c.command),
-            };
-            let metrics = match (&c.metrics, parser) {
-                (None, Some(p)) => p.metrics.iter().collect(),
-                (None, None) => Vec::new(),
-                (Some(names), None) if !names.is_empty() => {
-                    return Err(loc.error(
-                        &format!("{at}.metrics"),
-                        format!(
-                            "no parser reads `{}` on {platform}, so it has no metrics",
-                            c.command
-                        ),
-                    ))
-                }
-                (Some(_), None) => Vec::new(),
-                (Some(names), Some(p)) => {
-                    let mut v = Vec::new();
-                    for (mi, n) in names.iter().enumerate() {
-                        let m = p.metric(n).ok_or_else(|| {
-                            loc.error(
-                                &format!("{at}.metrics[{mi}]"),
-                                format!(
-                                    "parser `{}` has no metric `{n}` (it has: {})",
-                                    p.name,
-                                    p.metrics
-                                        .iter()
-                                        .map(|m| m.name)
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            )
-                        })?;
-                        v.push(m);
+                None => {
+                    if c.rules.as_ref().is_some_and(|r| !r.is_empty()) {
+                        return Err(loc.error(
+                            &format!("{at}.rules"),
+                            "`rules:` are for templated (TextFSM) commands; a built-in parser's rules are tuned under `health:`",
+                        ));
                     }
-                    v
+                    (builtin_metrics(&loc, &at, *platform, c, parser)?, None)
                 }
             };
             let timeout = c
@@ -278,10 +304,21 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
                 parser,
                 metrics,
                 timeout,
+                textfsm,
             });
         }
         commands.insert(*platform, planned);
     }
+    let codes: Vec<&str> = templated
+        .commands
+        .iter()
+        .flat_map(|(_, _, p)| p.rules.iter().map(|r| r.code.as_str()))
+        .collect();
+    let mut health = file
+        .health
+        .validate_with(&codes)
+        .map_err(|(field, m)| loc.error(&field, m))?;
+    health.templated = templated;
     Ok(Playbook {
         path: path.to_path_buf(),
         name: file.name,
@@ -289,6 +326,128 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Playbook, ConfigError> {
         commands,
         sha256: crate::util::sha256_hex(text.as_bytes()),
         health,
+    })
+}
+
+/// `parser: NAME` of a built-in parser, checked against the platform.
+fn builtin_parser(
+    loc: &Located,
+    at: &str,
+    platform: Platform,
+    name: &str,
+) -> Result<&'static ParserSpec, ConfigError> {
+    let spec = parse::by_name(name).ok_or_else(|| {
+        loc.error(
+            &format!("{at}.parser"),
+            format!(
+                "unknown parser `{name}` (known: {}, textfsm, textfsm:FILE)",
+                parse::registry()
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })?;
+    if !spec.platforms.contains(&platform.family()) {
+        return Err(loc.error(
+            &format!("{at}.parser"),
+            format!("parser `{name}` does not read {platform} output"),
+        ));
+    }
+    Ok(spec)
+}
+
+/// The metric columns of a command read by a built-in parser (or by none).
+fn builtin_metrics(
+    loc: &Located,
+    at: &str,
+    platform: Platform,
+    c: &CommandEntry,
+    parser: Option<&'static ParserSpec>,
+) -> Result<Vec<&'static Metric>, ConfigError> {
+    let Some(entries) = &c.metrics else {
+        return Ok(parser
+            .map(|p| p.metrics.iter().collect())
+            .unwrap_or_default());
+    };
+    let Some(p) = parser else {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        return Err(loc.error(
+            &format!("{at}.metrics"),
+            format!(
+                "no parser or template reads `{}` on {platform}, so it has no metrics",
+                c.command
+            ),
+        ));
+    };
+    let mut v = Vec::new();
+    for (mi, e) in entries.iter().enumerate() {
+        let n = match e {
+            MetricEntry::Name(n) => n,
+            MetricEntry::Templated(m) => {
+                return Err(loc.error(
+                    &format!("{at}.metrics[{mi}]"),
+                    format!(
+                        "`{}` is read by the built-in parser `{}`: list its metric names (declared metrics such as `{}` are for templated commands)",
+                        c.command, p.name, m.name
+                    ),
+                ))
+            }
+        };
+        let m = p.metric(n).ok_or_else(|| {
+            loc.error(
+                &format!("{at}.metrics[{mi}]"),
+                format!(
+                    "parser `{}` has no metric `{n}` (it has: {})",
+                    p.name,
+                    p.metrics
+                        .iter()
+                        .map(|m| m.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        v.push(m);
+    }
+    Ok(v)
+}
+
+/// A templated command's metrics and rules, checked against its template's fields.
+fn templated_plan(
+    loc: &Located,
+    at: &str,
+    c: &CommandEntry,
+    set: crate::parse::textfsm::TemplateSet,
+) -> Result<crate::health::templated::TextfsmPlan, ConfigError> {
+    let mut specs = Vec::new();
+    for (mi, m) in c.metrics.iter().flatten().enumerate() {
+        match m {
+            MetricEntry::Templated(spec) => specs.push(spec),
+            MetricEntry::Name(n) => {
+                return Err(loc.error(
+                    &format!("{at}.metrics[{mi}]"),
+                    format!(
+                        "`{n}`: `{}` is read by TextFSM template {}, whose metrics are declared as {{name: NAME, count: true}}, {{name: NAME, count_where: {{FIELD: VALUE}}}} or {{name: NAME, sum|min|max: FIELD}} (fields: {})",
+                        c.command,
+                        set.name(),
+                        set.fields().join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    let metrics = textfsm::metrics(&set, &specs)
+        .map_err(|(k, m)| loc.error(&format!("{at}.metrics{k}"), m))?;
+    let rules = textfsm::rules(&metrics, c.rules.as_deref().unwrap_or(&[]))
+        .map_err(|(k, m)| loc.error(&format!("{at}.rules{k}"), m))?;
+    Ok(crate::health::templated::TextfsmPlan {
+        templates: set,
+        metrics,
+        rules,
     })
 }
 
