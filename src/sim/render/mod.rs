@@ -4,6 +4,7 @@
 pub mod contexts;
 pub mod crypto;
 pub mod ha;
+pub mod interfaces;
 pub mod inventory;
 pub mod pki;
 pub mod system;
@@ -21,6 +22,7 @@ pub fn render(ctx: &RenderCtx<'_>, command: &str) -> Option<String> {
         .or_else(|| inventory::render(ctx, command))
         .or_else(|| pki::render(ctx, command))
         .or_else(|| ha::render(ctx, command))
+        .or_else(|| interfaces::render(ctx, command))
 }
 
 /// `command` (normalized) as one of `commands`, accepting word-by-word abbreviations of at
