@@ -133,6 +133,8 @@ impl TextfsmPlan {
             emit(Finding {
                 code: r.code.clone(),
                 severity: r.severity,
+                // One finding per rule and metric: the metric is what it is about.
+                subject: m.name.to_string(),
                 message: fill(&r.message),
                 evidence: format!(
                     "{}={} ({word} {}; template {})",
@@ -143,6 +145,7 @@ impl TextfsmPlan {
                 ),
                 remediation: fill(&r.remediation),
                 command: None,
+                standing: None,
             });
         }
     }

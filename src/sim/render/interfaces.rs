@@ -59,6 +59,7 @@ mod tests {
             scenario: Scenario::Healthy,
             hostname: "dev-01",
             seed,
+            drift: Default::default(),
         }
     }
 
