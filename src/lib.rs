@@ -31,6 +31,7 @@ pub mod playbook;
 pub mod report;
 pub mod runner;
 pub mod session;
+pub mod shard;
 pub mod sim;
 pub mod snapshot;
 pub mod util;

@@ -15,16 +15,33 @@ pub enum PollStatus {
     Failed,
     Interrupted,
     Deadline,
+    /// Only in a merged run (`fleetpoll merge`): the shard that owned the device never
+    /// reported (not started, killed, its outputs missing), so nothing is known of it.
+    NotRun,
 }
 
 impl PollStatus {
+    pub const ALL: [PollStatus; 5] = [
+        PollStatus::Polled,
+        PollStatus::Failed,
+        PollStatus::Interrupted,
+        PollStatus::Deadline,
+        PollStatus::NotRun,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             PollStatus::Polled => "polled",
             PollStatus::Failed => "failed",
             PollStatus::Interrupted => "interrupted",
             PollStatus::Deadline => "deadline",
+            PollStatus::NotRun => "not_run",
         }
+    }
+
+    /// The inverse of [`PollStatus::id`] (reading a shard's CSV back).
+    pub fn from_id(s: &str) -> Option<PollStatus> {
+        Self::ALL.into_iter().find(|p| p.id() == s)
     }
 }
 
@@ -233,6 +250,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The inverse of [`Severity::id`] (reading a shard's findings back).
+    pub fn from_id(s: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Critical]
+            .into_iter()
+            .find(|x| x.id() == s)
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -306,6 +330,18 @@ pub enum Health {
 }
 
 impl Health {
+    /// The inverse of [`Health::id`] (reading a shard's CSV back).
+    pub fn from_id(s: &str) -> Option<Health> {
+        [
+            Health::Ok,
+            Health::Warning,
+            Health::Critical,
+            Health::Unknown,
+        ]
+        .into_iter()
+        .find(|x| x.id() == s)
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Health::Ok => "ok",

@@ -23,10 +23,12 @@ mod demo;
 mod diff;
 mod history;
 mod inventory_cmd;
+mod merge;
 mod parse_cmd;
 mod playbook_cmd;
 mod poll;
 mod report;
+pub mod shard;
 mod signals;
 pub mod siminv;
 mod simulate;
@@ -114,6 +116,8 @@ pub enum Cmd {
     Inventory(inventory_cmd::InventoryArgs),
     /// Read the run history of `poll --history`: runs, a device's timeline, findings; prune.
     History(history::HistoryArgs),
+    /// Merge the shard-K-of-N/ folders of a sharded poll into what one unsharded run writes.
+    Merge(merge::MergeArgs),
 }
 
 /// Run the CLI and return the exit status.
@@ -175,6 +179,7 @@ pub fn main() -> i32 {
             Cmd::Playbook(a) => playbook_cmd::run(a),
             Cmd::Inventory(a) => inventory_cmd::run(a, &ui),
             Cmd::History(a) => history::run(a),
+            Cmd::Merge(a) => merge::run(a, &ui),
         }
     })
 }

@@ -68,6 +68,17 @@ pub struct PollArgs {
     /// signal cuts it short).
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_dur)]
     pub grace: Duration,
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
+    /// With --shard/--shards: write this shard's outputs in DIR/shard-K-of-N/ (health.csv,
+    /// findings.csv, fleetpoll.prom, manifest.json) for `fleetpoll merge DIR`; -o, --jsonl,
+    /// --findings and --prometheus are then not given.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// With --out-dir: also write DIR/shard-K-of-N/health.jsonl (parsed records; costs the
+    /// memory of keeping every record until the end).
+    #[arg(long, requires = "out_dir")]
+    pub out_jsonl: bool,
 }
 
 pub fn parse_dur(s: &str) -> Result<Duration, crate::inventory::DurationError> {
@@ -155,22 +166,71 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
     if let Some(pid) = _lock.as_ref().and_then(|l| l.stale_pid.as_deref()) {
         ui.note(format!("warning: took over a stale lock left by pid {pid}"));
     }
+    let shard = a.shard.resolve()?;
+    if shard.is_some() != a.out_dir.is_some() {
+        anyhow::bail!("--shard/--shards and --out-dir go together: a shard writes its outputs in OUT_DIR/shard-K-of-N/ for `fleetpoll merge`");
+    }
+    if shard.is_some()
+        && (a.output.is_some()
+            || a.jsonl.is_some()
+            || a.findings.is_some()
+            || a.prometheus.is_some()
+            || a.nagios)
+    {
+        anyhow::bail!("a shard writes its outputs in --out-dir (use --out-jsonl for JSONL); -o, --jsonl, --findings, --prometheus and --nagios belong to `fleetpoll merge`");
+    }
     let plan = a.plan.build(
         &crate::playbook::builtin::HEALTH,
         ui,
         a.plan.ask.on_terminal(),
     )?;
-    let default_csv = Path::new("health.csv");
-    let outputs = Outputs {
-        csv: a.output.as_deref().or((!a.nagios).then_some(default_csv)),
-        jsonl: a.jsonl.as_deref(),
-        include_raw: a.include_raw,
-        findings: a.findings.as_deref(),
-        prometheus: a.prometheus.as_deref(),
-        html: a.html.as_deref(),
-        command: "poll",
-        limit: a.plan.limit.as_deref(),
+    let (plan, run) = match (shard, &a.out_dir) {
+        (Some(s), Some(dir)) => {
+            let (plan, run) =
+                super::shard::ShardRun::start(plan, s, &a.shard, dir, (a.out_jsonl, false))?;
+            ui.note(format!(
+                "shard {s} (by {}): {} of the selected devices, outputs in {}",
+                a.shard.shard_by.id(),
+                plan.jobs.len(),
+                run.folder.display()
+            ));
+            (plan, Some(run))
+        }
+        _ => (plan, None),
     };
+    let files = run.as_ref().map(|r| {
+        use crate::shard::manifest as m;
+        [m::CSV, m::JSONL, m::FINDINGS, m::PROMETHEUS].map(|f| r.file(f))
+    });
+    let default_csv = Path::new("health.csv");
+    let outputs = match &files {
+        Some([csv, jsonl, findings, prom]) => Outputs {
+            csv: Some(csv),
+            jsonl: a.out_jsonl.then_some(jsonl.as_path()),
+            include_raw: false,
+            findings: Some(findings),
+            prometheus: Some(prom),
+            html: a.html.as_deref(),
+            command: "poll",
+            limit: a.plan.limit.as_deref(),
+        },
+        None => Outputs {
+            csv: a.output.as_deref().or((!a.nagios).then_some(default_csv)),
+            jsonl: a.jsonl.as_deref(),
+            include_raw: a.include_raw,
+            findings: a.findings.as_deref(),
+            prometheus: a.prometheus.as_deref(),
+            html: a.html.as_deref(),
+            command: "poll",
+            limit: a.plan.limit.as_deref(),
+        },
+    };
+    if run.is_some() && a.history.is_some() {
+        // Each shard sees part of the fleet: its history would resolve the others' findings.
+        anyhow::bail!(
+            "--history cannot be used with --shard: a shard sees only its part of the fleet (record unsharded runs)"
+        );
+    }
     check_outputs(&outputs)?;
     // Before anything connects: a bad, locked or newer history stops the run with no output.
     let history = match &a.history {
@@ -190,9 +250,13 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
         deadline: a.deadline,
         grace: a.grace,
         keep_raw: a.include_raw,
-        keep_records: a.jsonl.is_some(),
+        keep_records: outputs.jsonl.is_some(),
     };
-    sweep_with(&plan, &opts, &outputs, ui, signals, history).await
+    let done = sweep_with(&plan, &opts, &outputs, ui, signals, history).await?;
+    if let Some(run) = &run {
+        run.finish(&plan, &done.reports, exit_status(&done.reports))?;
+    }
+    Ok(done)
 }
 
 /// The cron contract: 2 when any device was not polled or has a critical finding, 1 for

@@ -34,40 +34,55 @@ pub fn render_with(
         .collect();
     w.write_record(&header)?;
     for r in reports {
-        let mut row: Vec<String> = vec![
-            r.device.clone(),
-            r.host.clone(),
-            r.port.to_string(),
-            r.platform.to_string(),
-            r.poll_status.id().to_string(),
-            r.failed_stage
-                .map(|s| s.id().to_string())
-                .unwrap_or_default(),
-            r.error_class
-                .map(|c| c.id().to_string())
-                .unwrap_or_default(),
-            r.error_message(),
-            r.command_errors().join(";"),
-            r.started_at
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-                .unwrap_or_default(),
-            r.duration_ms.to_string(),
-            r.health.id().to_string(),
-            finding_codes(r),
-            r.ssh_algorithms.clone().unwrap_or_default(),
-        ];
-        if history {
-            let tail = row.split_off(at);
-            row.push(r.new_findings().to_string());
-            row.push(r.resolved.len().to_string());
-            row.extend(tail);
-        }
-        for c in columns {
-            row.push(r.metrics.get(c).cloned().unwrap_or_default());
-        }
-        w.write_record(&row)?;
+        w.write_record(row_with(r, columns, history))?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// One device's cells, in [`render`]'s column order (the merge renders the rows of a shard
+/// that never reported with it).
+pub fn row(r: &DeviceReport, columns: &[&str]) -> Vec<String> {
+    row_with(r, columns, false)
+}
+
+/// [`row`], with the [`HISTORY_COLUMNS`] cells when `history` is on.
+pub fn row_with(r: &DeviceReport, columns: &[&str], history: bool) -> Vec<String> {
+    let mut row: Vec<String> = vec![
+        r.device.clone(),
+        r.host.clone(),
+        r.port.to_string(),
+        r.platform.to_string(),
+        r.poll_status.id().to_string(),
+        r.failed_stage
+            .map(|s| s.id().to_string())
+            .unwrap_or_default(),
+        r.error_class
+            .map(|c| c.id().to_string())
+            .unwrap_or_default(),
+        r.error_message(),
+        r.command_errors().join(";"),
+        r.started_at
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default(),
+        r.duration_ms.to_string(),
+        r.health.id().to_string(),
+        finding_codes(r),
+        r.ssh_algorithms.clone().unwrap_or_default(),
+    ];
+    if history {
+        let at = FIXED_COLUMNS
+            .iter()
+            .position(|c| *c == "findings")
+            .map_or(FIXED_COLUMNS.len(), |i| i + 1);
+        let tail = row.split_off(at);
+        row.push(r.new_findings().to_string());
+        row.push(r.resolved.len().to_string());
+        row.extend(tail);
+    }
+    for c in columns {
+        row.push(r.metrics.get(c).cloned().unwrap_or_default());
+    }
+    row
 }
 
 pub fn write(

@@ -80,12 +80,7 @@ pub const FIXED_FAMILIES: &[&str] = &[
     "fleetpoll_exit_status",
 ];
 
-const POLL_STATUSES: [PollStatus; 4] = [
-    PollStatus::Polled,
-    PollStatus::Failed,
-    PollStatus::Interrupted,
-    PollStatus::Deadline,
-];
+const POLL_STATUSES: [PollStatus; 5] = PollStatus::ALL;
 const HEALTHS: [Health; 4] = [
     Health::Ok,
     Health::Warning,
@@ -106,50 +101,83 @@ pub fn health_value(h: Health) -> f64 {
 /// Every family of a run, in file order: the fixed ones, then one gauge per metric column
 /// of `columns` (the CSV's, in its order) that has a numeric value on some device.
 pub fn families(reports: &[DeviceReport], columns: &[&str], run: &RunInfo) -> Vec<Family> {
-    let id = |r: &DeviceReport| {
-        [
-            ("device", r.device.clone()),
-            ("platform", r.platform.id().to_string()),
-            ("site", r.site.clone().unwrap_or_default()),
-        ]
-    };
-    let mut up = Family::gauge(
-        "fleetpoll_device_up",
-        "1 if the device was polled in the last run, 0 if not (failed, interrupted, deadline).",
-    );
-    let mut health = Family::gauge(
-        "fleetpoll_device_health",
-        "Health of the device in the last run: 0 ok, 1 warning, 2 critical, 3 unknown (not polled).",
-    );
-    let mut info = Family::gauge(
-        "fleetpoll_device_info",
-        "Always 1; the labels carry what the device reported about itself.",
-    );
-    let mut findings = Family::gauge(
-        "fleetpoll_findings",
-        "Findings on the device in the last run, by code and severity.",
-    );
-    let info_columns: Vec<&str> = INFO_COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| columns.contains(c))
-        .collect();
+    let mut acc = Families::new(columns);
     for r in reports {
-        let id = id(r);
-        let labels: Vec<(&str, &str)> = id.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        up.push(&labels, if r.polled() { 1.0 } else { 0.0 });
-        health.push(&labels, health_value(r.health));
-        let mut with_info = labels.clone();
-        for c in &info_columns {
+        acc.add(r);
+    }
+    acc.finish(run)
+}
+
+/// [`families`] one device at a time, for a caller that streams its reports (the merge of
+/// shards) and never holds them all: only the samples are kept.
+pub struct Families {
+    columns: Vec<String>,
+    info_columns: Vec<&'static str>,
+    up: Family,
+    health: Family,
+    info: Family,
+    findings: Family,
+    /// Devices by (poll status, health), for `fleetpoll_devices`.
+    counts: BTreeMap<(usize, usize), usize>,
+    /// One family per metric column (named in [`Families::finish`]).
+    gauges: Vec<Family>,
+}
+
+impl Families {
+    pub fn new(columns: &[&str]) -> Families {
+        Families {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            info_columns: INFO_COLUMNS
+                .iter()
+                .copied()
+                .filter(|c| columns.contains(c))
+                .collect(),
+            up: Family::gauge(
+                "fleetpoll_device_up",
+                "1 if the device was polled in the last run, 0 if not (failed, interrupted, deadline).",
+            ),
+            health: Family::gauge(
+                "fleetpoll_device_health",
+                "Health of the device in the last run: 0 ok, 1 warning, 2 critical, 3 unknown (not polled).",
+            ),
+            info: Family::gauge(
+                "fleetpoll_device_info",
+                "Always 1; the labels carry what the device reported about itself.",
+            ),
+            findings: Family::gauge(
+                "fleetpoll_findings",
+                "Findings on the device in the last run, by code and severity.",
+            ),
+            counts: BTreeMap::new(),
+            gauges: columns
+                .iter()
+                .filter(|c| !INFO_COLUMNS.contains(c))
+                .map(|c| Family::gauge(c, &format!("{} (health.csv column {c})", column_help(c))))
+                .collect(),
+        }
+    }
+
+    /// Add one device's samples.
+    pub fn add(&mut self, r: &DeviceReport) {
+        let site = r.site.clone().unwrap_or_default();
+        let labels: [(&str, &str); 3] = [
+            ("device", &r.device),
+            ("platform", r.platform.id()),
+            ("site", &site),
+        ];
+        self.up.push(&labels, if r.polled() { 1.0 } else { 0.0 });
+        self.health.push(&labels, health_value(r.health));
+        let mut with_info = labels.to_vec();
+        for c in &self.info_columns {
             with_info.push((c, r.metrics.get(c).map(String::as_str).unwrap_or("")));
         }
-        info.push(&with_info, 1.0);
+        self.info.push(&with_info, 1.0);
         let mut counts: BTreeMap<(&str, &str), u32> = BTreeMap::new();
         for f in &r.findings {
             *counts.entry((&f.code, f.severity.id())).or_default() += 1;
         }
         for ((code, severity), n) in counts {
-            findings.push(
+            self.findings.push(
                 &[
                     ("device", &r.device),
                     ("code", code),
@@ -158,62 +186,83 @@ pub fn families(reports: &[DeviceReport], columns: &[&str], run: &RunInfo) -> Ve
                 f64::from(n),
             );
         }
-    }
-    let mut devices = Family::gauge(
-        "fleetpoll_devices",
-        "Devices of the last run by poll status and health; sum by (health) or by (poll_status) for one view.",
-    );
-    for p in POLL_STATUSES {
-        for h in HEALTHS {
-            let n = reports
-                .iter()
-                .filter(|r| r.poll_status == p && r.health == h)
-                .count();
-            // A polled device has a health, a device not polled is unknown: those pairs are
-            // always written (0 included) so that an alert sees 0 rather than no series.
-            let natural = (p == PollStatus::Polled) == (h != Health::Unknown);
-            if n > 0 || natural {
-                devices.push(&[("poll_status", p.id()), ("health", h.id())], n as f64);
-            }
+        let p = POLL_STATUSES.iter().position(|p| *p == r.poll_status);
+        let h = HEALTHS.iter().position(|h| *h == r.health);
+        if let (Some(p), Some(h)) = (p, h) {
+            *self.counts.entry((p, h)).or_default() += 1;
         }
-    }
-    let mut duration = Family::gauge(
-        "fleetpoll_run_duration_seconds",
-        "How long the last run took, from the first connection to the last device done.",
-    );
-    duration.push(&[], run.duration.as_millis() as f64 / 1000.0);
-    let mut last = Family::gauge(
-        "fleetpoll_last_run_timestamp_seconds",
-        "When the last run ended, in seconds since the Unix epoch.",
-    );
-    let end = run
-        .finished_at
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
-    last.push(&[], end.as_millis() as f64 / 1000.0);
-    let mut exit = Family::gauge(
-        "fleetpoll_exit_status",
-        "Exit status of the last run: 0 healthy, 1 warnings, 2 critical findings or devices not polled.",
-    );
-    exit.push(&[], f64::from(run.exit_status));
-    let mut out = vec![up, health, info, findings, devices, duration, last, exit];
-    for c in columns.iter().filter(|c| !INFO_COLUMNS.contains(c)) {
-        let mut g = Family::gauge(
-            &column_family(c, &out),
-            &format!("{} (health.csv column {c})", column_help(c)),
-        );
-        for r in reports {
-            if let Some(v) = r.metrics.get(c).and_then(|v| number(v)) {
-                let id = id(r);
-                let labels: Vec<(&str, &str)> = id.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let columns = self
+            .columns
+            .iter()
+            .filter(|c| !INFO_COLUMNS.contains(&c.as_str()));
+        for (c, g) in columns.zip(self.gauges.iter_mut()) {
+            if let Some(v) = r.metrics.get(c.as_str()).and_then(|v| number(v)) {
                 g.push(&labels, v);
             }
         }
-        if !g.samples.is_empty() {
-            out.push(g);
-        }
     }
-    out
+
+    /// The families in file order, with the run's own gauges.
+    pub fn finish(self, run: &RunInfo) -> Vec<Family> {
+        let mut devices = Family::gauge(
+            "fleetpoll_devices",
+            "Devices of the last run by poll status and health; sum by (health) or by (poll_status) for one view.",
+        );
+        for (pi, p) in POLL_STATUSES.iter().enumerate() {
+            for (hi, h) in HEALTHS.iter().enumerate() {
+                let n = self.counts.get(&(pi, hi)).copied().unwrap_or(0);
+                // A polled device has a health, a device not polled is unknown: those pairs
+                // are always written (0 included) so that an alert sees 0 rather than no
+                // series. `not_run` only exists in merged runs: written when it happened.
+                let natural = (*p == PollStatus::Polled) == (*h != Health::Unknown)
+                    && *p != PollStatus::NotRun;
+                if n > 0 || natural {
+                    devices.push(&[("poll_status", p.id()), ("health", h.id())], n as f64);
+                }
+            }
+        }
+        let mut duration = Family::gauge(
+            "fleetpoll_run_duration_seconds",
+            "How long the last run took, from the first connection to the last device done.",
+        );
+        duration.push(&[], run.duration.as_millis() as f64 / 1000.0);
+        let mut last = Family::gauge(
+            "fleetpoll_last_run_timestamp_seconds",
+            "When the last run ended, in seconds since the Unix epoch.",
+        );
+        let end = run
+            .finished_at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default();
+        last.push(&[], end.as_millis() as f64 / 1000.0);
+        let mut exit = Family::gauge(
+            "fleetpoll_exit_status",
+            "Exit status of the last run: 0 healthy, 1 warnings, 2 critical findings or devices not polled.",
+        );
+        exit.push(&[], f64::from(run.exit_status));
+        let mut out = vec![
+            self.up,
+            self.health,
+            self.info,
+            self.findings,
+            devices,
+            duration,
+            last,
+            exit,
+        ];
+        let columns = self
+            .columns
+            .iter()
+            .filter(|c| !INFO_COLUMNS.contains(&c.as_str()));
+        for (c, mut g) in columns.zip(self.gauges) {
+            // Named here, in column order, so that a rename sees the families before it.
+            g.name = column_family(c, &out);
+            if !g.samples.is_empty() {
+                out.push(g);
+            }
+        }
+        out
+    }
 }
 
 /// The gauge name of metric column `column`: `fleetpoll_<column>`, or
