@@ -15,7 +15,8 @@ use std::process::{Command, Stdio};
 
 const N: u32 = 3;
 /// Prompt timeout long enough that `hang-1` only ends when its shard is killed.
-const TIMEOUTS: &str = "{connect: 5s, auth: 10s, prompt: 10m, enable: 10s, command: 30s, device: 1h}";
+const TIMEOUTS: &str =
+    "{connect: 5s, auth: 10s, prompt: 10m, enable: 10s, command: 30s, device: 1h}";
 /// Every run but the one with the killed shard leaves the hanging device out.
 const WITHOUT_HANG: &str = "!hang-1";
 
@@ -43,7 +44,15 @@ fn shard_cmd(inv: &Path, out: &Path, index: u32, limit: Option<&str>) -> Command
     c.env("JOB_COMPLETION_INDEX", index.to_string())
         .args(["-vv", "--log-format", "json", "poll", "-i"])
         .arg(inv)
-        .args(["-c", "4", "--shards", &N.to_string(), "--run-id", "job-1", "--out-dir"])
+        .args([
+            "-c",
+            "4",
+            "--shards",
+            &N.to_string(),
+            "--run-id",
+            "job-1",
+            "--out-dir",
+        ])
         .arg(out);
     if let Some(l) = limit {
         c.args(["--limit", l]);
@@ -72,7 +81,9 @@ async fn run_shards(
                 let line = line.unwrap_or_default();
                 if let Some(dev) = kill_when {
                     if line.contains("waiting for the first prompt") && line.contains(dev) {
-                        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                        let _ = Command::new("kill")
+                            .args(["-KILL", &pid.to_string()])
+                            .status();
                     }
                 }
                 log.push_str(&line);
@@ -121,7 +132,13 @@ fn rows_without_timings(csv: &Path) -> Vec<Vec<String>> {
         .map(|(i, r)| {
             r.iter()
                 .enumerate()
-                .map(|(j, c)| if i > 0 && timing.contains(&j) { String::new() } else { c.to_string() })
+                .map(|(j, c)| {
+                    if i > 0 && timing.contains(&j) {
+                        String::new()
+                    } else {
+                        c.to_string()
+                    }
+                })
                 .collect()
         })
         .collect()
@@ -131,7 +148,8 @@ fn rows_without_timings(csv: &Path) -> Vec<Vec<String>> {
 /// blanked: the runs asked the simulated clocks at different moments.
 fn findings_without_clock(p: &Path) -> String {
     let re = regex::Regex::new(r"\d\d:\d\d:\d\d\.\d+").unwrap();
-    re.replace_all(&std::fs::read_to_string(p).unwrap(), "HH:MM:SS").into_owned()
+    re.replace_all(&std::fs::read_to_string(p).unwrap(), "HH:MM:SS")
+        .into_owned()
 }
 
 /// The Prometheus text but the run's own timing gauges.
@@ -157,8 +175,13 @@ async fn the_merge_of_an_indexed_job_equals_one_run_and_marks_a_killed_shard() {
         std::fs::create_dir_all(&p).unwrap();
         p
     };
-    let (single, run_a, merged_a, run_b, merged_b) =
-        (d("single"), d("run-a"), d("merged-a"), d("run-b"), d("merged-b"));
+    let (single, run_a, merged_a, run_b, merged_b) = (
+        d("single"),
+        d("run-a"),
+        d("merged-a"),
+        d("run-b"),
+        d("merged-b"),
+    );
 
     // One unsharded run: the reference.
     let mut c = common::bin::fleetpoll();
@@ -184,7 +207,12 @@ async fn the_merge_of_an_indexed_job_equals_one_run_and_marks_a_killed_shard() {
         assert_eq!(Some(m.exit_status), codes[k as usize]);
     }
     let o = merge(&run_a, &inv, Some(WITHOUT_HANG), &merged_a);
-    assert_eq!(common::bin::code(&o), reference_code, "{}", common::bin::stderr(&o));
+    assert_eq!(
+        common::bin::code(&o),
+        reference_code,
+        "{}",
+        common::bin::stderr(&o)
+    );
     assert_eq!(
         rows_without_timings(&merged_a.join("health.csv")),
         rows_without_timings(&single.join("health.csv"))
@@ -197,26 +225,81 @@ async fn the_merge_of_an_indexed_job_equals_one_run_and_marks_a_killed_shard() {
         prom_without_timings(&merged_a.join("fleetpoll.prom")),
         prom_without_timings(&single.join("fleetpoll.prom"))
     );
-    // Every shard polled something: the test really merges N parts.
+    // Merged with another selection than the shards polled: refused, not silently wrong.
+    let o = merge(&run_a, &inv, None, &merged_b);
+    assert_eq!(common::bin::code(&o), 3, "{}", common::bin::stderr(&o));
+    assert!(
+        common::bin::stderr(&o).contains("another device selection"),
+        "{}",
+        common::bin::stderr(&o)
+    );
+    assert!(!merged_b.join("health.csv").exists(), "nothing written");
+    // Only the shards of the run asked for count: another run id makes every device not_run.
+    let mut c = common::bin::fleetpoll();
+    c.arg("merge").arg(&run_a).arg("-i").arg(&inv).args([
+        "--limit",
+        WITHOUT_HANG,
+        "--run-id",
+        "job-0",
+        "-o",
+    ]);
+    c.arg(merged_b.join("other-run.csv"));
+    let o = common::bin::output(&mut c);
+    assert_eq!(common::bin::code(&o), 2, "{}", common::bin::stderr(&o));
+    let statuses = common::table::column(&merged_b.join("other-run.csv"), "poll_status");
+    assert_eq!(
+        statuses.len(),
+        11,
+        "one row per device (no contexts known): {statuses:?}"
+    );
+    assert!(statuses.iter().all(|s| s == "not_run"), "{statuses:?}");
+    assert!(
+        common::bin::stderr(&o).contains("stale"),
+        "{}",
+        common::bin::stderr(&o)
+    );
+    std::fs::remove_file(merged_b.join("other-run.csv")).unwrap();
+    // Rows per context came through the merge (the manifest's row counts).
     let (_, single_rows) = common::table::read(&single.join("health.csv"));
-    let asa_mc_rows = single_rows.iter().filter(|r| r[0].starts_with("asa-mc/")).count();
-    assert!(asa_mc_rows > 1, "the multiple-context ASA gives a row per context");
+    let asa_mc_rows = single_rows
+        .iter()
+        .filter(|r| r[0].starts_with("asa-mc/"))
+        .count();
+    assert!(
+        asa_mc_rows > 1,
+        "the multiple-context ASA gives a row per context"
+    );
 
     // The whole inventory, hang-1 included; the shard owning it is killed mid-run. A stale
     // folder of that shard from another run must not be read: the shard clears its manifest.
     let victim = fleetpoll::shard::owner("name=hang-1", N);
     let folder = format!("shard-{victim}-of-{N}");
     std::fs::create_dir_all(run_b.join(&folder)).unwrap();
-    for file in ["health.csv", "findings.csv", "fleetpoll.prom", "manifest.json"] {
-        std::fs::copy(run_a.join(&folder).join(file), run_b.join(&folder).join(file)).unwrap();
+    for file in [
+        "health.csv",
+        "findings.csv",
+        "fleetpoll.prom",
+        "manifest.json",
+    ] {
+        std::fs::copy(
+            run_a.join(&folder).join(file),
+            run_b.join(&folder).join(file),
+        )
+        .unwrap();
     }
     let codes = run_shards(&inv, &run_b, None, Some("hang-1")).await;
-    assert_eq!(codes[victim as usize], None, "the victim was killed: {codes:?}");
+    assert_eq!(
+        codes[victim as usize], None,
+        "the victim was killed: {codes:?}"
+    );
     assert!(!run_b.join(&folder).join("manifest.json").exists());
     let o = merge(&run_b, &inv, None, &merged_b);
     let err = common::bin::stderr(&o);
     assert_eq!(common::bin::code(&o), 2, "{err}");
-    assert!(err.contains(&format!("shard {victim}/{N} did not report")), "{err}");
+    assert!(
+        err.contains(&format!("shard {victim}/{N} did not report")),
+        "{err}"
+    );
 
     let (h, rows) = common::table::read(&merged_b.join("health.csv"));
     let at = |c: &str| common::table::position(&h, c);
@@ -227,21 +310,22 @@ async fn the_merge_of_an_indexed_job_equals_one_run_and_marks_a_killed_shard() {
         .map(|h| h.name.clone())
         .collect();
     // Rows in inventory order (context rows under their ASA), every device present.
-    let devices: Vec<&str> = rows
-        .iter()
-        .map(|r| r[0].split('/').next().unwrap())
-        .fold(Vec::new(), |mut v, n| {
-            if v.last() != Some(&n) {
-                v.push(n);
-            }
-            v
-        });
+    let devices: Vec<&str> =
+        rows.iter()
+            .map(|r| r[0].split('/').next().unwrap())
+            .fold(Vec::new(), |mut v, n| {
+                if v.last() != Some(&n) {
+                    v.push(n);
+                }
+                v
+            });
     assert_eq!(devices, inv_order);
-    let reference: std::collections::HashMap<String, Vec<String>> = rows_without_timings(&single.join("health.csv"))
-        .into_iter()
-        .skip(1)
-        .map(|r| (r[0].clone(), r))
-        .collect();
+    let reference: std::collections::HashMap<String, Vec<String>> =
+        rows_without_timings(&single.join("health.csv"))
+            .into_iter()
+            .skip(1)
+            .map(|r| (r[0].clone(), r))
+            .collect();
     let merged_rows = rows_without_timings(&merged_b.join("health.csv"));
     for (r, raw) in merged_rows.iter().skip(1).zip(&rows) {
         let device = r[0].split('/').next().unwrap();

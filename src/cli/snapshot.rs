@@ -42,6 +42,10 @@ pub struct SnapshotArgs {
     /// naming the snapshot folder and its manifest's SHA-256.
     #[arg(long, value_name = "FILE.html")]
     pub html: Option<PathBuf>,
+    /// --shard K/N, --shards N, --shard-by: capture only this shard's devices (as `poll`);
+    /// each worker writes its own snapshot folder.
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
 }
 
 /// `snapshots/20240131T221500Z`.
@@ -60,6 +64,19 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         a.ask.on_terminal(),
     ) {
         Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
+    let plan = match a.shard.resolve() {
+        Ok(Some(s)) => {
+            let plan = crate::shard::select(plan, s, a.shard.shard_by);
+            ui.note(format!(
+                "shard {s} (by {}): {} of the selected devices",
+                a.shard.shard_by.id(),
+                plan.jobs.len()
+            ));
+            plan
+        }
+        Ok(None) => plan,
         Err(e) => return super::unusable(e),
     };
     let started_at = chrono::Utc::now();

@@ -232,35 +232,51 @@ fn commit(path: &Path, w: BufWriter<tempfile::NamedTempFile>) -> Result<(), Merg
     Ok(())
 }
 
+/// Where [`light_report`] finds its cells in a row: the fixed columns it reads, then each
+/// metric column's position, found once per merge rather than once per row.
+struct Cells {
+    fixed: [usize; 7],
+    metrics: Vec<(&'static str, usize)>,
+}
+
+impl Cells {
+    fn new(header: &[String], columns: &[&'static str]) -> Cells {
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap_or(usize::MAX);
+        Cells {
+            fixed: [
+                "device",
+                "host",
+                "port",
+                "platform",
+                "poll_status",
+                "health",
+                "error_message",
+            ]
+            .map(at),
+            metrics: columns.iter().map(|c| (*c, at(c))).collect(),
+        }
+    }
+}
+
 /// The cells of a shard's CSV row as a light report (no commands): what the Prometheus file
 /// and a [`RowSink`] need.
 fn light_report(
     rec: &csv::ByteRecord,
-    header: &[String],
-    columns: &[&'static str],
+    cells: &Cells,
     site: Option<&str>,
     groups: &[String],
 ) -> Option<DeviceReport> {
-    let cell = |i: usize| rec.get(i).map(|b| String::from_utf8_lossy(b).into_owned());
-    let at = |name: &str| header.iter().position(|h| h == name);
-    let get = |name: &str| at(name).and_then(cell);
-    let platform = get("platform")?.parse().ok()?;
-    let mut r = DeviceReport::blank(
-        &get("device")?,
-        &get("host")?,
-        get("port")?.parse().ok()?,
-        platform,
-    );
+    let get = |i: usize| rec.get(i).and_then(|b| std::str::from_utf8(b).ok());
+    let [device, host, port, platform, poll_status, health, error] = cells.fixed.map(get);
+    let mut r = DeviceReport::blank(device?, host?, port?.parse().ok()?, platform?.parse().ok()?);
     r.site = site.map(String::from);
     r.groups = groups.to_vec();
-    r.poll_status = PollStatus::from_id(&get("poll_status")?)?;
-    r.health = Health::from_id(&get("health")?)?;
-    r.duration_ms = get("duration_ms")?.parse().unwrap_or(0);
-    let err = get("error_message").unwrap_or_default();
-    r.error = (!err.is_empty()).then_some(err);
-    for c in columns {
-        if let Some(v) = get(c).filter(|v| !v.is_empty()) {
-            r.metrics.insert(c, v);
+    r.poll_status = PollStatus::from_id(poll_status?)?;
+    r.health = Health::from_id(health?)?;
+    r.error = error.filter(|e| !e.is_empty()).map(String::from);
+    for (c, i) in &cells.metrics {
+        if let Some(v) = get(*i).filter(|v| !v.is_empty()) {
+            r.metrics.insert(c, v.to_string());
         }
     }
     Some(r)
@@ -451,6 +467,7 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
         exit_status: crate::cli::exit::OK,
         missing: Vec::new(),
     };
+    let cells = Cells::new(&header, &plan.columns);
     let mut rec = csv::ByteRecord::new();
     let mut line = String::new();
     for (job, owner) in plan.jobs.iter().zip(&owners) {
@@ -498,20 +515,15 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
                     host.name
                 )));
             }
-            let mut r = light_report(
-                &rec,
-                &header,
-                &plan.columns,
-                host.site.as_deref(),
-                &host.groups,
-            )
-            .ok_or_else(|| {
-                msg(format!(
-                    "{}: a row of {} is not one fleetpoll writes",
-                    f.csv_path.display(),
-                    host.name
-                ))
-            })?;
+            let mut r = light_report(&rec, &cells, host.site.as_deref(), &host.groups).ok_or_else(
+                || {
+                    msg(format!(
+                        "{}: a row of {} is not one fleetpoll writes",
+                        f.csv_path.display(),
+                        host.name
+                    ))
+                },
+            )?;
             if r.device != host.name && !r.device.starts_with(&format!("{}/", host.name)) {
                 return Err(msg(format!(
                     "{}: row {} where {} was expected",

@@ -72,6 +72,14 @@ impl Drop for RunningFleet {
 /// Serve every spec on its own `127.0.0.1:0` port. `RefuseConnection` devices get a port that
 /// is bound but never listens, so connecting to it is refused.
 pub async fn spawn_fleet(specs: Vec<DeviceSpec>) -> std::io::Result<RunningFleet> {
+    let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    spawn_fleet_at(specs.into_iter().map(|s| (s, loopback)).collect()).await
+}
+
+/// [`spawn_fleet`] with each device at the address given: fixed addresses let a fleet larger
+/// than one address's ports (the 100,000-device shard bench: 127.x.y.z:2222) keep the same
+/// inventory while only part of it runs at a time.
+pub async fn spawn_fleet_at(specs: Vec<(DeviceSpec, SocketAddr)>) -> std::io::Result<RunningFleet> {
     let shutdown = CancellationToken::new();
     let mut fleet = RunningFleet {
         devices: Vec::with_capacity(specs.len()),
@@ -79,8 +87,7 @@ pub async fn spawn_fleet(specs: Vec<DeviceSpec>) -> std::io::Result<RunningFleet
         tasks: Vec::with_capacity(specs.len()),
         refusing: Vec::new(),
     };
-    let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    for spec in specs {
+    for (spec, loopback) in specs {
         if spec.scenario == Scenario::RefuseConnection {
             let socket = TcpSocket::new_v4()?;
             socket.bind(loopback)?;

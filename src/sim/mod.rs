@@ -33,9 +33,9 @@ pub mod spec;
 pub mod ssh_profile;
 
 pub use fleet::{
-    applies_to, apply_ssh_profiles, demo_specs, fleet_specs, spawn_fleet, DeviceSpec,
-    RunningDevice, RunningFleet, SshProfileChoice, SIM_ENABLE_SECRET, SIM_PASSWORD, SIM_USERNAME,
-    WRONG_PASSWORD,
+    applies_to, apply_ssh_profiles, demo_specs, fleet_specs, spawn_fleet, spawn_fleet_at,
+    DeviceSpec, RunningDevice, RunningFleet, SshProfileChoice, SIM_ENABLE_SECRET, SIM_PASSWORD,
+    SIM_USERNAME, WRONG_PASSWORD,
 };
 pub use scenario::Scenario;
 pub use server::{host_key, host_public_key, serve};
