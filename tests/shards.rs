@@ -345,3 +345,30 @@ async fn the_merge_of_an_indexed_job_equals_one_run_and_marks_a_killed_shard() {
     assert!(rows.iter().any(|r| &r[at("poll_status")] == "not_run"));
     drop(f);
 }
+
+/// A shard sees only its part of the fleet: recording it in a history would resolve the
+/// other shards' findings, so `--history` with a shard is refused before anything connects.
+#[test]
+fn a_shard_refuses_a_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inv.yaml");
+    std::fs::write(
+        &inv,
+        "defaults:\n  username: u\n  password: p\ndevices:\n  - {name: r1, host: 192.0.2.1, platform: cisco_ios}\n",
+    )
+    .unwrap();
+    let db = dir.path().join("history.sqlite");
+    let out = common::bin::output(
+        shard_cmd(&inv, &dir.path().join("out"), 0, None)
+            .arg("--history")
+            .arg(&db)
+            .stderr(Stdio::piped()),
+    );
+    assert_eq!(common::bin::code(&out), 3);
+    assert!(
+        common::bin::stderr(&out).contains("--history cannot be used with --shard"),
+        "{}",
+        common::bin::stderr(&out)
+    );
+    assert!(!db.exists());
+}
