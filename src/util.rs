@@ -21,7 +21,7 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
 /// [`write_atomic`] for a file another program reads, such as node_exporter's textfile
 /// collector running as its own user: the new file gets the mode of the one it replaces, or
 /// 0644 less the umask when there is none (a plain temporary file is 0600, which would lock
-/// that reader out). The temporary file is `.NAME.XXXXXX.tmp`, hidden and with another
+/// that reader out). The temporary file is `.NAME.<random>.tmp`, hidden and with another
 /// extension, so a collector reading `*.prom` never picks up a half-written one.
 pub fn write_atomic_shared(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let name = path

@@ -4,6 +4,7 @@
 //! before any I/O to a device; every error names the file, line, column and field.
 
 pub mod contexts;
+mod credentials;
 pub mod formats;
 mod keys;
 pub mod limit;
@@ -12,6 +13,7 @@ pub mod prompt;
 mod settings;
 
 pub use contexts::{ContextName, ContextSelection};
+pub use credentials::{CredentialSource, Credentials, Sourced};
 pub use keys::UserKey;
 pub use prompt::{Asking, CannotAsk, Deferred, NoTerminal, NoTerminalToAsk, PromptUse, Prompter};
 
@@ -23,6 +25,7 @@ pub use settings::{
 
 use crate::error::{ConfigError, Located};
 use crate::Platform;
+use credentials::{flag_sourced, sourced};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -405,78 +408,6 @@ impl SeenSoFar {
             }
         };
         Ok(Some((value, at)))
-    }
-}
-
-/// Where a credential of a host comes from, without its value (`inventory show` prints it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialSource {
-    /// Written in the inventory as plain text (the value is never kept here).
-    Literal,
-    Env(String),
-    /// The file, as resolved from the inventory's folder.
-    File(PathBuf),
-    Prompt,
-    /// `--ask-pass` / `--ask-become-pass`.
-    Flag(&'static str),
-}
-
-/// A credential's source and where the inventory sets it (`inv.yaml:3:13: defaults.password`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sourced {
-    pub source: CredentialSource,
-    pub at: Option<String>,
-}
-
-/// The sources of a host's credentials.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Credentials {
-    pub password: Option<Sourced>,
-    pub enable_secret: Option<Sourced>,
-    pub key_passphrase: Option<Sourced>,
-}
-
-/// The source of the credential field `field` the first layer sets.
-fn sourced(
-    layers: &[(String, &Settings)],
-    loc: &Located,
-    base: &Path,
-    field: &str,
-    get: fn(&Settings) -> Option<&SecretRef>,
-) -> Option<Sourced> {
-    pick(layers, field, get).map(|(r, at)| Sourced {
-        source: match r {
-            SecretRef::Literal(_) => CredentialSource::Literal,
-            SecretRef::Env(v) => CredentialSource::Env(v.clone()),
-            SecretRef::File(p) => CredentialSource::File(normalize(&expand_path(base, p))),
-            SecretRef::Prompt => CredentialSource::Prompt,
-        },
-        at: Some(loc.describe(&at)),
-    })
-}
-
-/// `a/b/../c` → `a/c`, without touching the file system (the file may not exist yet).
-fn normalize(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn flag_sourced(flag: &'static str) -> Sourced {
-    Sourced {
-        source: CredentialSource::Flag(flag),
-        at: None,
     }
 }
 

@@ -8,6 +8,14 @@ use std::path::Path;
 /// and how many earlier ones it no longer shows.
 pub const HISTORY_COLUMNS: &[&str] = &["new_findings", "resolved_findings"];
 
+/// Where the [`HISTORY_COLUMNS`] go: right after `findings`.
+fn history_at() -> usize {
+    FIXED_COLUMNS
+        .iter()
+        .position(|c| *c == "findings")
+        .map_or(FIXED_COLUMNS.len(), |i| i + 1)
+}
+
 /// The CSV text for `reports` with metric `columns` after the fixed ones.
 pub fn render(reports: &[DeviceReport], columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
     render_with(reports, columns, false)
@@ -20,10 +28,7 @@ pub fn render_with(
     history: bool,
 ) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let at = FIXED_COLUMNS
-        .iter()
-        .position(|c| *c == "findings")
-        .map_or(FIXED_COLUMNS.len(), |i| i + 1);
+    let at = history_at();
     let extra: &[&str] = if history { HISTORY_COLUMNS } else { &[] };
     let header: Vec<&str> = FIXED_COLUMNS[..at]
         .iter()
@@ -70,11 +75,7 @@ pub fn row_with(r: &DeviceReport, columns: &[&str], history: bool) -> Vec<String
         r.ssh_algorithms.clone().unwrap_or_default(),
     ];
     if history {
-        let at = FIXED_COLUMNS
-            .iter()
-            .position(|c| *c == "findings")
-            .map_or(FIXED_COLUMNS.len(), |i| i + 1);
-        let tail = row.split_off(at);
+        let tail = row.split_off(history_at());
         row.push(r.new_findings().to_string());
         row.push(r.resolved.len().to_string());
         row.extend(tail);
