@@ -90,9 +90,12 @@ impl ConfigError {
 }
 
 /// A file's text with its key-position index, to locate errors found after deserializing.
+/// The index is built on first use: a valid 100,000-device inventory never needs it, and
+/// building it up front cost seconds and hundreds of MB.
 pub struct Located {
     pub path: PathBuf,
-    index: std::collections::HashMap<String, (usize, usize)>,
+    text: String,
+    index: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize)>>,
     /// Set when the text was generated from other files (an Ansible, Nornir or NetBox
     /// inventory): errors then name where each field was written there.
     sources: Option<std::sync::Arc<dyn SourceMap>>,
@@ -139,7 +142,8 @@ impl Located {
     pub fn new(path: &Path, text: &str) -> Self {
         Located {
             path: path.to_path_buf(),
-            index: crate::yamlpos::index(text),
+            text: text.to_string(),
+            index: std::sync::OnceLock::new(),
             sources: None,
         }
     }
@@ -148,7 +152,8 @@ impl Located {
     pub fn generated(path: &Path, sources: std::sync::Arc<dyn SourceMap>) -> Self {
         Located {
             path: path.to_path_buf(),
-            index: Default::default(),
+            text: String::new(),
+            index: std::sync::OnceLock::new(),
             sources: Some(sources),
         }
     }
@@ -200,9 +205,10 @@ impl Located {
 
     /// Line and column of `field` (a dotted path), or of its nearest located parent.
     fn locate(&self, field: &str) -> Option<(usize, usize)> {
+        let index = self.index.get_or_init(|| crate::yamlpos::index(&self.text));
         let mut probe = field.to_string();
         loop {
-            if let Some(p) = self.index.get(&probe) {
+            if let Some(p) = index.get(&probe) {
                 return Some(*p);
             }
             match probe.rfind(['.', '[']) {

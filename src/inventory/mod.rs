@@ -27,7 +27,7 @@ use crate::error::{ConfigError, Located};
 use crate::Platform;
 use credentials::{flag_sourced, sourced};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -183,6 +183,7 @@ fn parse_located(
         warnings: Vec::new(),
         keys: keys::KeyFiles::default(),
         asked: prompt::Asked::default(),
+        secret_files: HashMap::new(),
     };
     let mut hosts = Vec::with_capacity(file.devices.len());
     let mut seen = HashSet::new();
@@ -356,6 +357,9 @@ struct SeenSoFar {
     warnings: Vec<String>,
     keys: keys::KeyFiles,
     asked: prompt::Asked,
+    /// `{file:}` secrets read so far, by path: a file shared by every device (the usual
+    /// `defaults.password: {file: …}`) is read once per load, not once per device.
+    secret_files: HashMap<PathBuf, Secret>,
 }
 
 impl SeenSoFar {
@@ -404,7 +408,20 @@ impl SeenSoFar {
                         self.warnings.push(w);
                     }
                 }
-                Some(r.resolve(base).map_err(|e| loc.error(&at, e.to_string()))?)
+                let file = match r {
+                    SecretRef::File(p) => Some(expand_path(base, p)),
+                    _ => None,
+                };
+                match file.as_ref().and_then(|f| self.secret_files.get(f)) {
+                    Some(v) => Some(v.clone()),
+                    None => {
+                        let v = r.resolve(base).map_err(|e| loc.error(&at, e.to_string()))?;
+                        if let Some(f) = file {
+                            self.secret_files.insert(f, v.clone());
+                        }
+                        Some(v)
+                    }
+                }
             }
         };
         Ok(Some((value, at)))

@@ -60,6 +60,28 @@ pub fn text_format(text: &str) -> Format {
 
 /// A YAML mapping's format, `None` when the text is not a YAML mapping.
 fn yaml_format(text: &str) -> Option<Format> {
+    // The top-level keys alone settle a fleetpoll file, without building a tree of a
+    // 100,000-device inventory only to look at its first level: a block-style key at column
+    // 0 is one of the document's (a block scalar's text is indented under its key).
+    if text.lines().any(|l| {
+        FLEETPOLL_KEYS.iter().any(|k| {
+            l.strip_prefix(k)
+                .and_then(|r| r.strip_prefix(':'))
+                .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+        })
+    }) {
+        return Some(Format::Fleetpoll);
+    }
+    type TopLevel = std::collections::HashMap<Value, serde::de::IgnoredAny>;
+    if let Ok(top) = serde_yaml::from_str::<TopLevel>(text) {
+        if top
+            .keys()
+            .filter_map(Value::as_str)
+            .any(|k| FLEETPOLL_KEYS.contains(&k))
+        {
+            return Some(Format::Fleetpoll);
+        }
+    }
     let Ok(Value::Mapping(m)) = serde_yaml::from_str::<Value>(text) else {
         return None;
     };
