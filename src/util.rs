@@ -24,6 +24,15 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
 /// that reader out). The temporary file is `.NAME.<random>.tmp`, hidden and with another
 /// extension, so a collector reading `*.prom` never picks up a half-written one.
 pub fn write_atomic_shared(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    write_atomic_shared_with(path, |w| w.write_all(data))
+}
+
+/// [`write_atomic_shared`] of what `fill` writes (through a buffer), for data too large to
+/// hold in memory at once.
+pub fn write_atomic_shared_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -43,7 +52,12 @@ pub fn write_atomic_shared(path: &Path, data: &[u8]) -> std::io::Result<()> {
             tmp.as_file().set_permissions(old.permissions())?;
         }
     }
-    fill_and_rename(tmp, path, data)
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    fill(&mut w)?;
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Write `data` to `tmp`, flush it to disk and rename it over `path`.

@@ -22,18 +22,38 @@ pub struct RunInfo {
 /// One metric family: its name, help text and samples. Every family here is a gauge (the
 /// file is a snapshot of one run, nothing in it only goes up). A family is public so that a
 /// caller can add its own (e.g. counts from the run history) to [`families`]' list.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Samples are rendered as they are pushed, without the family's name (a metric column's
+/// family is named only when the run is finished, see [`Families::finish`]), and a family of
+/// [`Families::spilling`] moves them to an unnamed temporary file every [`SPILL_AT`] bytes: a
+/// merge of 100,000 devices then holds a few MB of samples, not hundreds.
+#[derive(Debug)]
 pub struct Family {
     name: String,
     help: String,
-    samples: Vec<Sample>,
+    /// Rendered samples not yet spilled: `{labels} value\n` (or ` value\n`) each.
+    pending: String,
+    spill: Spill,
+    samples: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-struct Sample {
-    labels: Vec<(String, String)>,
-    value: f64,
+/// Where a family's samples go once `pending` is large.
+#[derive(Debug)]
+enum Spill {
+    /// Kept in memory (a `poll`: its reports are in memory anyway).
+    Off,
+    /// To a temporary file in this folder, created at the first spill.
+    To(std::sync::Arc<Path>),
+    File {
+        file: std::fs::File,
+        written: u64,
+    },
+    /// The temporary file could not be written: reported when the family is rendered.
+    Failed(std::io::Error),
 }
+
+/// Bytes of rendered samples a spilling family holds before writing them out.
+pub const SPILL_AT: usize = 64 * 1024;
 
 impl Family {
     /// An empty gauge family; `name` is made a valid metric name ([`metric_name`]).
@@ -41,24 +61,117 @@ impl Family {
         Family {
             name: metric_name(name),
             help: help.to_string(),
-            samples: Vec::new(),
+            pending: String::new(),
+            spill: Spill::Off,
+            samples: 0,
         }
     }
 
-    /// Add a sample; label names are made valid ([`label_name`]), values are escaped when
-    /// rendered.
+    /// Add a sample; label names are made valid ([`label_name`]), values are escaped.
     pub fn push(&mut self, labels: &[(&str, &str)], value: f64) {
-        self.samples.push(Sample {
-            labels: labels
-                .iter()
-                .map(|(k, v)| (label_name(k), v.to_string()))
-                .collect(),
-            value,
-        });
+        let s = &mut self.pending;
+        if !labels.is_empty() {
+            s.push('{');
+            for (i, (k, v)) in labels.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                // The usual names (`device`, `site`) and values are written as they are,
+                // without a copy: this runs once per sample of a 100,000-device merge.
+                if is_label_name(k) {
+                    s.push_str(k);
+                } else {
+                    s.push_str(&label_name(k));
+                }
+                s.push_str("=\"");
+                if v.chars().any(|c| c == '\\' || c == '"' || c.is_control()) {
+                    s.push_str(&escape_label_value(v));
+                } else {
+                    s.push_str(v);
+                }
+                s.push('"');
+            }
+            s.push('}');
+        }
+        s.push(' ');
+        // An integral value as its digits, as `{value}` writes it, without the float
+        // formatter (most samples are 0, 1 or a count).
+        if value.fract() == 0.0 && value.abs() < 1e15 && !(value == 0.0 && value.is_sign_negative())
+        {
+            let _ = write!(s, "{}", value as i64);
+        } else {
+            let _ = write!(s, "{value}");
+        }
+        s.push('\n');
+        self.samples += 1;
+        if self.pending.len() >= SPILL_AT {
+            self.spill_pending();
+        }
+    }
+
+    fn spill_pending(&mut self) {
+        use std::io::Write as _;
+        if let Spill::To(dir) = &self.spill {
+            self.spill = match tempfile::tempfile_in(dir) {
+                Ok(file) => Spill::File { file, written: 0 },
+                Err(e) => Spill::Failed(e),
+            };
+        }
+        if let Spill::File { file, written } = &mut self.spill {
+            match file.write_all(self.pending.as_bytes()) {
+                Ok(()) => {
+                    *written += self.pending.len() as u64;
+                    self.pending.clear();
+                }
+                Err(e) => self.spill = Spill::Failed(e),
+            }
+        }
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// How many samples the family has.
+    pub fn len(&self) -> usize {
+        self.samples
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples == 0
+    }
+
+    /// The family as the format writes it: `# HELP`, `# TYPE`, then every sample.
+    fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use std::io::{BufRead as _, Read as _, Seek as _};
+        writeln!(w, "# HELP {} {}", self.name, escape_help(&self.help))?;
+        writeln!(w, "# TYPE {} gauge", self.name)?;
+        let name = self.name.as_bytes();
+        match &self.spill {
+            Spill::Failed(e) => {
+                return Err(std::io::Error::new(
+                    e.kind(),
+                    format!("the samples of {} could not be kept: {e}", self.name),
+                ))
+            }
+            Spill::File { file, written } => {
+                let mut f = file;
+                f.seek(std::io::SeekFrom::Start(0))?;
+                let mut r = std::io::BufReader::with_capacity(1 << 16, f.take(*written));
+                let mut line = Vec::new();
+                while r.read_until(b'\n', &mut line)? > 0 {
+                    w.write_all(name)?;
+                    w.write_all(&line)?;
+                    line.clear();
+                }
+            }
+            Spill::Off | Spill::To(_) => {}
+        }
+        for line in self.pending.split_inclusive('\n') {
+            w.write_all(name)?;
+            w.write_all(line.as_bytes())?;
+        }
+        Ok(())
     }
 }
 
@@ -155,6 +268,20 @@ impl Families {
                 .map(|c| Family::gauge(c, &format!("{} (health.csv column {c})", column_help(c))))
                 .collect(),
         }
+    }
+
+    /// [`Families::new`] whose per-device families spill their samples to unnamed temporary
+    /// files in `dir` (see [`Family`]): for a caller that streams a fleet of any size.
+    pub fn spilling(columns: &[&str], dir: &Path) -> Families {
+        let mut f = Families::new(columns);
+        let dir: std::sync::Arc<Path> = dir.into();
+        for fam in [&mut f.up, &mut f.health, &mut f.info, &mut f.findings]
+            .into_iter()
+            .chain(f.gauges.iter_mut())
+        {
+            fam.spill = Spill::To(dir.clone());
+        }
+        f
     }
 
     /// Add one device's samples.
@@ -257,7 +384,7 @@ impl Families {
         for (c, mut g) in columns.zip(self.gauges) {
             // Named here, in column order, so that a rename sees the families before it.
             g.name = column_family(c, &out);
-            if !g.samples.is_empty() {
+            if !g.is_empty() {
                 out.push(g);
             }
         }
@@ -298,34 +425,31 @@ pub fn number(cell: &str) -> Option<f64> {
 }
 
 /// The text of `families`, each with its `# HELP` and `# TYPE` once and its samples
-/// together; a family without samples is left out.
+/// together; a family without samples is left out. For families in memory: a spilled one
+/// whose file cannot be read back is left out here, [`write`] reports it.
 pub fn render(families: &[Family]) -> String {
-    let mut s = String::new();
-    for f in families.iter().filter(|f| !f.samples.is_empty()) {
-        let _ = writeln!(s, "# HELP {} {}", f.name, escape_help(&f.help));
-        let _ = writeln!(s, "# TYPE {} gauge", f.name);
-        for x in &f.samples {
-            s.push_str(&f.name);
-            if !x.labels.is_empty() {
-                s.push('{');
-                for (i, (k, v)) in x.labels.iter().enumerate() {
-                    if i > 0 {
-                        s.push(',');
-                    }
-                    let _ = write!(s, "{k}=\"{}\"", escape_label_value(v));
-                }
-                s.push('}');
-            }
-            let _ = writeln!(s, " {}", x.value);
+    let mut out = Vec::new();
+    for f in families.iter().filter(|f| !f.is_empty()) {
+        let at = out.len();
+        if f.write_to(&mut out).is_err() {
+            out.truncate(at);
         }
     }
-    s
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`] into `w`, reading spilled samples back from their files.
+pub fn render_to(w: &mut dyn std::io::Write, families: &[Family]) -> std::io::Result<()> {
+    for f in families.iter().filter(|f| !f.is_empty()) {
+        f.write_to(w)?;
+    }
+    Ok(())
 }
 
 /// Render `families` and write them to `path` atomically, keeping the mode of the file they
 /// replace (node_exporter reads it as another user).
 pub fn write(path: &Path, families: &[Family]) -> Result<(), super::ReportError> {
-    crate::util::write_atomic_shared(path, render(families).as_bytes()).map_err(|source| {
+    crate::util::write_atomic_shared_with(path, |w| render_to(w, families)).map_err(|source| {
         super::ReportError::Io {
             path: path.to_path_buf(),
             source,
@@ -348,6 +472,15 @@ pub fn label_name(s: &str) -> String {
     } else {
         name
     }
+}
+
+/// Whether `s` is a label name as it is: what [`label_name`] would return unchanged.
+fn is_label_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && !b[0].is_ascii_digit()
+        && !s.starts_with("__")
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
 
 fn sanitize(s: &str, colon: bool) -> String {

@@ -356,3 +356,61 @@ fn the_parser_these_tests_trust_refuses_what_the_renderer_must_not_write() {
     }
     assert!(parse_prometheus("# TYPE a gauge\na{site=\"dc \\\"1\\\"\"} 1\n").is_ok());
 }
+
+/// A merge streams its devices through [`Families::spilling`]: the same text as in memory,
+/// while at most [`SPILL_AT`] bytes of samples per family stay in memory.
+#[test]
+fn spilling_families_render_the_same_text_and_hold_little() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mem = Families::new(COLUMNS);
+    let mut spill = Families::spilling(COLUMNS, dir.path());
+    let base = reports();
+    for i in 0..3000 {
+        for r in &base {
+            let mut r = r.clone();
+            r.device = format!("{}-{i}", r.device);
+            mem.add(&r);
+            spill.add(&r);
+        }
+    }
+    for f in [&spill.up, &spill.health, &spill.info, &spill.findings]
+        .into_iter()
+        .chain(&spill.gauges)
+    {
+        assert!(
+            f.pending.len() < SPILL_AT,
+            "{}: {}",
+            f.name,
+            f.pending.len()
+        );
+    }
+    assert!(matches!(spill.up.spill, Spill::File { .. }));
+    let (mem, spill) = (mem.finish(&run()), spill.finish(&run()));
+    let want = render(&mem);
+    let mut got = Vec::new();
+    render_to(&mut got, &spill).unwrap();
+    assert_eq!(String::from_utf8(got).unwrap(), want);
+    assert_eq!(render(&spill), want);
+    let p = parse(&want);
+    assert_eq!(p["fleetpoll_device_up"].1.len(), 9000);
+    // Written through `write`: the same text, in place.
+    let out = dir.path().join("fleetpoll.prom");
+    write(&out, &spill).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), want);
+}
+
+/// A spill that cannot be written (its folder is gone) fails the write, naming the family,
+/// rather than leaving samples out.
+#[test]
+fn a_spill_that_cannot_be_kept_fails_the_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone");
+    let mut spill = Families::spilling(COLUMNS, &gone);
+    for i in 0..2000 {
+        spill.add(&DeviceReport::sample(&format!("rtr-{i}")));
+    }
+    let fams = spill.finish(&run());
+    let err = write(&dir.path().join("x.prom"), &fams).unwrap_err();
+    assert!(err.to_string().contains("fleetpoll_device_up"), "{err}");
+    assert!(!dir.path().join("x.prom").exists());
+}
