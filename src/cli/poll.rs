@@ -234,7 +234,7 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
     if run.is_some() && a.history.is_some() {
         // Each shard sees part of the fleet: its history would resolve the others' findings.
         anyhow::bail!(
-            "--history cannot be used with --shard: a shard sees only its part of the fleet (record unsharded runs)"
+            "--history cannot be used with --shard: a shard sees only its part of the fleet (record the merged run: fleetpoll merge DIR --history FILE)"
         );
     }
     check_outputs(&outputs)?;

@@ -106,6 +106,9 @@ impl ShardRun {
         reports: &[DeviceReport],
         exit_status: i32,
     ) -> anyhow::Result<()> {
+        let ingest = self.file(crate::shard::ingest::FILE);
+        crate::shard::ingest::write(&ingest, reports)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", ingest.display()))?;
         let m = Manifest {
             format: manifest::FORMAT,
             fleetpoll_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -120,6 +123,7 @@ impl ShardRun {
             exit_status,
             jsonl: self.jsonl,
             include_raw: self.include_raw,
+            ingest: true,
             devices: rows_per_device(plan, reports),
         };
         manifest::write(&self.folder, &m).map_err(|e| {

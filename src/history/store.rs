@@ -26,7 +26,8 @@ pub struct RunMeta {
     /// SHA-256 of the playbook file's bytes (the snapshot manifest's `playbook.sha256`).
     pub playbook_sha256: String,
     pub limit: Option<String>,
-    /// Which shard of a sharded run this is; `None` (sharding is another issue's).
+    /// `None` for an unsharded run; for a merged one, what it merged (`merge of N shards,
+    /// run ID`), which also keeps it from being recorded twice.
     pub shard: Option<String>,
 }
 
@@ -92,6 +93,18 @@ impl Recorder {
 
     pub fn path(&self) -> &Path {
         self.history.path()
+    }
+
+    /// The stored run whose `shard` field is `shard` (a merged run's mark), if any: a merge
+    /// recorded once is not recorded again.
+    pub fn run_marked(&self, shard: &str) -> Result<Option<i64>, HistoryError> {
+        self.history
+            .conn()
+            .query_row("SELECT id FROM runs WHERE shard = ?1", [shard], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.history.err(e))
     }
 
     /// Judge `reports` against the history: growth findings from each device's previous

@@ -39,6 +39,9 @@ pub struct Manifest {
     /// Whether `health.jsonl` was written (`--out-jsonl`), and with raw outputs.
     pub jsonl: bool,
     pub include_raw: bool,
+    /// Whether `ingest.jsonl` was written (every shard since `merge --history` exists).
+    #[serde(default)]
+    pub ingest: bool,
     /// This shard's devices in inventory order, with the rows each has in the outputs (one,
     /// or one per security context of an ASA polled with `asa_contexts`).
     pub devices: Vec<DeviceRows>,

@@ -29,6 +29,11 @@ pub struct Request<'a> {
     pub shard_by: Option<ShardBy>,
     /// Only manifests of this run count; default: the run of the latest finished manifest.
     pub run_id: Option<String>,
+    /// Keep every merged row as a whole report ([`Merged::reports`], from the shards'
+    /// `ingest.jsonl`) and each JSONL line ([`Merged::jsonl_lines`], when `Outputs::jsonl`
+    /// is set, which is then not written): for a caller that judges the run against a history
+    /// before writing it. Memory then grows with the fleet.
+    pub collect: bool,
 }
 
 /// Where the merged run goes (each optional, like `poll`'s outputs).
@@ -38,17 +43,6 @@ pub struct Outputs<'a> {
     pub jsonl: Option<&'a Path>,
     pub findings: Option<&'a Path>,
     pub prometheus: Option<&'a Path>,
-}
-
-/// Each merged device row as it goes by, light (no command records): the place for anything
-/// that must see the merged run once, such as a run history store: implement this and pass
-/// it to [`merge`]. Rows come in inventory order, each with its findings.
-pub trait RowSink {
-    fn row(&mut self, r: &DeviceReport);
-}
-
-impl RowSink for () {
-    fn row(&mut self, _: &DeviceReport) {}
 }
 
 /// A shard that did not report, and why.
@@ -70,6 +64,12 @@ pub struct Merged {
     pub healths: BTreeMap<&'static str, usize>,
     /// The exit status one unsharded run would have had.
     pub exit_status: i32,
+    /// The first start and last end of the shards that reported (now, if none did).
+    pub span: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    /// With [`Request::collect`]: every row, in inventory order.
+    pub reports: Vec<DeviceReport>,
+    /// With [`Request::collect`] and a JSONL output: each row's line, as its shard wrote it.
+    pub jsonl_lines: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,12 +155,19 @@ struct ShardFiles {
     /// The next findings row, read ahead to see whose it is.
     next_finding: Option<csv::StringRecord>,
     jsonl: Option<(PathBuf, BufReader<File>)>,
+    /// `ingest.jsonl`, read when the rows are collected.
+    ingest: Option<(PathBuf, BufReader<File>)>,
     /// Rows per device, in order, from the manifest.
     rows: std::vec::IntoIter<manifest::DeviceRows>,
 }
 
 impl ShardFiles {
-    fn open(folder: &Path, m: &Manifest, want_jsonl: bool) -> Result<ShardFiles, MergeError> {
+    fn open(
+        folder: &Path,
+        m: &Manifest,
+        want_jsonl: bool,
+        want_ingest: bool,
+    ) -> Result<ShardFiles, MergeError> {
         let csv_path = folder.join(manifest::CSV);
         let findings_path = folder.join(manifest::FINDINGS);
         let reader = |p: &Path| -> Result<csv::Reader<BufReader<File>>, MergeError> {
@@ -183,7 +190,22 @@ impl ShardFiles {
         } else {
             None
         };
+        let ingest = if want_ingest {
+            if !m.ingest {
+                return Err(msg(format!(
+                    "shard {} wrote no {} (an older fleetpoll): run the shards again, or merge without --history",
+                    m.shard,
+                    super::ingest::FILE
+                )));
+            }
+            let p = folder.join(super::ingest::FILE);
+            let f = File::open(&p).map_err(io(&p))?;
+            Some((p, BufReader::with_capacity(1 << 16, f)))
+        } else {
+            None
+        };
         let mut me = ShardFiles {
+            ingest,
             shard: m.shard,
             csv: reader(&csv_path)?,
             csv_path,
@@ -259,7 +281,7 @@ impl Cells {
 }
 
 /// The cells of a shard's CSV row as a light report (no commands): what the Prometheus file
-/// and a [`RowSink`] need.
+/// and the summary need.
 fn light_report(
     rec: &csv::ByteRecord,
     cells: &Cells,
@@ -317,7 +339,7 @@ fn worse_exit(code: i32, h: Health) -> i32 {
 /// Merge the shards of `req.dir` into `out`. Errors are for what makes a faithful merge
 /// impossible (shards of another inventory or playbook, a shard's files not matching its
 /// manifest, an output not writable): exit 3. Shards that did not report are not errors.
-pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Merged, MergeError> {
+pub fn merge(req: &Request, out: &Outputs) -> Result<Merged, MergeError> {
     let plan = req.plan;
     let count = match req.count {
         Some(n) => n,
@@ -419,7 +441,7 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
                     )));
                 }
                 let folder = req.dir.join(shard.folder());
-                let mut f = ShardFiles::open(&folder, &m, out.jsonl.is_some())?;
+                let mut f = ShardFiles::open(&folder, &m, out.jsonl.is_some(), req.collect)?;
                 let h = f.csv.headers().map_err(csv_err(&f.csv_path))?;
                 if !h.iter().eq(header.iter().map(String::as_str)) {
                     return Err(msg(format!(
@@ -453,9 +475,16 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
             .jsonl
             .map(|p| Ok::<_, MergeError>((p.to_path_buf(), temp_beside(p)?)))
             .transpose()?,
-        prometheus: out
-            .prometheus
-            .map(|p| (p.to_path_buf(), prometheus::Families::new(&plan.columns))),
+        prometheus: out.prometheus.map(|p| {
+            let dir = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            (
+                p.to_path_buf(),
+                prometheus::Families::spilling(&plan.columns, dir),
+            )
+        }),
     };
 
     let mut merged = Merged {
@@ -466,7 +495,15 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
         healths: BTreeMap::new(),
         exit_status: crate::cli::exit::OK,
         missing: Vec::new(),
+        span,
+        reports: Vec::new(),
+        jsonl_lines: Vec::new(),
     };
+    // Collecting, the JSONL lines are kept rather than written.
+    let keep_jsonl = req.collect && out.jsonl.is_some();
+    if req.collect {
+        sinks.jsonl = None;
+    }
     let cells = Cells::new(&header, &plan.columns);
     let mut rec = csv::ByteRecord::new();
     let mut line = String::new();
@@ -490,7 +527,16 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
             merged.rows += 1;
             *merged.healths.entry(r.health.id()).or_default() += 1;
             merged.exit_status = worse_exit(merged.exit_status, r.health);
-            sink.row(&r);
+            if keep_jsonl {
+                let data = jsonl::render(std::slice::from_ref(&r), false, None)
+                    .map_err(|e| msg(format!("{}: {e}", host.name)))?;
+                merged
+                    .jsonl_lines
+                    .push(String::from_utf8_lossy(&data).into_owned());
+            }
+            if req.collect {
+                merged.reports.push(r);
+            }
             continue;
         };
         let shard = f.shard;
@@ -549,7 +595,11 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
                 }
                 f.advance_finding()?;
             }
-            if let (Some((p, w)), Some((src, rd))) = (sinks.jsonl.as_mut(), f.jsonl.as_mut()) {
+            if let Some((src, rd)) = f
+                .jsonl
+                .as_mut()
+                .filter(|_| sinks.jsonl.is_some() || keep_jsonl)
+            {
                 line.clear();
                 if rd.read_line(&mut line).map_err(io(src))? == 0 {
                     return Err(msg(format!(
@@ -558,7 +608,14 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
                         r.device
                     )));
                 }
-                w.write_all(line.as_bytes()).map_err(io(p))?;
+                if let Some((p, w)) = sinks.jsonl.as_mut() {
+                    w.write_all(line.as_bytes()).map_err(io(p))?;
+                } else {
+                    merged.jsonl_lines.push(line.clone());
+                }
+            }
+            if let Some((src, rd)) = f.ingest.as_mut() {
+                r = ingested(src, rd, &mut line, &r.device, &plan.columns)?;
             }
             if let Some((_, fam)) = sinks.prometheus.as_mut() {
                 fam.add(&r);
@@ -566,7 +623,9 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
             merged.rows += 1;
             *merged.healths.entry(r.health.id()).or_default() += 1;
             merged.exit_status = worse_exit(merged.exit_status, r.health);
-            sink.row(&r);
+            if req.collect {
+                merged.reports.push(r);
+            }
         }
     }
     for f in files.iter_mut().flatten() {
@@ -589,6 +648,35 @@ pub fn merge(req: &Request, out: &Outputs, sink: &mut dyn RowSink) -> Result<Mer
     finish(sinks, &merged, span)?;
     merged.missing = missing;
     Ok(merged)
+}
+
+/// The next line of a shard's `ingest.jsonl` as a whole report; it must be `device`'s (the
+/// row the CSV has at the same place).
+fn ingested(
+    src: &Path,
+    rd: &mut BufReader<File>,
+    line: &mut String,
+    device: &str,
+    columns: &[&'static str],
+) -> Result<DeviceReport, MergeError> {
+    line.clear();
+    if rd.read_line(line).map_err(io(src))? == 0 {
+        return Err(msg(format!(
+            "{}: ends before {device}'s rows",
+            src.display()
+        )));
+    }
+    let l: super::ingest::Line = serde_json::from_str(line)
+        .map_err(|e| msg(format!("{}: {device}'s line: {e}", src.display())))?;
+    if l.device != device {
+        return Err(msg(format!(
+            "{}: row {} where {device} was expected",
+            src.display(),
+            l.device
+        )));
+    }
+    l.into_report(columns)
+        .map_err(|e| msg(format!("{}: {e}", src.display())))
 }
 
 /// Write a report of ours (a device whose shard did not report) to every sink, through the

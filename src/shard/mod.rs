@@ -3,6 +3,7 @@
 //! `shard-K-of-N/` folder a shard writes with its [`manifest`], and [`merge`] back into what
 //! one unsharded run writes.
 
+pub mod ingest;
 pub mod manifest;
 pub mod merge;
 

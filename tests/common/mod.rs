@@ -8,6 +8,7 @@
 //! - [`bin`]: the `fleetpoll` binary, its exit code and output;
 //! - [`table`]: reading the CSV files the binary writes;
 //! - [`fixtures`]: the fixture trees (`tests/fixtures`, the shared real-device corpus);
+//! - [`nights`]: the run-history tests' three nights of a changing fleet;
 //! - [`log`]: waiting for a line of this process's own log (an event, not a sleep);
 //! - [`prom`]: reading a `--prometheus` file back with a real exposition-format parser;
 //! - [`browser`]: a headless Chromium over WebDriver, for the HTML report tests;
@@ -18,6 +19,7 @@ pub mod bin;
 pub mod browser;
 pub mod fixtures;
 pub mod log;
+pub mod nights;
 pub mod prom;
 pub mod report;
 pub mod sim;
