@@ -96,6 +96,7 @@ pub struct Located {
     pub path: PathBuf,
     text: String,
     index: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize)>>,
+    described: std::sync::Mutex<std::collections::HashMap<String, String>>,
     /// Set when the text was generated from other files (an Ansible, Nornir or NetBox
     /// inventory): errors then name where each field was written there.
     sources: Option<std::sync::Arc<dyn SourceMap>>,
@@ -144,6 +145,7 @@ impl Located {
             path: path.to_path_buf(),
             text: text.to_string(),
             index: std::sync::OnceLock::new(),
+            described: Default::default(),
             sources: None,
         }
     }
@@ -154,6 +156,7 @@ impl Located {
             path: path.to_path_buf(),
             text: String::new(),
             index: std::sync::OnceLock::new(),
+            described: Default::default(),
             sources: Some(sources),
         }
     }
@@ -161,6 +164,21 @@ impl Located {
     /// `inv.yaml: defaults.password`, or for a generated document where the field was
     /// written (`group_vars/all.yml:3:1: ansible_password`); for messages that are not errors.
     pub fn describe(&self, field: &str) -> String {
+        // Every device inheriting `defaults.password` asks for the same one: memoized, but
+        // not a device's own fields, each asked once.
+        if field.starts_with("devices[") {
+            return self.describe_uncached(field);
+        }
+        let mut memo = self.described.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(d) = memo.get(field) {
+            return d.clone();
+        }
+        let d = self.describe_uncached(field);
+        memo.insert(field.to_string(), d.clone());
+        d
+    }
+
+    fn describe_uncached(&self, field: &str) -> String {
         if let Some(spot) = self.sources.as_ref().and_then(|s| s.locate(field)) {
             return spot.describe();
         }

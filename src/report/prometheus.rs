@@ -23,15 +23,15 @@ pub struct RunInfo {
 /// file is a snapshot of one run, nothing in it only goes up). A family is public so that a
 /// caller can add its own (e.g. counts from the run history) to [`families`]' list.
 ///
-/// Samples are rendered as they are pushed, without the family's name (a metric column's
-/// family is named only when the run is finished, see [`Families::finish`]), and a family of
+/// Samples are rendered as they are pushed (a metric column's family is named when the
+/// [`Families`] are made, so its name is known by then), and a family of
 /// [`Families::spilling`] moves them to an unnamed temporary file every [`SPILL_AT`] bytes: a
 /// merge of 100,000 devices then holds a few MB of samples, not hundreds.
 #[derive(Debug)]
 pub struct Family {
     name: String,
     help: String,
-    /// Rendered samples not yet spilled: `{labels} value\n` (or ` value\n`) each.
+    /// Rendered samples not yet spilled: `name{labels} value\n` (or `name value\n`) each.
     pending: String,
     spill: Spill,
     samples: usize,
@@ -69,30 +69,17 @@ impl Family {
 
     /// Add a sample; label names are made valid ([`label_name`]), values are escaped.
     pub fn push(&mut self, labels: &[(&str, &str)], value: f64) {
+        let mut set = String::new();
+        render_labels(&mut set, labels);
+        self.push_rendered(&set, value);
+    }
+
+    /// Add a sample whose label set is already rendered by [`render_labels`] (a device's
+    /// labels are the same in each of its families: rendered once).
+    fn push_rendered(&mut self, labels: &str, value: f64) {
         let s = &mut self.pending;
-        if !labels.is_empty() {
-            s.push('{');
-            for (i, (k, v)) in labels.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                // The usual names (`device`, `site`) and values are written as they are,
-                // without a copy: this runs once per sample of a 100,000-device merge.
-                if is_label_name(k) {
-                    s.push_str(k);
-                } else {
-                    s.push_str(&label_name(k));
-                }
-                s.push_str("=\"");
-                if v.chars().any(|c| c == '\\' || c == '"' || c.is_control()) {
-                    s.push_str(&escape_label_value(v));
-                } else {
-                    s.push_str(v);
-                }
-                s.push('"');
-            }
-            s.push('}');
-        }
+        s.push_str(&self.name);
+        s.push_str(labels);
         s.push(' ');
         // An integral value as its digits, as `{value}` writes it, without the float
         // formatter (most samples are 0, 1 or a count).
@@ -143,10 +130,9 @@ impl Family {
 
     /// The family as the format writes it: `# HELP`, `# TYPE`, then every sample.
     fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        use std::io::{BufRead as _, Read as _, Seek as _};
+        use std::io::{Read as _, Seek as _};
         writeln!(w, "# HELP {} {}", self.name, escape_help(&self.help))?;
         writeln!(w, "# TYPE {} gauge", self.name)?;
-        let name = self.name.as_bytes();
         match &self.spill {
             Spill::Failed(e) => {
                 return Err(std::io::Error::new(
@@ -157,20 +143,11 @@ impl Family {
             Spill::File { file, written } => {
                 let mut f = file;
                 f.seek(std::io::SeekFrom::Start(0))?;
-                let mut r = std::io::BufReader::with_capacity(1 << 16, f.take(*written));
-                let mut line = Vec::new();
-                while r.read_until(b'\n', &mut line)? > 0 {
-                    w.write_all(name)?;
-                    w.write_all(&line)?;
-                    line.clear();
-                }
+                std::io::copy(&mut f.take(*written), w)?;
             }
             Spill::Off | Spill::To(_) => {}
         }
-        for line in self.pending.split_inclusive('\n') {
-            w.write_all(name)?;
-            w.write_all(line.as_bytes())?;
-        }
+        w.write_all(self.pending.as_bytes())?;
         Ok(())
     }
 }
@@ -224,7 +201,8 @@ pub fn families(reports: &[DeviceReport], columns: &[&str], run: &RunInfo) -> Ve
 /// [`families`] one device at a time, for a caller that streams its reports (the merge of
 /// shards) and never holds them all: only the samples are kept.
 pub struct Families {
-    columns: Vec<String>,
+    /// Each gauge column's place in `gauges`.
+    gauge_of: std::collections::HashMap<String, usize>,
     info_columns: Vec<&'static str>,
     up: Family,
     health: Family,
@@ -232,14 +210,19 @@ pub struct Families {
     findings: Family,
     /// Devices by (poll status, health), for `fleetpoll_devices`.
     counts: BTreeMap<(usize, usize), usize>,
-    /// One family per metric column (named in [`Families::finish`]).
+    /// One family per metric column that is not an info column, in column order.
     gauges: Vec<Family>,
 }
 
 impl Families {
     pub fn new(columns: &[&str]) -> Families {
         Families {
-            columns: columns.iter().map(|c| c.to_string()).collect(),
+            gauge_of: columns
+                .iter()
+                .filter(|c| !INFO_COLUMNS.contains(c))
+                .enumerate()
+                .map(|(i, c)| (c.to_string(), i))
+                .collect(),
             info_columns: INFO_COLUMNS
                 .iter()
                 .copied()
@@ -262,11 +245,7 @@ impl Families {
                 "Findings on the device in the last run, by code and severity.",
             ),
             counts: BTreeMap::new(),
-            gauges: columns
-                .iter()
-                .filter(|c| !INFO_COLUMNS.contains(c))
-                .map(|c| Family::gauge(c, &format!("{} (health.csv column {c})", column_help(c))))
-                .collect(),
+            gauges: gauges(columns),
         }
     }
 
@@ -292,8 +271,11 @@ impl Families {
             ("platform", r.platform.id()),
             ("site", &site),
         ];
-        self.up.push(&labels, if r.polled() { 1.0 } else { 0.0 });
-        self.health.push(&labels, health_value(r.health));
+        let mut set = String::with_capacity(96);
+        render_labels(&mut set, &labels);
+        self.up
+            .push_rendered(&set, if r.polled() { 1.0 } else { 0.0 });
+        self.health.push_rendered(&set, health_value(r.health));
         let mut with_info = labels.to_vec();
         for c in &self.info_columns {
             with_info.push((c, r.metrics.get(c).map(String::as_str).unwrap_or("")));
@@ -318,13 +300,9 @@ impl Families {
         if let (Some(p), Some(h)) = (p, h) {
             *self.counts.entry((p, h)).or_default() += 1;
         }
-        let columns = self
-            .columns
-            .iter()
-            .filter(|c| !INFO_COLUMNS.contains(&c.as_str()));
-        for (c, g) in columns.zip(self.gauges.iter_mut()) {
-            if let Some(v) = r.metrics.get(c.as_str()).and_then(|v| number(v)) {
-                g.push(&labels, v);
+        for (c, v) in &r.metrics {
+            if let (Some(i), Some(v)) = (self.gauge_of.get(*c), number(v)) {
+                self.gauges[*i].push_rendered(&set, v);
             }
         }
     }
@@ -377,19 +355,23 @@ impl Families {
             last,
             exit,
         ];
-        let columns = self
-            .columns
-            .iter()
-            .filter(|c| !INFO_COLUMNS.contains(&c.as_str()));
-        for (c, mut g) in columns.zip(self.gauges) {
-            // Named here, in column order, so that a rename sees the families before it.
-            g.name = column_family(c, &out);
-            if !g.is_empty() {
-                out.push(g);
-            }
-        }
+        out.extend(self.gauges.into_iter().filter(|g| !g.is_empty()));
         out
     }
+}
+
+/// One gauge family per metric column of `columns` that is not an info column, named as
+/// [`column_family`] names it among the families before it.
+fn gauges(columns: &[&str]) -> Vec<Family> {
+    let mut out: Vec<Family> = Vec::new();
+    for c in columns.iter().filter(|c| !INFO_COLUMNS.contains(c)) {
+        let name = column_family(c, &out);
+        out.push(Family::gauge(
+            &name,
+            &format!("{} (health.csv column {c})", column_help(c)),
+        ));
+    }
+    out
 }
 
 /// The gauge name of metric column `column`: `fleetpoll_<column>`, or
@@ -472,6 +454,34 @@ pub fn label_name(s: &str) -> String {
     } else {
         name
     }
+}
+
+/// `{name="value",…}` (nothing for no labels) appended to `s`: label names made valid
+/// ([`label_name`]), values escaped ([`escape_label_value`]). The usual names (`device`,
+/// `site`) and values are copied as they are: this runs for every sample of a merge.
+fn render_labels(s: &mut String, labels: &[(&str, &str)]) {
+    if labels.is_empty() {
+        return;
+    }
+    s.push('{');
+    for (i, (k, v)) in labels.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        if is_label_name(k) {
+            s.push_str(k);
+        } else {
+            s.push_str(&label_name(k));
+        }
+        s.push_str("=\"");
+        if v.chars().any(|c| c == '\\' || c == '"' || c.is_control()) {
+            s.push_str(&escape_label_value(v));
+        } else {
+            s.push_str(v);
+        }
+        s.push('"');
+    }
+    s.push('}');
 }
 
 /// Whether `s` is a label name as it is: what [`label_name`] would return unchanged.
