@@ -7,7 +7,7 @@ use crate::health::{Finding, Health};
 use crate::outcome::{DeviceReport, PollStatus};
 use crate::session::error::{ErrorClass, Stage};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -55,10 +55,12 @@ pub fn write(
 
 /// One line of `health.jsonl` as read back: what a report needs of the device (parsed
 /// records and raw outputs are skipped). Fields a JSONL written before they existed lacks
-/// take their defaults.
-#[derive(Debug, Clone, Deserialize)]
+/// take their defaults. A shard's `ingest.jsonl` writes the same fields (`shard::ingest`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub device: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     #[serde(default)]
     pub host: String,
     #[serde(default)]
@@ -92,17 +94,21 @@ pub struct Line {
     pub ssh_algorithms: Option<String>,
     #[serde(default)]
     pub attempts: u32,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<RunInfo>,
 }
 
-/// A command of a [`Line`]: its text, status and error.
-#[derive(Debug, Clone, Deserialize)]
+/// A command of a [`Line`]: its text, status, error, and whether its output was cut short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineCommand {
     pub command: String,
     pub status: crate::outcome::CommandStatus,
     #[serde(default)]
     pub error: Option<String>,
+    #[serde(default)]
+    pub truncated: bool,
+    #[serde(default)]
+    pub duration_ms: u64,
 }
 
 /// Why a JSONL file cannot be read back; names the file and the line.

@@ -5,11 +5,8 @@
 //! (a cut-short output cannot resolve a finding). One line per report row, in row order.
 //! Never a secret, never a raw output or parsed record.
 
-use crate::outcome::{
-    CommandReport, CommandStatus, Counter, DeviceReport, Finding, Health, PollStatus,
-};
-use crate::session::error::{ErrorClass, Stage};
-use chrono::{DateTime, Utc};
+use crate::outcome::{CommandReport, Counter, DeviceReport};
+use crate::report::jsonl::{self, LineCommand};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,60 +14,16 @@ use std::path::Path;
 /// The file's name in a shard folder.
 pub const FILE: &str = "ingest.jsonl";
 
-/// One report row, everything but parsed records and raw outputs.
+/// One report row: a `health.jsonl` line's fields (without its `run`) and what the JSONL
+/// leaves out because the records it holds give it: the counters and the uptime.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
-    pub device: String,
-    #[serde(default)]
-    pub context: Option<String>,
-    pub host: String,
-    pub port: u16,
-    pub platform: crate::Platform,
-    #[serde(default)]
-    pub site: Option<String>,
-    #[serde(default)]
-    pub groups: Vec<String>,
-    pub poll_status: PollStatus,
-    #[serde(default)]
-    pub failed_stage: Option<Stage>,
-    #[serde(default)]
-    pub error_class: Option<ErrorClass>,
-    #[serde(default)]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub started_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub duration_ms: u64,
-    #[serde(default)]
-    pub hostname: Option<String>,
-    #[serde(default)]
-    pub commands: Vec<Command>,
-    #[serde(default)]
-    pub metrics: BTreeMap<String, String>,
-    pub health: Health,
-    #[serde(default)]
-    pub findings: Vec<Finding>,
-    #[serde(default)]
-    pub ssh_algorithms: Option<String>,
-    #[serde(default)]
-    pub attempts: u32,
+    #[serde(flatten)]
+    pub row: jsonl::Line,
     #[serde(default)]
     pub uptime_s: Option<u64>,
     #[serde(default)]
     pub counters: Vec<LineCounter>,
-}
-
-/// A command of a row: what the CSV's error columns and the history's judgement read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Command {
-    pub command: String,
-    pub status: CommandStatus,
-    #[serde(default)]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub truncated: bool,
-    #[serde(default)]
-    pub duration_ms: u64,
 }
 
 /// A cumulative counter (see [`Counter`]), its name as text.
@@ -87,7 +40,7 @@ pub struct LineCounter {
 
 impl Line {
     pub fn of(r: &DeviceReport) -> Line {
-        Line {
+        let row = jsonl::Line {
             device: r.device.clone(),
             context: r.context.clone(),
             host: r.host.clone(),
@@ -105,7 +58,7 @@ impl Line {
             commands: r
                 .commands
                 .iter()
-                .map(|c| Command {
+                .map(|c| LineCommand {
                     command: c.command.clone(),
                     status: c.status,
                     error: c.error.clone(),
@@ -122,6 +75,10 @@ impl Line {
             findings: r.findings.clone(),
             ssh_algorithms: r.ssh_algorithms.clone(),
             attempts: r.attempts,
+            run: None,
+        };
+        Line {
+            row,
             uptime_s: r.uptime_s,
             counters: r
                 .counters
@@ -141,12 +98,13 @@ impl Line {
     /// `columns` (a name not among them is an error: the shard ran another playbook); a
     /// counter this build does not know is left out, as the history leaves it out.
     pub fn into_report(self, columns: &[&'static str]) -> Result<DeviceReport, String> {
+        let l = self.row;
         let mut metrics = BTreeMap::new();
-        for (k, v) in self.metrics {
+        for (k, v) in l.metrics {
             let Some(c) = columns.iter().find(|c| **c == k) else {
                 return Err(format!(
                     "{}: metric `{k}` is not a column of this playbook",
-                    self.device
+                    l.device
                 ));
             };
             metrics.insert(*c, v);
@@ -167,18 +125,18 @@ impl Line {
                 })
             })
             .collect();
-        let mut r = DeviceReport::blank(&self.device, &self.host, self.port, self.platform);
-        r.context = self.context;
-        r.site = self.site;
-        r.groups = self.groups;
-        r.poll_status = self.poll_status;
-        r.failed_stage = self.failed_stage;
-        r.error_class = self.error_class;
-        r.error = self.error;
-        r.started_at = self.started_at;
-        r.duration_ms = self.duration_ms;
-        r.hostname = self.hostname;
-        r.commands = self
+        let mut r = DeviceReport::blank(&l.device, &l.host, l.port, l.platform);
+        r.context = l.context;
+        r.site = l.site;
+        r.groups = l.groups;
+        r.poll_status = l.poll_status;
+        r.failed_stage = l.failed_stage;
+        r.error_class = l.error_class;
+        r.error = l.error;
+        r.started_at = l.started_at;
+        r.duration_ms = l.duration_ms;
+        r.hostname = l.hostname;
+        r.commands = l
             .commands
             .into_iter()
             .map(|c| CommandReport {
@@ -194,10 +152,10 @@ impl Line {
             })
             .collect();
         r.metrics = metrics;
-        r.health = self.health;
-        r.findings = self.findings;
-        r.ssh_algorithms = self.ssh_algorithms;
-        r.attempts = self.attempts;
+        r.health = l.health;
+        r.findings = l.findings;
+        r.ssh_algorithms = l.ssh_algorithms;
+        r.attempts = l.attempts;
         r.uptime_s = self.uptime_s;
         r.counters = counters;
         Ok(r)
@@ -217,7 +175,7 @@ pub fn write(path: &Path, reports: &[DeviceReport]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::Severity;
+    use crate::outcome::{CommandStatus, Finding, Severity};
 
     /// What the history reads of a report survives the file: subjects, counters, uptime,
     /// command statuses and the CSV's error columns.

@@ -668,11 +668,11 @@ fn ingested(
     }
     let l: super::ingest::Line = serde_json::from_str(line)
         .map_err(|e| msg(format!("{}: {device}'s line: {e}", src.display())))?;
-    if l.device != device {
+    if l.row.device != device {
         return Err(msg(format!(
             "{}: row {} where {device} was expected",
             src.display(),
-            l.device
+            l.row.device
         )));
     }
     l.into_report(columns)
