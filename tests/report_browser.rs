@@ -222,6 +222,70 @@ fn the_demo_page_in_a_browser() {
     assert_eq!(got, want, "{site} × {platform}");
     click(&b, "#f-reset");
 
+    // Filtered to the firewalls, the metric columns none of them has a value in are folded
+    // (header and cells hidden, one cell per column kept); cleared, every column is back.
+    select(&b, "f-platform", "cisco_asa");
+    let v = b.exec(
+        "var hs = Array.from(document.querySelectorAll('#devices-table thead th'));         var rows = Array.from(document.querySelectorAll('#devices-table tbody tr'));         return { hidden: hs.filter(h => h.hidden).map(h => h.dataset.key),                  metric: hs.filter(h => h.classList.contains('metric')).map(h => [h.dataset.key, h.hidden]),                  cells: rows.map(r => Array.from(r.cells, c => [c.hidden, c.textContent])),                  heads: hs.map(h => h.hidden),                  note: document.getElementById('f-folded').hidden ? null : document.getElementById('f-folded').textContent };",
+        json!([]),
+    );
+    let asa: Vec<&Line> = lines
+        .iter()
+        .filter(|l| l.platform == fleetpoll::Platform::CiscoAsa)
+        .collect();
+    let hidden: Vec<String> = serde_json::from_value(v["hidden"].clone()).unwrap();
+    assert!(
+        !hidden.is_empty(),
+        "the demo's WAAS columns are folded for firewalls"
+    );
+    for key in &hidden {
+        assert!(
+            asa.iter()
+                .all(|l| l.metrics.get(key).is_none_or(|x| x.is_empty())),
+            "{key} folded but a firewall has a value in it"
+        );
+    }
+    let heads: Vec<bool> = serde_json::from_value(v["heads"].clone()).unwrap();
+    let cells: Vec<Vec<(bool, String)>> = serde_json::from_value(v["cells"].clone()).unwrap();
+    assert_eq!(cells.len(), asa.len());
+    for row in &cells {
+        assert_eq!(row.len(), heads.len(), "one cell per column");
+        for (c, h) in row.iter().zip(&heads) {
+            assert_eq!(c.0, *h, "a cell is hidden with its header");
+            if c.0 {
+                assert_eq!(c.1, "");
+            }
+        }
+    }
+    // A metric column that stays has a value on some firewall.
+    let metric: Vec<(String, bool)> = serde_json::from_value(v["metric"].clone()).unwrap();
+    for (i, (key, folded)) in metric.iter().enumerate() {
+        if *folded {
+            continue;
+        }
+        let col = heads.len() - metric.len() + i;
+        assert!(
+            cells.iter().any(|r| !r[col].1.is_empty()),
+            "{key} is empty on every firewall and not folded"
+        );
+    }
+    assert_eq!(
+        v["note"],
+        json!(format!(
+            "{} metric column{} with no value on these devices folded",
+            hidden.len(),
+            if hidden.len() == 1 { "" } else { "s" }
+        ))
+    );
+    click(&b, "#f-reset");
+    assert_eq!(
+        b.exec(
+            "return [document.querySelectorAll('#devices-table thead th[hidden], #devices-table tbody td[hidden]').length,             document.getElementById('f-folded').hidden];",
+            json!([])
+        ),
+        json!([0, true])
+    );
+
     // Screenshots for a person: the top of the page as it opens, and the whole of it.
     b.window(1280, 1500);
     b.goto(&url);
@@ -514,6 +578,11 @@ fn five_thousand_device_page_timings() {
     );
     let code = b.exec(
         "return Array.from(document.getElementById('f-code').options).map(o => o.value)[1];",
+        json!([]),
+    );
+    // Where a person filtering is: at the device table's form.
+    b.exec(
+        "document.getElementById('devices').scrollIntoView(); document.body.offsetHeight; return 0;",
         json!([]),
     );
     let mut report = Vec::new();

@@ -274,6 +274,7 @@ impl Table {
             s,
             "<output id=\"f-count\" aria-live=\"polite\">{n} devices</output>\n</form>"
         );
+        s.push_str("<p class=\"note\" id=\"f-folded\" hidden></p>\n");
         s.push_str("<noscript><p class=\"note\">The device table is drawn by the page's script, which is off here: the findings, the matrix and the devices not polled are complete without it, and the health CSV has every device.</p></noscript>\n");
         s.push_str("<p class=\"print-only note\">Printed with the devices the filters leave and without the metric columns: the health CSV has them.</p>\n");
         s.push_str(

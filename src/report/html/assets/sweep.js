@@ -41,7 +41,7 @@
   var el = function (id) { return document.getElementById(id); };
   var fText = el('f-text'), fHealth = el('f-health'), fPlatform = el('f-platform'),
     fSite = el('f-site'), fCode = el('f-code'), count = el('f-count'), more = el('show-more'),
-    moreAll = el('show-all');
+    moreAll = el('show-all'), foldNote = el('f-folded');
   var state = { sort: C.health, dir: -1, shown: data.page };
   var order = [], matched = [];
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -131,16 +131,37 @@
     }
   }
 
+  // With a filter set, a metric column none of the matching devices has a value in is folded
+  // (its header and cells hidden, each row keeping one cell per column): a table of firewalls
+  // does not carry forty empty WAAS columns, and draws in a fraction of the time.
+  var folded = cols.map(function () { return false; });
+  function fold(filtered) {
+    var empty = cols.map(function (c, j) { return filtered && c.metric && j !== state.sort; });
+    var left = empty.filter(Boolean).length;
+    for (var k = 0; k < matched.length && left > 0; k++) {
+      var r = rows[matched[k]];
+      for (var j = 0; j < r.length; j++) {
+        if (empty[j] && r[j] !== '' && r[j] !== null && r[j] !== undefined) { empty[j] = false; left--; }
+      }
+    }
+    heads.forEach(function (th, j) { if (th.hidden !== empty[j]) th.hidden = empty[j]; });
+    folded = empty;
+  }
+
   function render() {
     var n = Math.min(matched.length, state.shown), out = new Array(n);
     for (var k = 0; k < n; k++) {
       var r = rows[matched[k]], s = '<tr>';
-      for (var j = 0; j < r.length; j++) s += cell(r, j);
+      for (var j = 0; j < r.length; j++) s += folded[j] ? '<td hidden></td>' : cell(r, j);
       out[k] = s + '</tr>';
     }
     tbody.innerHTML = out.join('');
     var msg = matched.length + ' of ' + rows.length + ' devices';
     if (n < matched.length) msg += ', the first ' + n + ' shown';
+    var nFolded = folded.filter(Boolean).length;
+    foldNote.hidden = nFolded === 0;
+    foldNote.textContent = nFolded + ' metric column' + (nFolded === 1 ? '' : 's') +
+      ' with no value on these devices folded';
     count.textContent = msg;
     var rest = matched.length - n;
     more.hidden = moreAll.hidden = rest <= 0;
@@ -151,6 +172,9 @@
   function apply() {
     matched = order.filter(matcher());
     state.shown = data.page;
+    fold(fText.value.trim() !== '' || [fHealth, fPlatform, fSite, fCode].some(function (f) {
+      return f.value !== '*';
+    }));
     render();
   }
 
