@@ -48,6 +48,26 @@ fn twin(name: &str, of: &DeviceSpec) -> DeviceSpec {
     s
 }
 
+/// One device of each platform with `scenario`, named `PREFIX-rtr`, `-xe`, `-asa`, `-wae`, each
+/// beside its healthy twin `NAME-twin`; the names come back with the specs.
+fn beside_twins(prefix: &str, scenario: Scenario) -> (Vec<DeviceSpec>, Vec<String>) {
+    let mut specs = Vec::new();
+    let mut names = Vec::new();
+    for (suffix, p) in [
+        ("rtr", Platform::CiscoIos),
+        ("xe", Platform::CiscoXe),
+        ("asa", Platform::CiscoAsa),
+        ("wae", Platform::CiscoWaas),
+    ] {
+        let name = format!("{prefix}-{suffix}");
+        let s = spec(&name, p, scenario);
+        specs.push(twin(&format!("{name}-twin"), &s));
+        specs.push(s);
+        names.push(name);
+    }
+    (specs, names)
+}
+
 struct Sweep {
     reports: Vec<DeviceReport>,
     elapsed: Duration,
@@ -371,20 +391,10 @@ async fn stall_mid_output_times_out_the_command() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pager_stuck_outputs_equal_a_paging_off_twin() {
     let _g = shared().await;
-    let mut specs = Vec::new();
-    for (name, p) in [
-        ("pg-rtr", Platform::CiscoIos),
-        ("pg-xe", Platform::CiscoXe),
-        ("pg-asa", Platform::CiscoAsa),
-        ("pg-wae", Platform::CiscoWaas),
-    ] {
-        let s = spec(name, p, Scenario::PagerStuck);
-        specs.push(twin(&format!("{name}-twin"), &s));
-        specs.push(s);
-    }
+    let (specs, names) = beside_twins("pg", Scenario::PagerStuck);
     let f = fleet(specs).await;
     let sw = sweep(&f, TIMEOUTS, "", 8).await;
-    for name in ["pg-rtr", "pg-xe", "pg-asa", "pg-wae"] {
+    for name in &names {
         let d = sw.row(name);
         let t = sw.row(&format!("{name}-twin"));
         assert_polled_clean(d);
@@ -407,20 +417,10 @@ async fn pager_stuck_outputs_equal_a_paging_off_twin() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_outputs_parse_like_a_clean_twin() {
     let _g = shared().await;
-    let mut specs = Vec::new();
-    for (name, p) in [
-        ("gb-rtr", Platform::CiscoIos),
-        ("gb-xe", Platform::CiscoXe),
-        ("gb-asa", Platform::CiscoAsa),
-        ("gb-wae", Platform::CiscoWaas),
-    ] {
-        let s = spec(name, p, Scenario::Garbage);
-        specs.push(twin(&format!("{name}-twin"), &s));
-        specs.push(s);
-    }
+    let (specs, names) = beside_twins("gb", Scenario::Garbage);
     let f = fleet(specs).await;
     let sw = sweep(&f, TIMEOUTS, "", 8).await;
-    for name in ["gb-rtr", "gb-xe", "gb-asa", "gb-wae"] {
+    for name in &names {
         let d = sw.row(name);
         let t = sw.row(&format!("{name}-twin"));
         assert_polled_clean(d);
