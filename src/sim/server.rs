@@ -174,7 +174,13 @@ async fn connection(
         shutdown: shutdown.clone(),
         kill: kill.clone(),
     };
-    let session = match russh::server::run_stream(config, stream, handler).await {
+    let session = match russh::server::run_stream(
+        config,
+        tokio::io::BufReader::with_capacity(4096, stream),
+        handler,
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             tracing::debug!(device = %spec.name, error = %e, "sim ssh handshake failed");

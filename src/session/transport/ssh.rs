@@ -194,6 +194,17 @@ pub trait ByteStream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> ByteStream for T {}
 pub type BoxStream = Box<dyn ByteStream>;
 
+/// russh reads every packet with two exact reads on the stream (length block, then the rest),
+/// each a syscall on a bare socket; a small read buffer serves the packets that arrived
+/// together from one `recv` instead.
+fn buffered(stream: BoxStream) -> tokio::io::BufReader<BoxStream> {
+    tokio::io::BufReader::with_capacity(READ_BUFFER, stream)
+}
+
+/// Bytes of the SSH read buffer per connection: a few packets of command output, small enough
+/// that thousands of sessions in flight stay within the memory budget.
+const READ_BUFFER: usize = 4096;
+
 /// TCP to `host:port` (the device or a jump host, within its own connect timeout), stage
 /// `connect`.
 pub(crate) async fn tcp(host: &Host, budget: Budget) -> Result<BoxStream, SessionError> {
@@ -311,10 +322,13 @@ async fn handshake_once(
     let handle = budget
         .within(t.auth)
         .run(Stage::Auth, async {
-            client::connect_stream(config, stream, handler)
+            client::connect_stream(config, buffered(stream), handler)
                 .await
                 .map_err(|e| {
-                    definitive = matches!(e, russh::Error::DhPublicKeyOutOfRange);
+                    definitive = matches!(
+                        e,
+                        russh::Error::DhPublicKeyOutOfRange | russh::Error::WrongServerSig
+                    );
                     if let Some(why) = rejection.lock().ok().and_then(|mut r| r.take()) {
                         SessionError::HostKeyRejected(why)
                     } else {
