@@ -339,8 +339,37 @@ async fn read_packet(s: &mut TcpStream) -> std::io::Result<Vec<u8>> {
     Ok(body[1..len.saturating_sub(pad)].to_vec())
 }
 
-/// Play an SSH server up to KEXDH_REPLY, answering with `f` as its public value.
-async fn bad_dh_server(mut s: TcpStream, f: Vec<u8>) -> std::io::Result<()> {
+/// What a fake server answers KEXDH_INIT with.
+#[derive(Clone)]
+struct Reply {
+    /// The host-key algorithms its KEXINIT offers.
+    host_key_algorithms: &'static str,
+    /// The host key blob (K_S).
+    host_key: Vec<u8>,
+    /// Its DH public value.
+    f: Vec<u8>,
+    /// The signature blob, in SSH framing.
+    signature: Vec<u8>,
+}
+
+/// An ed25519 host key and signature that are never looked at: `f` is refused before.
+fn reply_with_f(f: Vec<u8>) -> Reply {
+    let mut host_key = Vec::new();
+    put_string(&mut host_key, b"ssh-ed25519");
+    put_string(&mut host_key, &[9u8; 32]);
+    let mut signature = Vec::new();
+    put_string(&mut signature, b"ssh-ed25519");
+    put_string(&mut signature, &[0u8; 64]);
+    Reply {
+        host_key_algorithms: "ssh-ed25519",
+        host_key,
+        f,
+        signature,
+    }
+}
+
+/// Play an SSH server up to KEXDH_REPLY, answering with `reply`.
+async fn fake_kex_server(mut s: TcpStream, reply: Reply) -> std::io::Result<()> {
     s.write_all(b"SSH-2.0-Cisco-1.25\r\n").await?;
     let mut line = Vec::new();
     loop {
@@ -354,7 +383,7 @@ async fn bad_dh_server(mut s: TcpStream, f: Vec<u8>) -> std::io::Result<()> {
     kexinit.extend_from_slice(&[7u8; 16]);
     for list in [
         "diffie-hellman-group14-sha256",
-        "ssh-ed25519",
+        reply.host_key_algorithms,
         "aes128-ctr",
         "aes128-ctr",
         "hmac-sha2-256",
@@ -374,21 +403,74 @@ async fn bad_dh_server(mut s: TcpStream, f: Vec<u8>) -> std::io::Result<()> {
             break; // KEXDH_INIT
         }
     }
-    let mut host_key = Vec::new();
-    put_string(&mut host_key, b"ssh-ed25519");
-    put_string(&mut host_key, &[9u8; 32]);
-    let mut sig = Vec::new();
-    put_string(&mut sig, b"ssh-ed25519");
-    put_string(&mut sig, &[0u8; 64]);
-    let mut reply = vec![31u8];
-    put_string(&mut reply, &host_key);
-    put_mpint(&mut reply, &f);
-    put_string(&mut reply, &sig);
-    send_packet(&mut s, &reply).await?;
+    let mut packet = vec![31u8];
+    put_string(&mut packet, &reply.host_key);
+    put_mpint(&mut packet, &reply.f);
+    put_string(&mut packet, &reply.signature);
+    send_packet(&mut s, &packet).await?;
     // Hold the connection until the client gives up.
     let mut sink = [0u8; 1024];
     while s.read(&mut sink).await? > 0 {}
     Ok(())
+}
+
+/// An inventory of one device per (fake server, transport), and the servers behind it; the
+/// `legacy` algorithms, so that `ssh-rsa` is a signature the client takes.
+async fn fake_fleet(
+    dir: &Path,
+    replies: Vec<(&'static str, Reply)>,
+) -> (String, Vec<tokio::task::JoinHandle<()>>) {
+    common::write(dir, "pw", "x");
+    let mut inv = format!(
+        "defaults:\n  username: u\n  password: {{file: {}}}\n  platform: cisco_ios\n  retries: 0\n  timeouts: {TIMEOUTS}\n  ssh: {{host_key_policy: insecure-accept-any, algorithms: legacy}}\ndevices:\n",
+        dir.join("pw").display()
+    );
+    let mut servers = Vec::new();
+    for (name, reply) in replies {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        for transport in ["native", "openssh"] {
+            if transport == "openssh" && !have_ssh_client() {
+                continue;
+            }
+            let _ = writeln!(
+                inv,
+                "  - {{name: {name}-{transport}, host: 127.0.0.1, port: {port}, transport: {transport}}}"
+            );
+        }
+        servers.push(tokio::spawn(async move {
+            while let Ok((s, _)) = l.accept().await {
+                tokio::spawn(fake_kex_server(s, reply.clone()));
+            }
+        }));
+    }
+    (inv, servers)
+}
+
+/// Every device failed at the handshake as `protocol`, natively without a retry, with the
+/// words `native` expects in its message, through OpenSSH with one of `openssh`.
+fn check_handshake_refused(reports: &[DeviceReport], native: &[&str], openssh: &[&str]) {
+    assert!(!reports.is_empty());
+    for d in reports {
+        assert_eq!(d.poll_status, PollStatus::Failed, "{}", d.device);
+        assert_eq!(
+            d.error_class,
+            Some(ErrorClass::Protocol),
+            "{}: {:?}",
+            d.device,
+            d.error
+        );
+        assert_eq!(d.failed_stage, Some(Stage::Auth), "{}", d.device);
+        let e = d.error.as_deref().unwrap_or("");
+        let named = if d.device.ends_with("-native") {
+            // A broken peer is not retried with other algorithms.
+            assert!(!e.contains("retried"), "{}: {e}", d.device);
+            native.iter().all(|w| e.contains(w))
+        } else {
+            openssh.iter().any(|w| e.contains(w))
+        };
+        assert!(named, "{}: the check is not named: {e}", d.device);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -403,54 +485,98 @@ async fn a_dh_public_value_out_of_range_fails_the_device_as_protocol_naming_the_
         ("f-p", p),
     ];
     let dir = tempfile::tempdir().unwrap();
-    common::write(dir.path(), "pw", "x");
-    let mut inv = format!(
-        "defaults:\n  username: u\n  password: {{file: {}}}\n  platform: cisco_ios\n  retries: 0\n  timeouts: {TIMEOUTS}\n  ssh: {{host_key_policy: insecure-accept-any}}\ndevices:\n",
-        dir.path().join("pw").display()
-    );
-    let mut servers = Vec::new();
-    for (name, f) in values {
-        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = l.local_addr().unwrap().port();
-        for transport in ["native", "openssh"] {
-            if transport == "openssh" && !have_ssh_client() {
-                continue;
-            }
-            let _ = writeln!(
-                inv,
-                "  - {{name: {name}-{transport}, host: 127.0.0.1, port: {port}, transport: {transport}}}"
-            );
-        }
-        servers.push(tokio::spawn(async move {
-            while let Ok((s, _)) = l.accept().await {
-                tokio::spawn(bad_dh_server(s, f.clone()));
-            }
-        }));
-    }
+    let replies = values
+        .into_iter()
+        .map(|(name, f)| (name, reply_with_f(f)))
+        .collect();
+    let (inv, servers) = fake_fleet(dir.path(), replies).await;
     let plan = common::health_plan(&common::write(dir.path(), "inv.yaml", &inv));
     let reports = common::run(&plan, &RunOptions::default()).await;
-    assert!(!reports.is_empty());
-    for d in &reports {
-        assert_eq!(d.poll_status, PollStatus::Failed, "{}", d.device);
-        assert_eq!(
-            d.error_class,
-            Some(ErrorClass::Protocol),
-            "{}: {:?}",
-            d.device,
-            d.error
-        );
-        assert_eq!(d.failed_stage, Some(Stage::Auth), "{}", d.device);
-        let e = d.error.as_deref().unwrap_or("");
-        let named = if d.device.ends_with("-native") {
-            // A broken peer is not retried with other algorithms.
-            assert!(!e.contains("retried"), "{}: {e}", d.device);
-            e.contains("RFC 8268") && e.contains("1 < f < p-1")
-        } else {
-            // OpenSSH's own words for the same check.
-            e.contains("invalid public DH value")
-        };
-        assert!(named, "{}: the check is not named: {e}", d.device);
+    // OpenSSH's own words for the same check.
+    check_handshake_refused(
+        &reports,
+        &["RFC 8268", "1 < f < p-1"],
+        &["invalid public DH value"],
+    );
+    for s in servers {
+        s.abort();
     }
+}
+
+/// The host-key signature is checked through aws-lc in the russh patch (PATCHES.md item 6)
+/// with the `ssh-key` verifier behind it: an RSA signature that does not verify (a real
+/// signature by the host key over other data, under each hash; random bytes; a cut-short
+/// one) must still fail the device, as a broken peer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_rsa_host_key_signature_that_does_not_verify_fails_the_device() {
+    use fleetpoll::sim::ssh_profile::HostKeyKind;
+    use russh::keys::signature::Signer;
+    use russh::keys::ssh_encoding::Encode;
+    use russh::keys::HashAlg;
+    let key = host_key(HostKeyKind::Rsa2048);
+    let encoded = |x: &dyn Fn(&mut Vec<u8>) -> Result<(), russh::keys::ssh_encoding::Error>| {
+        let mut v = Vec::new();
+        x(&mut v).unwrap();
+        v
+    };
+    let host_key_blob = encoded(&|v| key.public_key().key_data().encode(v));
+    let rsa = key.key_data().rsa().unwrap();
+    let signed_other = |hash: Option<HashAlg>| -> Vec<u8> {
+        let sig: russh::keys::ssh_key::Signature =
+            Signer::try_sign(&(rsa, hash), b"not the exchange hash").unwrap();
+        encoded(&|v| sig.encode(v))
+    };
+    let framed = |alg: &str, bytes: &[u8]| -> Vec<u8> {
+        let mut v = Vec::new();
+        put_string(&mut v, alg.as_bytes());
+        put_string(&mut v, bytes);
+        v
+    };
+    let random: Vec<u8> = (0..256u32).map(|i| (i * 151 + 7) as u8).collect();
+    let cases = [
+        (
+            "other-sha512",
+            "rsa-sha2-512",
+            signed_other(Some(HashAlg::Sha512)),
+        ),
+        (
+            "other-sha256",
+            "rsa-sha2-256",
+            signed_other(Some(HashAlg::Sha256)),
+        ),
+        ("other-sha1", "ssh-rsa", signed_other(None)),
+        ("random", "rsa-sha2-256", framed("rsa-sha2-256", &random)),
+        (
+            "short",
+            "rsa-sha2-256",
+            framed("rsa-sha2-256", &random[..12]),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let replies = cases
+        .into_iter()
+        .map(|(name, alg, signature)| {
+            let reply = Reply {
+                host_key_algorithms: alg,
+                host_key: host_key_blob.clone(),
+                // Any value in (1, p-1) with enough bits set for OpenSSH's check will do: the
+                // signature is what fails.
+                f: vec![0x5a; 255],
+                signature,
+            };
+            (name, reply)
+        })
+        .collect();
+    let (inv, servers) = fake_fleet(dir.path(), replies).await;
+    let plan = common::health_plan(&common::write(dir.path(), "inv.yaml", &inv));
+    let reports = common::run(&plan, &RunOptions::default()).await;
+    // OpenSSH: "incorrect signature", or "error in libcrypto" for bytes that are no RSA
+    // signature at all.
+    check_handshake_refused(
+        &reports,
+        &["signature"],
+        &["incorrect signature", "error in libcrypto"],
+    );
     for s in servers {
         s.abort();
     }

@@ -381,4 +381,67 @@ mod aws_lc_rsa {
         out.truncate(len as usize);
         Some(out)
     }
+
+    /// Whether aws-lc accepts `signature` over `data` by `key`. `false` means "not shown
+    /// valid here" (a bad signature, or a key or hash aws-lc refuses): the caller then asks
+    /// the `rsa` crate, so this path can only make verification faster, never looser.
+    pub(crate) fn verify(
+        key: &ssh_key::public::RsaPublicKey,
+        hash: Option<HashAlg>,
+        data: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        use sha2::Digest;
+        let (nid, digest): (i32, Vec<u8>) = match hash {
+            None => (ffi::NID_sha1, sha1::Sha1::digest(data).to_vec()),
+            Some(HashAlg::Sha256) => (ffi::NID_sha256, sha2::Sha256::digest(data).to_vec()),
+            Some(HashAlg::Sha512) => (ffi::NID_sha512, sha2::Sha512::digest(data).to_vec()),
+            Some(_) => return false,
+        };
+        let (Some(n), Some(e)) = (key.n().as_positive_bytes(), key.e().as_positive_bytes())
+        else {
+            return false;
+        };
+        let (Some(n), Some(e)) = (bn(n), bn(e)) else {
+            return false;
+        };
+        // SAFETY: both arguments are live BIGNUMs; the function copies them.
+        let rsa = unsafe { ffi::RSA_new_public_key(n.0, e.0) };
+        if rsa.is_null() {
+            return false;
+        }
+        // SAFETY: `digest` matches `nid`; `signature` outlives the call; `rsa` is live.
+        let ok = unsafe {
+            ffi::RSA_verify(
+                nid,
+                digest.as_ptr(),
+                digest.len(),
+                signature.as_ptr(),
+                signature.len(),
+                rsa,
+            )
+        };
+        // SAFETY: allocated by RSA_new_public_key above.
+        unsafe { ffi::RSA_free(rsa) };
+        ok == 1
+    }
+}
+
+/// fleetpoll patch (PATCHES.md): the server's host-key signature checked with aws-lc when the
+/// key is RSA (every Cisco device), the `ssh-key` verifier otherwise and whenever aws-lc does
+/// not accept it, so a signature is accepted exactly when one of the two shows it valid.
+pub(crate) fn verify_host_signature(
+    key: &ssh_key::PublicKey,
+    data: &[u8],
+    signature: &ssh_key::Signature,
+) -> signature::Result<()> {
+    #[cfg(all(feature = "rsa", feature = "aws-lc-rs"))]
+    if let (ssh_key::public::KeyData::Rsa(rsa), ssh_key::Algorithm::Rsa { hash }) =
+        (key.key_data(), signature.algorithm())
+    {
+        if aws_lc_rsa::verify(rsa, hash, data, signature.as_bytes()) {
+            return Ok(());
+        }
+    }
+    signature::Verifier::verify(key, data, signature)
 }
