@@ -7,7 +7,9 @@
 //! The fleet runs in `fleetpoll simulate` processes (one by default), so CPU and memory are
 //! the poller's alone. Environment:
 //! - `FLEETPOLL_BENCH_PROFILES=iosxe,asa` (default: modern,iosxe,asa,ios15,waas,mix);
-//! - `FLEETPOLL_BENCH_SIMULATORS=2` splits the fleet over two simulator processes.
+//! - `FLEETPOLL_BENCH_SIMULATORS=2` splits the fleet over two simulator processes;
+//! - `FLEETPOLL_BENCH_RAMP=0` opens the first wave all at once (as `poll --ramp`; default:
+//!   the poller's default ramp).
 //!
 //! cargo bench --bench fleet_sweep [-- DEVICES CONCURRENCY LATENCY_MS]
 //! e.g. FLEETPOLL_BENCH_PROFILES=mix FLEETPOLL_BENCH_SIMULATORS=2 cargo bench --bench fleet_sweep -- 10000 1000 50
@@ -149,8 +151,20 @@ async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, 
         concurrency: conc,
         keep_raw: false,
         keep_records: false,
+        // As `poll --ramp`: unset, the default ramp.
+        ramp: std::env::var("FLEETPOLL_BENCH_RAMP")
+            .ok()
+            .map(|v| match v.trim() {
+                "0" => Duration::ZERO,
+                v => {
+                    fleetpoll::inventory::settings_parse_duration(v).expect("FLEETPOLL_BENCH_RAMP")
+                }
+            }),
         ..RunOptions::default()
     };
+    let ramp = opts
+        .ramp
+        .unwrap_or_else(|| fleetpoll::runner::auto_ramp(conc.min(plan_all.jobs.len())));
     // Warm-up on one device, so one-off costs (regex compilation, lazy statics) are not
     // charged to the sweep.
     let mut one = plan(&invs[0]);
@@ -181,7 +195,8 @@ async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, 
         *kex.entry(k.to_string()).or_default() += 1;
     }
     println!(
-        "fleet_sweep[{profile}]: devices={n} concurrency={conc} latency={}ms simulators={sims} round_trips/device={:.1} polled={polled}/{n} clean={clean}/{n}",
+        "fleet_sweep[{profile}]: devices={n} concurrency={conc} ramp={}ms latency={}ms simulators={sims} round_trips/device={:.1} polled={polled}/{n} clean={clean}/{n}",
+        ramp.as_millis(),
         latency.as_millis(),
         total_rt as f64 / n as f64,
     );

@@ -33,6 +33,23 @@ pub struct RunOptions {
     /// Keep each command's parsed record (snapshots, JSONL). Off, records are dropped once
     /// the device is judged, so a 10,000-device sweep holds metrics and findings only.
     pub keep_records: bool,
+    /// How long the first wave of logins (the first `concurrency` devices) is spread over;
+    /// `None` is [`auto_ramp`]. Zero opens them all at once.
+    pub ramp: Option<Duration>,
+}
+
+/// The default ramp: 2 ms per device of the first wave (about the CPU of one login, key
+/// exchange and host-key signature, on one core), at most 5 s.
+pub fn auto_ramp(first_wave: usize) -> Duration {
+    (Duration::from_millis(2) * first_wave.min(2500) as u32).min(Duration::from_secs(5))
+}
+
+/// When the `i`th device of the first wave may start, `ramp` after `t0` for the last one.
+/// Devices that all log in at the same instant queue behind each other's CPU (and the AAA
+/// server's) and, finishing together, hand the same burst to the next wave; started a
+/// little apart, the slots stay apart for the whole run.
+fn ramp_start(t0: Instant, ramp: Duration, first_wave: usize, i: usize) -> Option<Instant> {
+    (i < first_wave && !ramp.is_zero()).then(|| t0 + ramp.mul_f64(i as f64 / first_wave as f64))
 }
 
 impl Default for RunOptions {
@@ -43,6 +60,7 @@ impl Default for RunOptions {
             grace: Duration::from_secs(5),
             keep_raw: true,
             keep_records: true,
+            ramp: None,
         }
     }
 }
@@ -134,7 +152,6 @@ impl Runner {
         opts: &RunOptions,
         on_done: impl Fn(&[DeviceReport]) + Send + Sync + 'static,
     ) -> Vec<DeviceReport> {
-        tracing::info!(devices = plan.jobs.len(), concurrency = opts.concurrency, deadline = ?opts.deadline, "sweep started");
         let sem = Arc::new(Semaphore::new(opts.concurrency.max(1)));
         let on_done = Arc::new(on_done);
         if let Some(d) = opts.deadline {
@@ -147,6 +164,10 @@ impl Runner {
         }
         let health = Arc::new(plan.playbook.health.clone());
         let keep = (opts.keep_raw, opts.keep_records);
+        let first_wave = opts.concurrency.max(1).min(plan.jobs.len());
+        let ramp = opts.ramp.unwrap_or_else(|| auto_ramp(first_wave));
+        tracing::info!(devices = plan.jobs.len(), concurrency = opts.concurrency, ?ramp, deadline = ?opts.deadline, "sweep started");
+        let t0 = Instant::now();
         let mut set = tokio::task::JoinSet::new();
         let mut out: Vec<Option<Vec<DeviceReport>>> = vec![None; plan.jobs.len()];
         let mut stop_rx = self.tx.subscribe();
@@ -175,7 +196,19 @@ impl Runner {
             let grace = opts.grace;
             let health = health.clone();
             let on_done = on_done.clone();
+            let start_at = ramp_start(t0, ramp, first_wave, i);
             set.spawn(async move {
+                if let Some(at) = start_at {
+                    let mut stop = rx.clone();
+                    tokio::select! {
+                        biased;
+                        reason = stopped(&mut stop) => {
+                            let rows = assessed(&job, not_started(&job.host, reason), Progress::default(), &health);
+                            return (i, finish(rows, keep, on_done.as_ref()));
+                        }
+                        _ = tokio::time::sleep_until(at) => {}
+                    }
+                }
                 let (r, progress) = poll_one(&job, permit, (rx, hurry), grace).await;
                 let rows = assessed(&job, r, progress, &health);
                 (i, finish(rows, keep, on_done.as_ref()))
@@ -396,4 +429,29 @@ async fn poll_one(
         }
     }
     (report, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_ramp_is_two_ms_a_slot_up_to_five_seconds() {
+        assert_eq!(auto_ramp(0), Duration::ZERO);
+        assert_eq!(auto_ramp(100), Duration::from_millis(200));
+        assert_eq!(auto_ramp(1000), Duration::from_secs(2));
+        assert_eq!(auto_ramp(10_000), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn the_first_wave_starts_evenly_over_the_ramp_and_later_devices_do_not_wait() {
+        let t0 = Instant::now();
+        let ramp = Duration::from_millis(400);
+        let at = |i| ramp_start(t0, ramp, 4, i).map(|t| t - t0);
+        assert_eq!(at(0), Some(Duration::ZERO));
+        assert_eq!(at(1), Some(Duration::from_millis(100)));
+        assert_eq!(at(3), Some(Duration::from_millis(300)));
+        assert_eq!(at(4), None, "the second wave starts as slots free up");
+        assert_eq!(ramp_start(t0, Duration::ZERO, 4, 1), None, "0: all at once");
+    }
 }

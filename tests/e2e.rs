@@ -335,6 +335,85 @@ async fn devices_start_in_inventory_order_one_slot_at_a_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_wave_of_logins_is_spread_over_the_ramp() {
+    let names = ["w-1", "w-2", "w-3", "w-4"];
+    let fleet = fleet(
+        names
+            .iter()
+            .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
+            .collect(),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    // Four slots for four devices: without the ramp all four start at once. With a 3 s ramp
+    // the k-th may not start before k × 750 ms (a sleep never ends early, however busy the
+    // machine).
+    let opts = RunOptions {
+        concurrency: 4,
+        ramp: Some(Duration::from_secs(3)),
+        ..RunOptions::default()
+    };
+    let before = chrono::Utc::now();
+    let r = sweep(&fleet, dir.path(), opts).await;
+    for (k, name) in names.iter().enumerate() {
+        let d = row(&r, name);
+        assert_eq!(d.poll_status, PollStatus::Polled, "{name}");
+        let after = d.started_at.expect("started") - before;
+        let due = chrono::Duration::milliseconds(750 * k as i64 - 5);
+        assert!(
+            after >= due,
+            "{name} started {after} after the run, due {due}"
+        );
+    }
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_during_the_ramp_leaves_the_waiting_devices_not_started() {
+    let names = ["s-1", "s-2", "s-3"];
+    let fleet = fleet(
+        names
+            .iter()
+            .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
+            .collect(),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = common::sim::health_plan(&fleet, dir.path(), FAST);
+    let runner = Runner::new();
+    let stopper = runner.stopper();
+    // s-2 and s-3 are due 100 s and 200 s into the run; the stop comes when s-1 is done.
+    let opts = RunOptions {
+        concurrency: 3,
+        ramp: Some(Duration::from_secs(300)),
+        ..RunOptions::default()
+    };
+    let t0 = std::time::Instant::now();
+    let r = runner
+        .run(&plan, &opts, move |rows| {
+            if rows.iter().any(|d| d.device == "s-1") {
+                stopper.stop(fleetpoll::runner::StopReason::Signal(
+                    fleetpoll::runner::Signal::Term,
+                ));
+            }
+        })
+        .await;
+    assert!(
+        t0.elapsed() < Duration::from_secs(90),
+        "the ramp's wait was not cut short: {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(row(&r, "s-1").poll_status, PollStatus::Polled);
+    for name in ["s-2", "s-3"] {
+        let d = row(&r, name);
+        assert_eq!(d.poll_status, PollStatus::Interrupted, "{name}");
+        assert_eq!(d.failed_stage, None, "{name} never started");
+        assert_eq!(d.error.as_deref(), Some("not started"), "{name}");
+    }
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_device_budget_ends_a_stalled_device_at_the_stage_it_reached() {
     let fleet = fleet(vec![spec(
         "stall-1",

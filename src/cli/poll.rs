@@ -61,6 +61,14 @@ pub struct PollArgs {
     /// How many devices are polled at once.
     #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub concurrency: u32,
+    /// Spread the first wave of logins (the first --concurrency devices) over this long
+    /// instead of opening them all at once (e.g. 500ms; 0 for all at once). A login is a burst
+    /// of work for the poller (key exchange, host-key signature) and a request to the AAA
+    /// server; a hundred at the same instant queue behind each other, and the next waves
+    /// inherit the queue. Later devices start as slots free up
+    /// [default: 2ms per device of the first wave, at most 5s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_ramp)]
+    pub ramp: Option<Duration>,
     /// Bound on the whole run (e.g. 30m); devices not done by then are marked `deadline`.
     #[arg(long, value_name = "DURATION", value_parser = parse_dur)]
     pub deadline: Option<Duration>,
@@ -84,6 +92,14 @@ pub struct PollArgs {
     /// whose shard reports its status in its manifest and the merge's exit.
     #[arg(long)]
     pub no_fail_on_health: bool,
+}
+
+/// `--ramp`: a duration, or 0 for none.
+pub fn parse_ramp(s: &str) -> Result<Duration, crate::inventory::DurationError> {
+    if matches!(s.trim(), "0" | "0s" | "0ms") {
+        return Ok(Duration::ZERO);
+    }
+    parse_dur(s)
 }
 
 pub fn parse_dur(s: &str) -> Result<Duration, crate::inventory::DurationError> {
@@ -255,6 +271,7 @@ async fn poll(a: &PollArgs, ui: &Ui) -> anyhow::Result<Swept> {
         concurrency: a.concurrency as usize,
         deadline: a.deadline,
         grace: a.grace,
+        ramp: a.ramp,
         keep_raw: a.include_raw,
         keep_records: outputs.jsonl.is_some(),
     };
@@ -465,4 +482,19 @@ pub fn write_html_with(
         .map_err(|e| anyhow::anyhow!("cannot render {}: {e}", path.display()))?;
     crate::report::html::write(path, &page)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ramp_takes_zero_or_a_duration_and_names_what_it_cannot_read() {
+        assert_eq!(parse_ramp("0").unwrap(), Duration::ZERO);
+        assert_eq!(parse_ramp("0ms").unwrap(), Duration::ZERO);
+        assert_eq!(parse_ramp("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_ramp("2s").unwrap(), Duration::from_secs(2));
+        let e = parse_ramp("soon").unwrap_err().to_string();
+        assert!(e.contains("soon"), "{e}");
+    }
 }

@@ -31,6 +31,14 @@ pub struct SnapshotArgs {
     /// How many devices are polled at once.
     #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub concurrency: u32,
+    /// Spread the first wave of logins (the first --concurrency devices) over this long
+    /// instead of opening them all at once (e.g. 500ms; 0 for all at once). A login is a burst
+    /// of work for the poller (key exchange, host-key signature) and a request to the AAA
+    /// server; a hundred at the same instant queue behind each other, and the next waves
+    /// inherit the queue. Later devices start as slots free up
+    /// [default: 2ms per device of the first wave, at most 5s].
+    #[arg(long, value_name = "DURATION", value_parser = super::poll::parse_ramp)]
+    pub ramp: Option<Duration>,
     /// Bound on the whole run (e.g. 30m); devices not done by then are recorded as `deadline`.
     #[arg(long, value_name = "DURATION", value_parser = super::poll::parse_dur)]
     pub deadline: Option<Duration>,
@@ -99,6 +107,7 @@ pub async fn run(a: SnapshotArgs, ui: &Ui) -> i32 {
         concurrency: a.concurrency as usize,
         deadline: a.deadline,
         grace: a.grace,
+        ramp: a.ramp,
         ..RunOptions::default()
     };
     let t0 = std::time::Instant::now();
