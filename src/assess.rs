@@ -68,7 +68,7 @@ pub fn command(
                 duration_ms,
                 truncated: cut.is_some(),
                 truncated_by: cut,
-                record,
+                record: record.map(Box::new),
                 raw: run.partial,
             }
         }
@@ -113,7 +113,7 @@ pub fn command(
                 duration_ms,
                 truncated: cut.is_some(),
                 truncated_by: cut,
-                record,
+                record: record.map(Box::new),
                 raw: Some(out.text),
             }
         }

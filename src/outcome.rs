@@ -115,7 +115,9 @@ pub struct CommandReport {
     pub truncated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truncated_by: Option<Cut>,
-    pub record: Option<Record>,
+    /// Boxed: the largest record family is several hundred bytes, and a 10,000-device run
+    /// keeps every command report (most with no record once judged) until the end.
+    pub record: Option<Box<Record>>,
     #[serde(skip)]
     pub raw: Option<String>,
 }
@@ -392,5 +394,23 @@ impl DeviceReport {
             attempts: 1,
             ..DeviceReport::blank(device, "192.0.2.1", 22, crate::Platform::CiscoIos)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run keeps every device's command reports until its outputs are written: at 10,000
+    /// devices of a dozen commands each, every byte of `CommandReport` is ~120 kB, and an
+    /// inline record (the largest family is several hundred bytes) made it 688 bytes.
+    #[test]
+    fn a_command_report_stays_small() {
+        assert!(
+            std::mem::size_of::<CommandReport>() <= 128,
+            "CommandReport is {} bytes",
+            std::mem::size_of::<CommandReport>()
+        );
+        assert!(std::mem::size_of::<DeviceReport>() <= 400);
     }
 }

@@ -73,7 +73,7 @@ impl DeviceClock {
         report
             .commands
             .iter()
-            .filter_map(|c| c.record.as_ref())
+            .filter_map(|c| c.record.as_deref())
             .find_map(|r: &Record| Clock::of(r).and_then(DeviceClock::from_clock))
             .or_else(|| report.started_at.map(DeviceClock::poll_start))
     }

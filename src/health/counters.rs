@@ -102,7 +102,7 @@ mod tests {
             duration_ms: 0,
             truncated: false,
             truncated_by: None,
-            record: Some((spec.parse)(text).unwrap()),
+            record: Some(Box::new((spec.parse)(text).unwrap())),
             raw: None,
         }
     }

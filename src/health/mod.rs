@@ -124,7 +124,7 @@ pub fn evaluate_at(
             }
             continue;
         }
-        if let Some(crate::parse::Record::Textfsm(t)) = &c.record {
+        if let Some(crate::parse::Record::Textfsm(t)) = c.record.as_deref() {
             if let Some(plan) = cfg.templated.plan(report.platform, &c.command) {
                 plan.judge(t, &mut |mut f: Finding| {
                     f.command = Some(c.command.clone());
@@ -148,7 +148,7 @@ pub fn evaluate_at(
     let records: Vec<(&str, &crate::parse::Record)> = report
         .commands
         .iter()
-        .filter_map(|c| Some((c.command.as_str(), c.record.as_ref()?)))
+        .filter_map(|c| Some((c.command.as_str(), c.record.as_deref()?)))
         .collect();
     rules::check_device(&records, report.platform, &cfg.thresholds, &mut |f| {
         out.push(f)

@@ -160,7 +160,7 @@ fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
 }
 
 fn software_version(r: &DeviceReport) -> Option<String> {
-    r.commands.iter().find_map(|c| match &c.record {
+    r.commands.iter().find_map(|c| match c.record.as_deref() {
         Some(Record::Version(v)) if !v.version.is_empty() => Some(match &v.xe_version {
             Some(xe) if xe != &v.version => format!("{} (IOS XE {xe})", v.version),
             _ => v.version.clone(),
