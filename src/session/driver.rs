@@ -47,13 +47,16 @@ pub async fn poll_with(
     progress: &mut Progress,
 ) -> Result<(), SessionError> {
     if host.transport == TransportKind::Openssh {
-        let (conn, stream) = system_ssh::open(host, &mut progress.stage, budget).await?;
+        let (conn, stream) = Box::pin(system_ssh::open(host, &mut progress.stage, budget)).await?;
         progress.ssh_algorithms = conn.algorithms.clone();
         let r = converse(stream, host, def, commands, walk, budget, progress).await;
         conn.close().await;
         return r;
     }
-    let (conn, stream) = native::open(host, &mut progress.stage, budget).await?;
+    // Boxed: the handshake's future (russh's connect, key exchange, authentication) is the
+    // largest part of a session's state; inline, every session would hold its room for the
+    // whole conversation, boxed only while it logs in.
+    let (conn, stream) = Box::pin(native::open(host, &mut progress.stage, budget)).await?;
     progress.ssh_algorithms = conn.algorithms.clone();
     let r = converse(stream, host, def, commands, walk, budget, progress).await;
     conn.close().await;

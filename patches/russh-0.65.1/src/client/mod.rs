@@ -120,12 +120,15 @@ enum Reply {
         partial_success: bool,
     },
     ChannelOpenFailure,
+    // Boxed, as `Msg::Authenticate`: a certificate inline made every `Reply` 540 bytes, and
+    // the session's unbounded `Reply` channel allocates 32-slot blocks of them (17 KiB per
+    // session before any message; fleetpoll patch).
     SignRequest {
-        key: ssh_key::PublicKey,
+        key: Box<ssh_key::PublicKey>,
         data: Vec<u8>,
     },
     SignRequestCert {
-        cert: Certificate,
+        cert: Box<Certificate>,
         hash_alg: Option<HashAlg>,
         data: Vec<u8>,
     },
@@ -567,7 +570,7 @@ impl<H: Handler> Handle<H> {
                     });
                 }
                 Some(Reply::SignRequest { key, data }) => {
-                    let data = signer.auth_sign(&key.into(), hash_alg, data).await;
+                    let data = signer.auth_sign(&(*key).into(), hash_alg, data).await;
                     let data = match data {
                         Ok(data) => data,
                         Err(e) => {
@@ -716,7 +719,7 @@ impl<H: Handler> Handle<H> {
                     hash_alg,
                     data,
                 }) => {
-                    let data = signer.auth_sign(&cert.into(), hash_alg, data).await;
+                    let data = signer.auth_sign(&(*cert).into(), hash_alg, data).await;
                     let data = match data {
                         Ok(data) => data,
                         Err(e) => {
@@ -1454,7 +1457,10 @@ impl Session {
                         } else {
                             self.common.received_data = true;
                             let kex_was_active = self.kex.active();
-                            reply(self, handler, kex_done_signal, &mut pkt).await?;
+                            // Boxed (fleetpoll patch): the packet handler's future is most of
+                            // this loop's state, which every session holds from its first
+                            // packet to its last; boxed, it lives only while a packet is handled.
+                            Box::pin(reply(self, handler, kex_done_signal, &mut pkt)).await?;
                             buffer.seqn = pkt.seqn; // TODO reply changes seqn internall, find cleaner way
 
                             if kex_was_active && !self.kex.active() {
