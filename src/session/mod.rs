@@ -10,4 +10,5 @@ pub mod driver;
 pub mod error;
 pub mod platform;
 pub mod run;
+pub mod screen;
 pub mod transport;
