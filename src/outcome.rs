@@ -397,6 +397,16 @@ impl DeviceReport {
     }
 }
 
+/// The exit status contract (cron, monitoring): what a run's rows amount to. Here, beside the
+/// healths it is judged from, so that the layers that merge or report runs need not reach up
+/// into the command line.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const WARNING: i32 = 1;
+    pub const CRITICAL: i32 = 2;
+    pub const UNUSABLE: i32 = 3;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

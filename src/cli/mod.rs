@@ -41,12 +41,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Exit statuses (Nagios-style).
-pub mod exit {
-    pub const OK: i32 = 0;
-    pub const WARNING: i32 = 1;
-    pub const CRITICAL: i32 = 2;
-    pub const UNUSABLE: i32 = 3;
-}
+pub use crate::outcome::exit;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -3,7 +3,12 @@
 //! can (`rules::growth`, with `--history`). Also the device's uptime, the reload check.
 
 use crate::outcome::{Counter, DeviceReport};
-use crate::parse::{asa::AspDrop, ipsec::IpsecSa, system::Version, waas, Family};
+use crate::parse::{
+    asa::AspDrop,
+    ipsec::{IpsecSa, IpsecSaEntry},
+    system::Version,
+    waas, Family,
+};
 
 /// `#send errors` of one IPsec SA (subject: peer and selectors).
 pub const IPSEC_SEND_ERRORS: &str = "ipsec_send_errors";
@@ -52,7 +57,7 @@ pub fn of_report(r: &DeviceReport) -> (Option<u64>, Vec<Counter>) {
             uptime = uptime.or(v.uptime_s);
         } else if let Some(sa) = IpsecSa::of(rec) {
             for e in &sa.entries {
-                let subject = super::rules::sa_subject(e);
+                let subject = sa_subject(e);
                 if let Some(n) = e.send_errors {
                     push(IPSEC_SEND_ERRORS, subject.clone(), n, None);
                 }
@@ -77,7 +82,7 @@ pub fn of_report(r: &DeviceReport) -> (Option<u64>, Vec<Counter>) {
             // Always a value: the ASA lists only the counters that are not 0.
             push(
                 ASP_EXPIRED_VPN_CONTEXT,
-                super::rules::EXPIRED_VPN_CONTEXT_SUBJECT.into(),
+                EXPIRED_VPN_CONTEXT_SUBJECT.into(),
                 a.expired_vpn_context,
                 a.frame_last_clearing.as_deref(),
             );
@@ -85,6 +90,25 @@ pub fn of_report(r: &DeviceReport) -> (Option<u64>, Vec<Counter>) {
     }
     (uptime, out)
 }
+
+/// What identifies an SA from one run to the next: its peer and selector pair
+/// (`10.1.10.2 10.1.100.0/255.255.255.0->172.16.5.0/255.255.255.0`), without the SPIs and
+/// conn-ids a rekey changes. The history's counter rates and finding identity use it.
+pub(crate) fn sa_subject(e: &IpsecSaEntry) -> String {
+    let mut s = e
+        .current_peer
+        .as_deref()
+        .or(e.dynamic_peer.as_deref())
+        .unwrap_or("no-peer")
+        .to_string();
+    if let (Some(l), Some(r)) = (&e.local_ident, &e.remote_ident) {
+        s.push_str(&format!(" {}/{}->{}/{}", l.addr, l.mask, r.addr, r.mask));
+    }
+    s
+}
+
+/// The subject of the expired VPN context findings (the counter's drop id).
+pub(crate) const EXPIRED_VPN_CONTEXT_SUBJECT: &str = "vpn-context-expired";
 
 #[cfg(test)]
 mod tests {

@@ -128,8 +128,8 @@ mod tests {
             [0, 1, 2, 3].map(state),
             ["OK", "WARNING", "CRITICAL", "UNKNOWN"]
         );
-        assert_eq!(state(crate::cli::exit::UNUSABLE), "UNKNOWN");
-        assert_eq!(state(crate::cli::exit::CRITICAL), "CRITICAL");
+        assert_eq!(state(crate::outcome::exit::UNUSABLE), "UNKNOWN");
+        assert_eq!(state(crate::outcome::exit::CRITICAL), "CRITICAL");
     }
 
     #[test]

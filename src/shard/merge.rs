@@ -328,7 +328,7 @@ fn finding_of(rec: &csv::StringRecord) -> Option<Finding> {
 /// The exit status of a run whose rows have these healths: 2 for any critical or unknown
 /// (not polled), 1 for warnings only, 0 otherwise (as `poll`'s).
 fn worse_exit(code: i32, h: Health) -> i32 {
-    use crate::cli::exit;
+    use crate::outcome::exit;
     match h {
         Health::Critical | Health::Unknown => exit::CRITICAL,
         Health::Warning => code.max(exit::WARNING),
@@ -493,7 +493,7 @@ pub fn merge(req: &Request, out: &Outputs) -> Result<Merged, MergeError> {
         rows: 0,
         not_run: 0,
         healths: BTreeMap::new(),
-        exit_status: crate::cli::exit::OK,
+        exit_status: crate::outcome::exit::OK,
         missing: Vec::new(),
         span,
         reports: Vec::new(),

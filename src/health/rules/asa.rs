@@ -3,6 +3,7 @@
 //! (`show vpn-sessiondb [detail] l2l`).
 
 use super::{fmt_num, fmt_pct, pct, Context, Finding, Judge, RuleInfo, Severity, Thresholds};
+use crate::health::counters::EXPIRED_VPN_CONTEXT_SUBJECT;
 use crate::parse::asa::{AspDrop, VpnSessiondbSummary};
 use crate::parse::asa_sessions::{AnyconnectSessions, L2lSession, VpnL2l};
 
@@ -39,9 +40,6 @@ pub const VPN_ONE_WAY_L2L: RuleInfo = RuleInfo {
     remediation: "Check the peer side: its crypto ACL must mirror ours for this selector pair, its NAT exemption and routing must send the return traffic into the tunnel, and ESP / UDP 4500 from the peer must not be blocked on the path.",
     source: "004 IPsec VPN: one-direction traffic (show vpn-sessiondb l2l Bytes Tx > 0, Bytes Rx 0)",
 };
-
-/// The subject of the expired VPN context findings (the counter's drop id).
-pub(crate) const EXPIRED_VPN_CONTEXT_SUBJECT: &str = "vpn-context-expired";
 
 fn one_way_l2l(s: &L2lSession, emit: &mut dyn FnMut(Finding)) {
     let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());

@@ -1,6 +1,7 @@
 //! Phase 2 (IPsec) rules over the per-entry counters of `show crypto ipsec sa`.
 
 use super::{fmt_pct, pct, Context, Finding, Judge, RuleInfo, Severity, Thresholds};
+use crate::health::counters::sa_subject;
 use crate::parse::ipsec::{IpsecSa, IpsecSaEntry};
 
 /// 004, "VPN tunnel passes traffic in one direction only" (the guide's sample:
@@ -51,22 +52,6 @@ fn describe(e: &IpsecSaEntry) -> String {
     }
     if let (Some(l), Some(r)) = (&e.local_ident, &e.remote_ident) {
         s.push_str(&format!(" {}/{} -> {}/{}", l.addr, l.mask, r.addr, r.mask));
-    }
-    s
-}
-
-/// What identifies an SA from one run to the next: its peer and selector pair
-/// (`10.1.10.2 10.1.100.0/255.255.255.0->172.16.5.0/255.255.255.0`), without the SPIs and
-/// conn-ids a rekey changes. The history's counter rates and finding identity use it.
-pub(crate) fn sa_subject(e: &IpsecSaEntry) -> String {
-    let mut s = e
-        .current_peer
-        .as_deref()
-        .or(e.dynamic_peer.as_deref())
-        .unwrap_or("no-peer")
-        .to_string();
-    if let (Some(l), Some(r)) = (&e.local_ident, &e.remote_ident) {
-        s.push_str(&format!(" {}/{}->{}/{}", l.addr, l.mask, r.addr, r.mask));
     }
     s
 }

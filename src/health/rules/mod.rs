@@ -38,9 +38,6 @@ mod time;
 mod vpn;
 mod waas;
 
-pub(crate) use asa::EXPIRED_VPN_CONTEXT_SUBJECT;
-pub(crate) use ipsec::sa_subject;
-
 use super::clock::DeviceClock;
 use super::{Finding, Severity};
 use crate::parse::Record;
