@@ -154,17 +154,10 @@ async fn sweep_profile(profile: &str, n: usize, conc: usize, latency: Duration, 
         // As `poll --ramp`: unset, the default ramp.
         ramp: std::env::var("FLEETPOLL_BENCH_RAMP")
             .ok()
-            .map(|v| match v.trim() {
-                "0" => Duration::ZERO,
-                v => {
-                    fleetpoll::inventory::settings_parse_duration(v).expect("FLEETPOLL_BENCH_RAMP")
-                }
-            }),
+            .map(|v| fleetpoll::runner::parse_ramp(&v).expect("FLEETPOLL_BENCH_RAMP")),
         ..RunOptions::default()
     };
-    let ramp = opts
-        .ramp
-        .unwrap_or_else(|| fleetpoll::runner::auto_ramp(conc.min(plan_all.jobs.len())));
+    let ramp = opts.ramp_for(plan_all.jobs.len());
     // Warm-up on one device, so one-off costs (regex compilation, lazy statics) are not
     // charged to the sweep.
     let mut one = plan(&invs[0]);

@@ -44,6 +44,28 @@ pub fn auto_ramp(first_wave: usize) -> Duration {
     (Duration::from_millis(2) * first_wave.min(2500) as u32).min(Duration::from_secs(5))
 }
 
+impl RunOptions {
+    /// The ramp a run of `jobs` devices gets: the one set, else [`auto_ramp`] of its first
+    /// wave.
+    pub fn ramp_for(&self, jobs: usize) -> Duration {
+        self.ramp
+            .unwrap_or_else(|| auto_ramp(first_wave(self.concurrency, jobs)))
+    }
+}
+
+/// How many devices start before any slot frees up.
+fn first_wave(concurrency: usize, jobs: usize) -> usize {
+    concurrency.max(1).min(jobs)
+}
+
+/// A ramp as `--ramp` takes it: 0, or a duration (`500ms`, `2s`).
+pub fn parse_ramp(s: &str) -> Result<Duration, crate::inventory::DurationError> {
+    if matches!(s.trim(), "0" | "0s" | "0ms") {
+        return Ok(Duration::ZERO);
+    }
+    crate::inventory::settings_parse_duration(s)
+}
+
 /// When the `i`th device of the first wave may start, `ramp` after `t0` for the last one.
 /// Devices that all log in at the same instant queue behind each other's CPU (and the AAA
 /// server's) and, finishing together, hand the same burst to the next wave; started a
@@ -164,8 +186,8 @@ impl Runner {
         }
         let health = Arc::new(plan.playbook.health.clone());
         let keep = (opts.keep_raw, opts.keep_records);
-        let first_wave = opts.concurrency.max(1).min(plan.jobs.len());
-        let ramp = opts.ramp.unwrap_or_else(|| auto_ramp(first_wave));
+        let first_wave = first_wave(opts.concurrency, plan.jobs.len());
+        let ramp = opts.ramp_for(plan.jobs.len());
         tracing::info!(devices = plan.jobs.len(), concurrency = opts.concurrency, ?ramp, deadline = ?opts.deadline, "sweep started");
         let t0 = Instant::now();
         let mut set = tokio::task::JoinSet::new();

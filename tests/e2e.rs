@@ -19,6 +19,17 @@ async fn sweep(fleet: &RunningFleet, dir: &Path, opts: RunOptions) -> Vec<Device
     common::run(&common::sim::health_plan(fleet, dir, FAST), &opts).await
 }
 
+/// A healthy IOS router per name, in that order.
+async fn healthy_ios(names: &[&str]) -> RunningFleet {
+    fleet(
+        names
+            .iter()
+            .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
+            .collect(),
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_scenario_yields_its_row() {
     let specs = vec![
@@ -310,11 +321,7 @@ async fn raw_outputs_and_records_are_kept_only_when_asked_and_judgement_is_the_s
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn devices_start_in_inventory_order_one_slot_at_a_time() {
     let names = ["d-1", "d-2", "d-3", "d-4", "d-5", "d-6"];
-    let specs = names
-        .iter()
-        .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
-        .collect();
-    let fleet = fleet(specs).await;
+    let fleet = healthy_ios(&names).await;
     let dir = tempfile::tempdir().unwrap();
     let opts = RunOptions {
         concurrency: 1,
@@ -337,13 +344,7 @@ async fn devices_start_in_inventory_order_one_slot_at_a_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_wave_of_logins_is_spread_over_the_ramp() {
     let names = ["w-1", "w-2", "w-3", "w-4"];
-    let fleet = fleet(
-        names
-            .iter()
-            .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
-            .collect(),
-    )
-    .await;
+    let fleet = healthy_ios(&names).await;
     let dir = tempfile::tempdir().unwrap();
     // Four slots for four devices: without the ramp all four start at once. With a 3 s ramp
     // the k-th may not start before k × 750 ms (a sleep never ends early, however busy the
@@ -371,13 +372,7 @@ async fn the_first_wave_of_logins_is_spread_over_the_ramp() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stop_during_the_ramp_leaves_the_waiting_devices_not_started() {
     let names = ["s-1", "s-2", "s-3"];
-    let fleet = fleet(
-        names
-            .iter()
-            .map(|n| spec(n, Platform::CiscoIos, Scenario::Healthy))
-            .collect(),
-    )
-    .await;
+    let fleet = healthy_ios(&names).await;
     let dir = tempfile::tempdir().unwrap();
     let plan = common::sim::health_plan(&fleet, dir.path(), FAST);
     let runner = Runner::new();

@@ -447,6 +447,19 @@ async fn fake_fleet(
     (inv, servers)
 }
 
+/// Poll one fake device per reply (both transports: [`fake_fleet`]) and check every one was
+/// refused at the handshake ([`check_handshake_refused`]).
+async fn poll_refused(replies: Vec<(&'static str, Reply)>, native: &[&str], openssh: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let (inv, servers) = fake_fleet(dir.path(), replies).await;
+    let plan = common::health_plan(&common::write(dir.path(), "inv.yaml", &inv));
+    let reports = common::run(&plan, &RunOptions::default()).await;
+    check_handshake_refused(&reports, native, openssh);
+    for s in servers {
+        s.abort();
+    }
+}
+
 /// Every device failed at the handshake as `protocol`, natively without a retry, with the
 /// words `native` expects in its message, through OpenSSH with one of `openssh`.
 fn check_handshake_refused(reports: &[DeviceReport], native: &[&str], openssh: &[&str]) {
@@ -484,23 +497,17 @@ async fn a_dh_public_value_out_of_range_fails_the_device_as_protocol_naming_the_
         ("f-p-minus-1", p_minus_1),
         ("f-p", p),
     ];
-    let dir = tempfile::tempdir().unwrap();
     let replies = values
         .into_iter()
         .map(|(name, f)| (name, reply_with_f(f)))
         .collect();
-    let (inv, servers) = fake_fleet(dir.path(), replies).await;
-    let plan = common::health_plan(&common::write(dir.path(), "inv.yaml", &inv));
-    let reports = common::run(&plan, &RunOptions::default()).await;
     // OpenSSH's own words for the same check.
-    check_handshake_refused(
-        &reports,
+    poll_refused(
+        replies,
         &["RFC 8268", "1 < f < p-1"],
         &["invalid public DH value"],
-    );
-    for s in servers {
-        s.abort();
-    }
+    )
+    .await;
 }
 
 /// The host-key signature is checked through aws-lc in the russh patch (PATCHES.md item 6)
@@ -552,7 +559,6 @@ async fn an_rsa_host_key_signature_that_does_not_verify_fails_the_device() {
             framed("rsa-sha2-256", &random[..12]),
         ),
     ];
-    let dir = tempfile::tempdir().unwrap();
     let replies = cases
         .into_iter()
         .map(|(name, alg, signature)| {
@@ -567,19 +573,14 @@ async fn an_rsa_host_key_signature_that_does_not_verify_fails_the_device() {
             (name, reply)
         })
         .collect();
-    let (inv, servers) = fake_fleet(dir.path(), replies).await;
-    let plan = common::health_plan(&common::write(dir.path(), "inv.yaml", &inv));
-    let reports = common::run(&plan, &RunOptions::default()).await;
     // OpenSSH: "incorrect signature", or "error in libcrypto" for bytes that are no RSA
     // signature at all.
-    check_handshake_refused(
-        &reports,
+    poll_refused(
+        replies,
         &["signature"],
         &["incorrect signature", "error in libcrypto"],
-    );
-    for s in servers {
-        s.abort();
-    }
+    )
+    .await;
 }
 
 #[test]

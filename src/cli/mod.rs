@@ -353,6 +353,13 @@ impl PlanArgs {
 }
 
 /// `--limit`'s long help, shared by every command that takes one.
+/// `--ramp` of `poll` and `snapshot`.
+pub const RAMP_HELP: &str = "Spread the first wave of logins (the first --concurrency devices) \
+over this long instead of opening them all at once (e.g. 500ms; 0 for all at once). A login is a \
+burst of work for the poller (key exchange, host-key signature) and a request to the AAA server; \
+a hundred at the same instant queue behind each other, and the next waves inherit the queue. \
+Later devices start as slots free up [default: 2ms per device of the first wave, at most 5s].";
+
 pub const LIMIT_HELP: &str = "\
 Only these devices, written as for Ansible's --limit: comma-separated terms, each a device \
 name, a glob (rtr-*), group:NAME, platform:NAME, site:NAME or tag:NAME.

@@ -61,13 +61,8 @@ pub struct PollArgs {
     /// How many devices are polled at once.
     #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub concurrency: u32,
-    /// Spread the first wave of logins (the first --concurrency devices) over this long
-    /// instead of opening them all at once (e.g. 500ms; 0 for all at once). A login is a burst
-    /// of work for the poller (key exchange, host-key signature) and a request to the AAA
-    /// server; a hundred at the same instant queue behind each other, and the next waves
-    /// inherit the queue. Later devices start as slots free up
-    /// [default: 2ms per device of the first wave, at most 5s].
-    #[arg(long, value_name = "DURATION", value_parser = parse_ramp)]
+    /// Spread the first wave of logins over this long (e.g. 500ms; 0 for all at once).
+    #[arg(long, value_name = "DURATION", value_parser = crate::runner::parse_ramp, long_help = super::RAMP_HELP)]
     pub ramp: Option<Duration>,
     /// Bound on the whole run (e.g. 30m); devices not done by then are marked `deadline`.
     #[arg(long, value_name = "DURATION", value_parser = parse_dur)]
@@ -92,14 +87,6 @@ pub struct PollArgs {
     /// whose shard reports its status in its manifest and the merge's exit.
     #[arg(long)]
     pub no_fail_on_health: bool,
-}
-
-/// `--ramp`: a duration, or 0 for none.
-pub fn parse_ramp(s: &str) -> Result<Duration, crate::inventory::DurationError> {
-    if matches!(s.trim(), "0" | "0s" | "0ms") {
-        return Ok(Duration::ZERO);
-    }
-    parse_dur(s)
 }
 
 pub fn parse_dur(s: &str) -> Result<Duration, crate::inventory::DurationError> {
@@ -486,7 +473,8 @@ pub fn write_html_with(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::runner::parse_ramp;
+    use std::time::Duration;
 
     #[test]
     fn ramp_takes_zero_or_a_duration_and_names_what_it_cannot_read() {

@@ -31,13 +31,8 @@ pub struct SnapshotArgs {
     /// How many devices are polled at once.
     #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub concurrency: u32,
-    /// Spread the first wave of logins (the first --concurrency devices) over this long
-    /// instead of opening them all at once (e.g. 500ms; 0 for all at once). A login is a burst
-    /// of work for the poller (key exchange, host-key signature) and a request to the AAA
-    /// server; a hundred at the same instant queue behind each other, and the next waves
-    /// inherit the queue. Later devices start as slots free up
-    /// [default: 2ms per device of the first wave, at most 5s].
-    #[arg(long, value_name = "DURATION", value_parser = super::poll::parse_ramp)]
+    /// Spread the first wave of logins over this long (e.g. 500ms; 0 for all at once).
+    #[arg(long, value_name = "DURATION", value_parser = crate::runner::parse_ramp, long_help = super::RAMP_HELP)]
     pub ramp: Option<Duration>,
     /// Bound on the whole run (e.g. 30m); devices not done by then are recorded as `deadline`.
     #[arg(long, value_name = "DURATION", value_parser = super::poll::parse_dur)]

@@ -121,14 +121,13 @@ impl Screen {
             0x1b => self.esc = Esc::Start,
             b'\r' => self.pending_cr = true,
             b'\n' => self.newline(),
-            // Backspace moves back over what a pager printed; DEL does nothing on a VT100.
+            // Backspace moves back over what a pager printed.
             0x08 => {
                 self.cur.pop();
             }
-            0x7f => {}
-            b'\t' => self.push(b),
-            b if b < 0x20 => {}
-            b => self.push(b),
+            b if plain(b) => self.push(b),
+            // DEL and the other control bytes print nothing.
+            _ => {}
         }
     }
 
